@@ -1,0 +1,124 @@
+// cyc/gc.h - the cycle collector, shaped like Python's `gc` module.
+//
+// Reference counting frees an object the moment its last strong handle goes. Objects that
+// keep each other alive through a cycle of strong handles are freed by the collector:
+//
+//   auto li = cyc::make<std::vector<cyc::Handle<>>>();
+//   li->push_back(li);      // li.append(li)
+//   li.reset();             // unreachable, but still alive: its count is 1
+//   cyc::gc::collect();     // returns 1; the list is destroyed
+//
+// How it works (runtime/src/collector.cpp has the details and the invariants): a drop that
+// leaves a tracked object with a non-zero count makes it a *candidate*; a collection
+// examines only what the candidates reach, so its cost is O(candidates and what they
+// reach), never O(all live objects). Objects that survive collections move to older
+// generations, and automatic collections of a young generation stop at older objects.
+//
+// Garbage is torn down in this order: weak references to it are cleared (lock() returns
+// null), every traced handle inside it is reset, destructors run, memory is freed. So a
+// destructor never sees a dangling handle; it may drop handles to live objects, create
+// objects, and call collect() (which then returns 0, as in CPython).
+//
+// Threading: every function here may be called from any thread. Collections are serialized.
+// A collection must not run concurrently with writes to traced fields (handles inside
+// objects) of the object graph it examines; copying and dropping handles on other threads
+// meanwhile is fine. Automatic collections run on the thread that allocates.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <cyc/handle.h>
+
+namespace cyc::gc {
+
+inline constexpr int kGenerations = 3;
+
+// Runs a collection of `generation` (0, 1 or 2; 2 examines every candidate and every
+// object they reach, whatever its age). Returns the number of unreachable objects found.
+// Returns 0 at once when called from a destructor or callback of a running collection.
+// Aborts with a message when called from inside a trace hook.
+std::size_t collect(int generation = 2);
+
+// Automatic collection (on by default). collect() works either way.
+void enable() noexcept;
+void disable() noexcept;
+bool is_enabled() noexcept;
+
+// Automatic collection: generation 0 is collected when count[0] (candidates recorded since
+// the last collection) reaches threshold[0]; generation 1 every threshold[1] collections of
+// generation 0; generation 2 every threshold[2] collections of generation 1. Defaults
+// 700, 10, 10 as in CPython. threshold0 == 0 disables automatic collection.
+void set_threshold(std::size_t threshold0, std::size_t threshold1 = 10, std::size_t threshold2 = 10) noexcept;
+std::array<std::size_t, kGenerations> get_threshold() noexcept;
+std::array<std::size_t, kGenerations> get_count() noexcept;
+
+// Number of live tracked objects (those of traceable types).
+std::size_t tracked() noexcept;
+bool is_tracked(const Handle<>& object) noexcept;
+
+// Per generation, like CPython's gc.get_stats().
+struct GenerationStats {
+  std::size_t collections = 0;
+  std::size_t collected = 0;       // unreachable objects found
+  std::size_t uncollectable = 0;   // always 0: every cycle of traced objects can be freed
+  std::size_t candidates = 0;      // candidate roots examined
+  std::size_t traversed = 0;       // objects examined (candidates and what they reach)
+  std::chrono::nanoseconds time{0};
+};
+std::array<GenerationStats, kGenerations> stats() noexcept;
+
+// Debug flags, as in CPython.
+enum Debug : unsigned {
+  STATS = 1u << 0,        // print a line about each collection to stderr
+  COLLECTABLE = 1u << 1,  // print each garbage cycle found to stderr
+  SAVE_ALL = 1u << 5,     // keep garbage alive in garbage() instead of freeing it
+};
+void set_debug(unsigned flags) noexcept;
+unsigned get_debug() noexcept;
+
+// With SAVE_ALL: the objects found unreachable, kept alive here. Without it: empty.
+std::vector<Handle<>> garbage();
+void clear_garbage();
+
+// One edge of a garbage cycle: an object of `type` refers to the next edge's object (the
+// last edge back to the first) through `field` ("" for elements of a top-level container).
+struct Edge {
+  std::string type;
+  std::string field;
+};
+
+// A garbage cycle: one strongly connected group of unreachable objects, plus the
+// unreachable objects only it kept alive.
+struct Cycle {
+  std::vector<Edge> path;      // a walk around the cycle
+  std::size_t objects = 0;     // objects freed with it
+  std::size_t host_bytes = 0;  // their allocations plus host memory they own
+  std::size_t device_bytes = 0;
+};
+
+struct CollectReport {
+  int generation = 0;
+  std::size_t collected = 0;     // as returned by collect()
+  std::size_t candidates = 0;
+  std::size_t traversed = 0;
+  std::chrono::nanoseconds duration{0};
+  std::vector<Cycle> cycles;
+};
+
+// Called after every collection, on the collecting thread, with what it found. The report
+// names each garbage cycle; building it costs time, so it is only built while a callback
+// is registered (or a debug flag asks for it). Returns an id for remove_callback.
+using Callback = std::function<void(const CollectReport&)>;
+std::size_t add_callback(Callback callback);
+bool remove_callback(std::size_t id);
+
+// "a -> b" rendering of a cycle path: "Node.next -> Node.prev -> (Node)".
+std::string format_path(const std::vector<Edge>& path);
+
+}  // namespace cyc::gc

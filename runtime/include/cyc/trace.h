@@ -1,0 +1,199 @@
+// cyc/trace.h - how the cycle collector sees the handles inside an object.
+//
+// A type takes part in cycle collection when it has a trace hook, one of:
+//
+//   struct Node {                          // 1. the macro: declares trace() and records
+//     cyc::Handle<Node> next;              //    the field names used in reports
+//     std::vector<cyc::Handle<Node>> kids;
+//     CYC_TRACE(next, kids)
+//   };
+//
+//   struct Graph {                         // 2. a public member
+//     void trace(cyc::Tracer& t) { t(nodes, "nodes"); }
+//   };
+//
+//   void cyc_trace(third_party::Foo& f, cyc::Tracer& t) { t(f.handle, "handle"); }  // 3. ADL
+//
+// Standard containers (anything with begin()/end()), std::optional, std::pair, std::tuple,
+// std::variant, std::array and built-in arrays are traced element by element without help,
+// so make<std::vector<cyc::Handle<>>>() is a collectable list. Weak handles are not traced:
+// they never keep anything alive. A type for which none of this applies cannot hold handles
+// the collector could see, and is not tracked (CPython does not track ints either).
+//
+// A trace hook must visit every strong handle the object holds, must not create, copy,
+// assign or drop handles, and must not call cyc::gc::collect() (that aborts with a message).
+// It may be called on any thread that runs a collection. A handle the hook does not visit
+// is invisible to the collector: a cycle through it can never be collected.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <iterator>
+#include <optional>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include <cyc/handle.h>
+
+namespace cyc {
+
+// The visitor a trace hook is given. Call it on each field: t(field) or t(field, "name").
+class Tracer {
+ public:
+  template <class V>
+  Tracer& operator()(V& value, const char* name = nullptr);
+
+  // Used by CYC_TRACE: `names` is the macro's argument list as written, `index` the field.
+  template <class V>
+  void field(const char* names, unsigned index, V& value);
+
+  // Called for each strong handle reached.
+  void visit(detail::HandleBase& handle) { visit_(*this, handle); }
+
+  // The field being traced, as the hook named it ("" when unnamed, e.g. the elements of a
+  // top-level container). Cheap to call only when a report needs it.
+  std::string_view field_name() const noexcept;
+
+ protected:
+  using VisitFn = void (*)(Tracer&, detail::HandleBase&);
+  explicit Tracer(VisitFn fn) noexcept : visit_(fn) {}
+  ~Tracer() = default;
+
+ private:
+  VisitFn visit_;
+  const char* names_ = nullptr;  // one name, or a CYC_TRACE list
+  unsigned index_ = 0;
+  bool list_ = false;
+};
+
+template <class T> struct is_traceable;
+
+namespace detail {
+
+template <class T> struct is_handle : std::false_type {};
+template <class T> struct is_handle<Handle<T>> : std::true_type {};
+template <class T> struct is_optional : std::false_type {};
+template <class T> struct is_optional<std::optional<T>> : std::true_type {};
+template <class T> struct is_pair : std::false_type {};
+template <class A, class B> struct is_pair<std::pair<A, B>> : std::true_type {};
+template <class T> struct is_tuple : std::false_type {};
+template <class... Ts> struct is_tuple<std::tuple<Ts...>> : std::true_type {};
+template <class T> struct is_variant : std::false_type {};
+template <class... Ts> struct is_variant<std::variant<Ts...>> : std::true_type {};
+
+// Member access goes through here so that CYC_TRACE works in a private section too.
+struct TraceAccess {
+  template <class T>
+  static constexpr bool has_member = requires(T& v, Tracer& t) { v.trace(t); };
+  template <class T>
+  static void call(T& v, Tracer& t) { v.trace(t); }
+};
+
+template <class T>
+concept has_adl_trace = requires(T& v, Tracer& t) { cyc_trace(v, t); };
+
+template <class T>
+concept iterable = requires(T& v) {
+  std::begin(v);
+  std::end(v);
+};
+
+template <class T>
+using element_t = std::remove_cvref_t<decltype(*std::begin(std::declval<T&>()))>;
+
+template <class T>
+constexpr bool traceable() {
+  using U = std::remove_cv_t<T>;
+  if constexpr (is_handle<U>::value || TraceAccess::has_member<U> || has_adl_trace<U>)
+    return true;
+  else if constexpr (is_optional<U>::value)
+    return traceable<typename U::value_type>();
+  else if constexpr (is_pair<U>::value)
+    return traceable<typename U::first_type>() || traceable<typename U::second_type>();
+  else if constexpr (is_tuple<U>::value || is_variant<U>::value)
+    return []<template <class...> class L, class... Ts>(std::type_identity<L<Ts...>>) {
+      return (traceable<Ts>() || ... || false);
+    }(std::type_identity<U>{});
+  else if constexpr (std::is_array_v<U>)
+    return traceable<std::remove_extent_t<U>>();
+  else if constexpr (std::is_class_v<U> && iterable<U>)
+    return traceable<element_t<U>>();
+  else
+    return false;
+}
+
+}  // namespace detail
+
+// True when T holds handles the collector can see (it has a trace hook, or is a handle, or
+// a standard wrapper/container of such types). make<T> tracks exactly these types.
+template <class T>
+struct is_traceable : std::bool_constant<detail::traceable<T>()> {};
+template <class T>
+inline constexpr bool is_traceable_v = is_traceable<T>::value;
+
+// Traces any value: a handle, a type with a hook, or a standard wrapper or container.
+// Keys of associative containers are traced too (a handle used as a key is a strong edge).
+template <class T>
+void trace(Tracer& t, T& value) {
+  using U = std::remove_cv_t<T>;
+  if constexpr (!detail::traceable<U>()) {
+    return;
+  } else if constexpr (detail::is_handle<U>::value) {
+    t.visit(const_cast<U&>(value));
+  } else if constexpr (detail::TraceAccess::has_member<U>) {
+    detail::TraceAccess::call(const_cast<U&>(value), t);
+  } else if constexpr (detail::has_adl_trace<U>) {
+    cyc_trace(const_cast<U&>(value), t);
+  } else if constexpr (detail::is_optional<U>::value) {
+    if (value) trace(t, *const_cast<U&>(value));
+  } else if constexpr (detail::is_pair<U>::value) {
+    trace(t, const_cast<U&>(value).first);
+    trace(t, const_cast<U&>(value).second);
+  } else if constexpr (detail::is_tuple<U>::value) {
+    std::apply([&t](auto&... e) { (trace(t, e), ...); }, const_cast<U&>(value));
+  } else if constexpr (detail::is_variant<U>::value) {
+    std::visit([&t](auto& e) { trace(t, e); }, const_cast<U&>(value));
+  } else {
+    // Arrays and containers. Elements of sets and keys of maps are const: the collector
+    // only resets handles inside objects it is about to destroy, so the container's
+    // ordering is never consulted again.
+    for (auto& e : const_cast<U&>(value)) trace(t, const_cast<detail::element_t<U>&>(e));
+  }
+}
+
+template <class V>
+Tracer& Tracer::operator()(V& value, const char* name) {
+  names_ = name;
+  list_ = false;
+  cyc::trace(*this, value);
+  return *this;
+}
+
+template <class V>
+void Tracer::field(const char* names, unsigned index, V& value) {
+  names_ = names;
+  index_ = index;
+  list_ = true;
+  cyc::trace(*this, value);
+}
+
+namespace detail {
+template <class... Fs>
+void trace_fields(Tracer& t, const char* names, Fs&... fields) {
+  unsigned i = 0;
+  (t.field(names, i++, fields), ...);
+}
+}  // namespace detail
+
+}  // namespace cyc
+
+// Declares `void trace(cyc::Tracer&)` visiting the named fields, in order. The field names
+// appear in collector reports ("Node.next -> Node.kids -> ..."). Works in any access section.
+#define CYC_TRACE(...)                                                        \
+  friend struct ::cyc::detail::TraceAccess;                                   \
+  void trace(::cyc::Tracer& cyc_tracer_) {                                    \
+    ::cyc::detail::trace_fields(cyc_tracer_, #__VA_ARGS__, __VA_ARGS__);     \
+  }

@@ -1,0 +1,495 @@
+// collector.cpp - the cycle collector.
+//
+// The algorithm
+// -------------
+// Reference counting already frees everything that is not part of (or held by) a cycle.
+// A group of objects can only *become* cyclic garbage when some reference into it is
+// dropped and leaves a count above zero: the last external reference to a cycle goes, the
+// internal ones remain. So every drop that leaves a tracked object's count non-zero records
+// the object as a candidate root (Bacon & Rajan, "Concurrent Cycle Collection in Reference
+// Counted Systems", 2001: "possible roots"), at most once, in a candidate list.
+//
+// A collection examines the candidates and the objects they reach, and on that subgraph
+// runs CPython's computation (Modules/gcmodule.c: update_refs, subtract_refs,
+// move_unreachable), with a scratch field instead of the real counts:
+//
+//   1. refs := strong count, for every object reached; then for every handle from a
+//      reached object to a reached object, refs(target) -= 1. What remains in refs is the
+//      number of references from outside the examined subgraph.
+//   2. Every object with refs > 0 is externally reachable; so is everything it reaches.
+//      Mark those black.
+//   3. What is left (white) is unreachable from outside: garbage.
+//
+// Why this and not CPython's scheme: CPython keeps every tracked object in a generation
+// list and a full collection walks all of them, so gc.collect() costs O(all objects). Here
+// a collection costs O(candidates + what they reach): a heap of millions of live objects
+// that nobody touched since the last collection costs nothing, and a collection that finds
+// one garbage cycle costs the size of that cycle. Why not Bacon & Rajan's own marking:
+// it decrements the real counts, which other threads may be changing; a scratch field lets
+// handles be copied and dropped on other threads while a collection runs.
+//
+// Generations bound the work of automatic collections when candidates reach into large
+// old structures: every object a collection finds alive moves one generation up (0..2), and
+// a collection of generation g does not enter objects older than g (references from them
+// count as external, which is safe: it can only keep objects alive). Candidates whose
+// examination stopped at such a boundary move to the candidate list of generation g+1, to
+// be examined fully when that generation is collected; a collection of generation 2
+// (explicit collect()) has no boundary, so every cycle is found by it.
+//
+// Invariants
+// ----------
+// * An object is in a candidate list iff kBuffered is set in its count word, and
+//   GcHead::list says which. Both change only under Heap::lock.
+// * The collector holds Heap::lock while it examines objects. A candidate can only be
+//   destroyed after taking that lock (object.cpp: destroy), and every other examined object
+//   is referenced from an examined one; so nothing examined is freed under the collector.
+//   Threads dropping a reference that needs buffering wait for the lock meanwhile.
+// * GcHead::color is kNone outside a collection.
+// * Garbage is committed with a compare-exchange of each count from the value first seen
+//   to the same value | kDead. If a count changed (a Weak::lock() raced with us), that
+//   object and everything it reaches is alive after all and is not torn down.
+//
+// Teardown of garbage: (1) kDead is set: weak references read null; (2) every traced
+// handle inside the garbage is reset (CPython's tp_clear), which cannot free garbage since
+// a dead object is never released by its count; (3) destructors run; (4) memory is freed
+// (or, while weak handles remain, only once they go).
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <cyc/gc.h>
+#include <cyc/make.h>
+#include <cyc/trace.h>
+
+#include "heap.h"
+#include "report.h"
+
+namespace cyc::detail {
+namespace {
+
+Header* header_of(GcHead* g) noexcept { return Header::of(g); }
+
+// Trace hooks are user code; they must not throw (a half-examined graph cannot be rolled
+// back), so a throw terminates with the exception's message.
+void call_trace(GcHead* g, Tracer& t) noexcept {
+  Header* h = header_of(g);
+  h->type->trace(h->object(), t);
+}
+
+struct Collection {
+  int gen = 0;
+  bool boundary_hit = false;
+  std::vector<GcHead*> roots;
+  std::vector<GcHead*> visited;
+  std::vector<GcHead*> stack;
+  std::vector<GcHead*> white;
+
+  void reset(int g) {
+    gen = g;
+    boundary_hit = false;
+    roots.clear();
+    visited.clear();
+    stack.clear();
+    white.clear();
+  }
+
+  // The examined subgraph: tracked objects no older than the generation collected.
+  GcHead* member(HandleBase& hb) noexcept {
+    Header* h = hb.header();
+    if (!h || !h->type->tracked()) return nullptr;
+    GcHead* g = h->gc();
+    if (g->gen > gen) {
+      boundary_hit = true;
+      return nullptr;
+    }
+    return g;
+  }
+
+  void gray(GcHead* g, std::uint32_t count_word) {
+    g->seen = count_word;
+    g->refs = static_cast<std::int32_t>(count_word & kCountMask);
+    g->color = kGray;
+    visited.push_back(g);
+    stack.push_back(g);
+  }
+
+  template <class T>
+  void drain(T& tracer) {
+    while (!stack.empty()) {
+      GcHead* g = stack.back();
+      stack.pop_back();
+      call_trace(g, tracer);
+    }
+  }
+};
+
+// Step 1: subtract internal references.
+class SubtractTracer final : public Tracer {
+ public:
+  explicit SubtractTracer(Collection& c) : Tracer(&visit), c_(c) {}
+
+ private:
+  static void visit(Tracer& t, HandleBase& hb) {
+    Collection& c = static_cast<SubtractTracer&>(t).c_;
+    GcHead* g = c.member(hb);
+    if (!g) return;
+    if (g->color == kNone) c.gray(g, header_of(g)->strong.load(std::memory_order_acquire));
+    --g->refs;
+  }
+  Collection& c_;
+};
+
+// Step 2 (and resurrection at commit): mark what `from` colors reachable as black.
+class BlackenTracer final : public Tracer {
+ public:
+  BlackenTracer(Collection& c, std::uint8_t from) : Tracer(&visit), c_(c), from_(from) {}
+
+ private:
+  static void visit(Tracer& t, HandleBase& hb) {
+    auto& self = static_cast<BlackenTracer&>(t);
+    GcHead* g = self.c_.member(hb);
+    if (!g || g->color != self.from_) return;
+    if (self.from_ == kWhite) header_of(g)->strong.fetch_and(~kDead, std::memory_order_relaxed);
+    g->color = kBlack;
+    self.c_.stack.push_back(g);
+  }
+  Collection& c_;
+  std::uint8_t from_;
+};
+
+// Teardown step 2: reset every traced handle.
+class ClearTracer final : public Tracer {
+ public:
+  ClearTracer() : Tracer(&visit) {}
+
+ private:
+  static void visit(Tracer&, HandleBase& hb) { hb.reset(); }
+};
+
+struct Collector {
+  std::mutex running;  // serializes collections
+  Collection scratch;
+
+  std::mutex config;   // guards everything below
+  std::size_t threshold[gc::kGenerations] = {700, 10, 10};
+  std::size_t count[gc::kGenerations] = {0, 0, 0};  // count[0] lives in g_count0
+  unsigned debug = 0;
+  std::array<gc::GenerationStats, gc::kGenerations> stats{};
+  std::vector<std::pair<std::size_t, gc::Callback>> callbacks;
+  std::size_t next_callback = 1;
+  std::vector<Handle<>> garbage;
+};
+
+Collector& collector() {
+  static Collector* c = new Collector;
+  return *c;
+}
+
+// Steps 1-3 and the commit, under Heap::lock. Leaves the garbage in c.white.
+void examine(Collection& c, bool save_all) {
+  Heap& heap = detail::heap();
+  for (int i = 0; i <= c.gen; ++i)
+    for (GcHead* g = heap.candidates[i].sentinel.next; g != &heap.candidates[i].sentinel; g = g->next)
+      c.roots.push_back(g);
+
+  tl_in_trace = true;
+  SubtractTracer subtract(c);
+  for (GcHead* r : c.roots) {
+    if (r->color != kNone) continue;
+    std::uint32_t word = header_of(r)->strong.load(std::memory_order_acquire);
+    if ((word & kCountMask) == 0) {
+      // Its last reference is being dropped on another thread, which waits for the lock
+      // to unlink it: not ours to examine.
+      r->color = kSkip;
+      c.visited.push_back(r);
+      continue;
+    }
+    c.gray(r, word);
+    c.drain(subtract);
+  }
+
+  BlackenTracer blacken(c, kGray);
+  for (GcHead* g : c.visited) {
+    if (g->color == kGray && g->refs > 0) {
+      g->color = kBlack;
+      c.stack.push_back(g);
+      c.drain(blacken);
+    }
+  }
+  for (GcHead* g : c.visited)
+    if (g->color == kGray) {
+      g->color = kWhite;
+      c.white.push_back(g);
+    }
+
+  if (!save_all) {
+    // Commit: from here on Weak::lock() fails on the garbage.
+    bool raced = false;
+    for (GcHead* g : c.white) {
+      std::uint32_t expected = g->seen;
+      if (!header_of(g)->strong.compare_exchange_strong(expected, g->seen | kDead,
+                                                        std::memory_order_acq_rel))
+        raced = true;
+    }
+    if (raced) {
+      BlackenTracer resurrect(c, kWhite);
+      for (GcHead* g : c.white) {
+        if (g->color != kWhite || (header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
+          continue;
+        g->color = kBlack;
+        c.stack.push_back(g);
+        c.drain(resurrect);
+      }
+      std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
+    }
+  }
+  tl_in_trace = false;
+}
+
+// After examine(), still under Heap::lock: settle the candidate lists and generations.
+void settle(Collection& c) {
+  Heap& heap = detail::heap();
+  const std::uint8_t older = static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2);
+  for (GcHead* r : c.roots) {
+    Header* h = header_of(r);
+    heap.unlink(r);
+    if (r->color == kWhite) {
+      h->strong.fetch_and(~kBuffered, std::memory_order_relaxed);
+    } else if (r->color == kSkip) {
+      heap.candidates[0].push(r, 0);  // its releaser unlinks it
+    } else if (c.boundary_hit && c.gen < 2) {
+      // Its examination stopped at older objects: examine it again with them.
+      r->gen = older;
+      heap.candidates[older].push(r, older);
+    } else {
+      // Alive. Unbuffer it, unless its count moved since we read it: then a reference was
+      // dropped during the collection, and that drop found it still buffered.
+      std::uint32_t expected = r->seen;
+      if (!h->strong.compare_exchange_strong(expected, r->seen & ~kBuffered,
+                                             std::memory_order_acq_rel))
+        heap.candidates[0].push(r, 0);
+    }
+  }
+  for (GcHead* g : c.visited) {
+    if (g->color == kWhite) continue;  // torn down next
+    if (g->color == kBlack && g->gen <= c.gen) g->gen = older;
+    g->color = kNone;
+  }
+}
+
+void tear_down(const std::vector<GcHead*>& white) {
+  ClearTracer clear;
+  for (GcHead* g : white) call_trace(g, clear);
+  for (GcHead* g : white) {
+    Header* h = header_of(g);
+    h->type->destroy(h->object());
+  }
+  g_tracked.fetch_sub(white.size(), std::memory_order_relaxed);
+  for (GcHead* g : white) decweak(header_of(g));
+}
+
+void print_debug(unsigned debug, const gc::CollectReport& r) {
+  if (debug & gc::STATS)
+    std::fprintf(stderr, "cyc.gc: generation %d: %zu unreachable, %zu candidates, %zu examined, %.3f ms\n",
+                 r.generation, r.collected, r.candidates, r.traversed,
+                 static_cast<double>(r.duration.count()) / 1e6);
+  if (debug & gc::COLLECTABLE)
+    for (const gc::Cycle& cy : r.cycles)
+      std::fprintf(stderr, "cyc.gc: collectable cycle: %s (%zu objects, %zu host bytes, %zu device bytes)\n",
+                   gc::format_path(cy.path).c_str(), cy.objects, cy.host_bytes, cy.device_bytes);
+}
+
+std::size_t run_collection(int gen) {
+  using clock = std::chrono::steady_clock;
+  Collector& col = collector();
+  const auto start = clock::now();
+  unsigned debug;
+  std::vector<gc::Callback> callbacks;
+  {
+    std::lock_guard<std::mutex> g(col.config);
+    debug = col.debug;
+    for (auto& [id, cb] : col.callbacks) callbacks.push_back(cb);
+  }
+  const bool save_all = debug & gc::SAVE_ALL;
+  const bool want_report = !callbacks.empty() || (debug & gc::COLLECTABLE);
+
+  Collection& c = col.scratch;
+  c.reset(gen);
+  gc::CollectReport report;
+  report.generation = gen;
+  std::vector<Handle<>> saved;
+  {
+    HeapLock lock;
+    examine(c, save_all);
+    if (want_report) {
+      tl_in_trace = true;
+      report.cycles = describe_garbage(c.white);
+      tl_in_trace = false;
+    }
+    settle(c);
+    if (save_all)
+      for (GcHead* g : c.white) {
+        // Kept alive, owned by gc::garbage().
+        Header* h = header_of(g);
+        g->color = kNone;
+        incref(h);
+        saved.push_back(Access::adopt<void>(h->object(), h));
+      }
+    g_count0.store(0, std::memory_order_relaxed);
+  }
+  report.collected = c.white.size();
+  report.candidates = c.roots.size();
+  report.traversed = c.visited.size();
+  if (!save_all) tear_down(c.white);
+  report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
+
+  {
+    std::lock_guard<std::mutex> g(col.config);
+    gc::GenerationStats& s = col.stats[gen];
+    ++s.collections;
+    s.collected += report.collected;
+    s.candidates += report.candidates;
+    s.traversed += report.traversed;
+    s.time += report.duration;
+    for (int i = 1; i <= gen; ++i) col.count[i] = 0;
+    if (gen + 1 < gc::kGenerations) ++col.count[gen + 1];
+    for (auto& h : saved) col.garbage.push_back(std::move(h));
+  }
+  print_debug(debug, report);
+  for (auto& cb : callbacks) cb(report);
+  return report.collected;
+}
+
+// Runs a collection on this thread, marked as collecting. The caller holds Collector::running.
+std::size_t collect_now(int gen) {
+  struct Mark {
+    Mark() { tl_collecting = true; }
+    ~Mark() { tl_collecting = false; }
+  } mark;
+  return run_collection(gen);
+}
+
+}  // namespace
+
+void collect_automatic() noexcept {
+  if (tl_collecting || !g_enabled.load(std::memory_order_relaxed) ||
+      g_threshold0.load(std::memory_order_relaxed) == 0)
+    return;
+  Collector& col = collector();
+  std::unique_lock<std::mutex> running(col.running, std::try_to_lock);
+  if (!running.owns_lock()) return;  // another thread is collecting
+  if (g_count0.load(std::memory_order_relaxed) < g_threshold0.load(std::memory_order_relaxed)) return;
+  int gen = 0;
+  {
+    std::lock_guard<std::mutex> g(col.config);
+    // As CPython: the oldest generation whose count exceeds its threshold.
+    for (int i = gc::kGenerations - 1; i > 0; --i)
+      if (col.count[i] >= col.threshold[i]) {
+        gen = i;
+        break;
+      }
+  }
+  try {
+    collect_now(gen);
+  } catch (...) {
+    // A callback threw; an automatic collection has no caller to tell.
+  }
+}
+
+}  // namespace cyc::detail
+
+namespace cyc::gc {
+
+using detail::collector;
+
+std::size_t collect(int generation) {
+  if (detail::tl_in_trace) detail::fatal("cyc::gc::collect() called from inside a trace hook");
+  if (detail::tl_collecting) return 0;
+  if (generation < 0 || generation >= kGenerations)
+    throw std::invalid_argument("cyc::gc::collect: generation must be 0, 1 or 2, not " +
+                                std::to_string(generation));
+  std::lock_guard<std::mutex> running(collector().running);
+  return detail::collect_now(generation);
+}
+
+void enable() noexcept { detail::g_enabled.store(true); }
+void disable() noexcept { detail::g_enabled.store(false); }
+bool is_enabled() noexcept { return detail::g_enabled.load(); }
+
+void set_threshold(std::size_t t0, std::size_t t1, std::size_t t2) noexcept {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  c.threshold[0] = t0;
+  c.threshold[1] = t1;
+  c.threshold[2] = t2;
+  detail::g_threshold0.store(t0 == 0 ? SIZE_MAX : t0);
+}
+
+std::array<std::size_t, kGenerations> get_threshold() noexcept {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  return {c.threshold[0], c.threshold[1], c.threshold[2]};
+}
+
+std::array<std::size_t, kGenerations> get_count() noexcept {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  return {detail::g_count0.load(), c.count[1], c.count[2]};
+}
+
+std::size_t tracked() noexcept { return detail::g_tracked.load(); }
+
+bool is_tracked(const Handle<>& object) noexcept {
+  return object && object.header()->type->tracked();
+}
+
+std::array<GenerationStats, kGenerations> stats() noexcept {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  return c.stats;
+}
+
+void set_debug(unsigned flags) noexcept {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  c.debug = flags;
+}
+
+unsigned get_debug() noexcept {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  return c.debug;
+}
+
+std::vector<Handle<>> garbage() {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  return c.garbage;
+}
+
+void clear_garbage() {
+  std::vector<Handle<>> doomed;
+  {
+    auto& c = collector();
+    std::lock_guard<std::mutex> g(c.config);
+    doomed.swap(c.garbage);
+  }
+  // Dropped outside the lock: destructors may call back into cyc::gc.
+}
+
+std::size_t add_callback(Callback callback) {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  c.callbacks.emplace_back(c.next_callback, std::move(callback));
+  return c.next_callback++;
+}
+
+bool remove_callback(std::size_t id) {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  return std::erase_if(c.callbacks, [id](const auto& e) { return e.first == id; }) > 0;
+}
+
+}  // namespace cyc::gc

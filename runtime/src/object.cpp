@@ -135,35 +135,46 @@ static void destroy(Header* h) noexcept {
 // inside the first destructor, and so on. Past a small depth, release() queues the object
 // instead, and the outermost release() on this thread destroys the queue iteratively, so
 // the stack depth stays bounded however long the chain is.
+//
+// The queue lives in the outermost release()'s stack frame and the thread_local is a plain
+// pointer to it: a thread_local object with a destructor would be gone when a handle in a
+// static object is dropped after main returns (thread_locals are destroyed before statics).
 namespace {
 struct Trashcan {
   int depth = 0;
   std::vector<Header*> pending;
 };
 constexpr int kMaxDestroyDepth = 64;
-thread_local Trashcan tl_trashcan;
+thread_local Trashcan* tl_trashcan = nullptr;
 }  // namespace
 
 void release(Header* h) noexcept {
-  Trashcan& tc = tl_trashcan;
-  if (tc.depth >= kMaxDestroyDepth) {
+  Trashcan* tc = tl_trashcan;
+  if (!tc) {
+    // The outermost release() on this thread.
+    Trashcan outer;
+    tl_trashcan = &outer;
+    outer.depth = 1;
+    destroy(h);
+    while (!outer.pending.empty()) {
+      Header* next = outer.pending.back();
+      outer.pending.pop_back();
+      destroy(next);
+    }
+    tl_trashcan = nullptr;
+    return;
+  }
+  if (tc->depth >= kMaxDestroyDepth) {
     try {
-      tc.pending.push_back(h);
+      tc->pending.push_back(h);
       return;
     } catch (...) {
       // Out of memory for the queue: fall through and recurse, as we would without it.
     }
   }
-  ++tc.depth;
+  ++tc->depth;
   destroy(h);
-  if (tc.depth == 1) {
-    while (!tc.pending.empty()) {
-      Header* next = tc.pending.back();
-      tc.pending.pop_back();
-      destroy(next);
-    }
-  }
-  --tc.depth;
+  --tc->depth;
 }
 
 }  // namespace cyc::detail

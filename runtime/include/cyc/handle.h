@@ -159,11 +159,12 @@ class Handle : public detail::HandleBase {
   static void* convert(const Handle<U>& o) noexcept {
     if constexpr (std::is_void_v<T>)
       return o.hdr_ ? o.hdr_->object() : nullptr;
-    else
-      return static_cast<T*>(o.get());
+    else  // ptr_ is a void*; for a const T, get() gives the constness back.
+      return const_cast<std::remove_cv_t<T>*>(static_cast<T*>(o.get()));
   }
 
-  Handle(detail::adopt_t, T* p, detail::Header* h) noexcept : HandleBase(p, h) {}
+  Handle(detail::adopt_t, T* p, detail::Header* h) noexcept
+      : HandleBase(const_cast<std::remove_cv_t<T>*>(p), h) {}
 
   template <class> friend class Handle;
   template <class> friend class Weak;

@@ -119,9 +119,13 @@ constexpr bool traceable() {
     }(std::type_identity<U>{});
   else if constexpr (std::is_array_v<U>)
     return traceable<std::remove_extent_t<U>>();
-  else if constexpr (std::is_class_v<U> && iterable<U>)
-    return traceable<element_t<U>>();
-  else
+  else if constexpr (std::is_class_v<U> && iterable<U>) {
+    // A range of itself (std::filesystem::path iterates over paths) holds no handles.
+    if constexpr (std::is_same_v<element_t<U>, U>)
+      return false;
+    else
+      return traceable<element_t<U>>();
+  } else
     return false;
 }
 

@@ -51,7 +51,7 @@
 //
 // Teardown of garbage: (1) kDead is set: weak references read null; (2) every traced
 // handle inside the garbage is reset (CPython's tp_clear), which cannot free garbage since
-// a dead object is never released by its count; (3) destructors run; (4) memory is freed
+// a dead object is never released by its count; (3) each destructor runs and its memory is freed
 // (or, while weak handles remain, only once they go).
 #include <cstdio>
 #include <mutex>
@@ -159,15 +159,6 @@ class BlackenTracer final : public Tracer {
   std::uint8_t from_;
 };
 
-// Teardown step 2: reset every traced handle.
-class ClearTracer final : public Tracer {
- public:
-  ClearTracer() : Tracer(&visit) {}
-
- private:
-  static void visit(Tracer&, HandleBase& hb) { hb.reset(); }
-};
-
 struct Collector {
   std::mutex running;  // serializes collections
   Collection scratch;
@@ -191,8 +182,8 @@ Collector& collector() {
 void examine(Collection& c, bool save_all) {
   Heap& heap = detail::heap();
   for (int i = 0; i <= c.gen; ++i)
-    for (GcHead* g = heap.candidates[i].sentinel.next; g != &heap.candidates[i].sentinel; g = g->next)
-      c.roots.push_back(g);
+    for (GcHead* g : heap.candidates[i].entries)
+      if (g) c.roots.push_back(g);
 
   tl_in_trace = true;
   SubtractTracer subtract(c);
@@ -225,12 +216,20 @@ void examine(Collection& c, bool save_all) {
     }
 
   if (!save_all) {
-    // Commit: from here on Weak::lock() fails on the garbage.
+    // Commit: from here on Weak::lock() fails on the garbage. An object without weak
+    // references cannot be reached by any other thread (every strong reference to it is
+    // inside the garbage), so a plain store does; the others need a compare-exchange in
+    // case a Weak::lock() got in since we read the count.
+    const bool alone = single_threaded();
     bool raced = false;
     for (GcHead* g : c.white) {
+      Header* h = header_of(g);
+      if (alone || h->weak.load(std::memory_order_acquire) == 1) {
+        h->strong.store(g->seen | kDead, std::memory_order_relaxed);
+        continue;
+      }
       std::uint32_t expected = g->seen;
-      if (!header_of(g)->strong.compare_exchange_strong(expected, g->seen | kDead,
-                                                        std::memory_order_acq_rel))
+      if (!h->strong.compare_exchange_strong(expected, g->seen | kDead, std::memory_order_acq_rel))
         raced = true;
     }
     if (raced) {
@@ -248,29 +247,44 @@ void examine(Collection& c, bool save_all) {
   tl_in_trace = false;
 }
 
+#ifndef NDEBUG
+// Debug builds check the threading contract where it is cheap: the garbage is re-traced
+// and every reference to it must still come from inside it. A mismatch means a traced
+// field was written (or a handle dropped through a raw pointer) while we examined it.
+class CountTracer final : public Tracer {
+ public:
+  CountTracer() : Tracer(&visit) {}
+
+ private:
+  static void visit(Tracer&, HandleBase& hb) {
+    Header* h = hb.header();
+    if (h && h->type->tracked() && h->gc()->color == kWhite) --h->gc()->refs;
+  }
+};
+
+void verify_garbage(const Collection& c) {
+  for (GcHead* g : c.white) g->refs = static_cast<std::int32_t>(g->seen & kCountMask);
+  CountTracer count;
+  for (GcHead* g : c.white) call_trace(g, count);
+  for (GcHead* g : c.white)
+    if (g->refs != 0)
+      fatal("a traced field of an object being collected changed during the collection "
+            "(see the threading contract in <cyc/gc.h>)",
+            header_of(g)->type->rtti);
+}
+#endif
+
 // After examine(), still under Heap::lock: settle the candidate lists and generations.
+void settle_roots(Collection& c, std::uint8_t older);
+
 void settle(Collection& c) {
   Heap& heap = detail::heap();
   const std::uint8_t older = static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2);
-  for (GcHead* r : c.roots) {
-    Header* h = header_of(r);
-    heap.unlink(r);
-    if (r->color == kWhite) {
-      h->strong.fetch_and(~kBuffered, std::memory_order_relaxed);
-    } else if (r->color == kSkip) {
-      heap.candidates[0].push(r, 0);  // its releaser unlinks it
-    } else if (c.boundary_hit && c.gen < 2) {
-      // Its examination stopped at older objects: examine it again with them.
-      r->gen = older;
-      heap.candidates[older].push(r, older);
-    } else {
-      // Alive. Unbuffer it, unless its count moved since we read it: then a reference was
-      // dropped during the collection, and that drop found it still buffered.
-      std::uint32_t expected = r->seen;
-      if (!h->strong.compare_exchange_strong(expected, r->seen & ~kBuffered,
-                                             std::memory_order_acq_rel))
-        heap.candidates[0].push(r, 0);
-    }
+  for (int i = 0; i <= c.gen; ++i) heap.candidates[i].clear();  // every entry is in c.roots
+  try {
+    settle_roots(c, older);
+  } catch (...) {
+    fatal("out of memory while re-recording cycle-collection candidates");
   }
   for (GcHead* g : c.visited) {
     if (g->color == kWhite) continue;  // torn down next
@@ -279,15 +293,71 @@ void settle(Collection& c) {
   }
 }
 
+void settle_roots(Collection& c, std::uint8_t older) {
+  Heap& heap = detail::heap();
+  const bool alone = single_threaded();
+  for (GcHead* r : c.roots) {
+    Header* h = header_of(r);
+    if (r->color == kWhite) {
+      // Dead garbage is never buffered again (the bit may stay set in its dead count word);
+      // garbage kept alive by SAVE_ALL is an ordinary object again.
+      if (!(h->strong.load(std::memory_order_relaxed) & kDead))
+        h->strong.fetch_and(~kBuffered, std::memory_order_relaxed);
+    } else if (r->color == kSkip) {
+      heap.candidates[0].push(r, 0);  // its releaser, waiting for the lock, unlinks it
+    } else if (c.boundary_hit && c.gen < 2) {
+      // Its examination stopped at older objects: examine it again with them.
+      r->gen = older;
+      heap.candidates[older].push(r, older);
+    } else {
+      // Alive. Unbuffer it, unless its count moved since we read it: then a reference was
+      // dropped during the collection, and that drop found it still buffered.
+      std::uint32_t expected = r->seen;
+      bool unbuffered;
+      if (alone) {
+        unbuffered = h->strong.load(std::memory_order_relaxed) == expected;
+        if (unbuffered) h->strong.store(expected & ~kBuffered, std::memory_order_relaxed);
+      } else {
+        unbuffered = h->strong.compare_exchange_strong(expected, r->seen & ~kBuffered,
+                                                       std::memory_order_acq_rel);
+      }
+      if (!unbuffered) heap.candidates[0].push(r, 0);
+    }
+  }
+}
+
+// Teardown step 2: reset every traced handle. Handles between garbage objects are only
+// nulled (their targets are dead and freed below, whatever their counts); handles to live
+// objects are dropped normally, which may free them.
+class ClearTracer final : public Tracer {
+ public:
+  ClearTracer() : Tracer(&visit) {}
+
+ private:
+  static void visit(Tracer&, HandleBase& hb) {
+    Header* h = hb.header();
+    if (h && h->type->tracked() && h->gc()->color == kWhite)
+      hb.forget();
+    else
+      hb.reset();
+  }
+};
+
 void tear_down(const std::vector<GcHead*>& white) {
   ClearTracer clear;
   for (GcHead* g : white) call_trace(g, clear);
+  // Every handle inside the garbage is null now, so no destructor can reach another garbage
+  // object through one: each object's memory can go right after its destructor.
   for (GcHead* g : white) {
     Header* h = header_of(g);
     h->type->destroy(h->object());
+    // No weak references: nobody else can touch the weak count, free at once.
+    if (h->weak.load(std::memory_order_acquire) == 1)
+      drop_weak(h);
+    else
+      decweak(h);
   }
-  g_tracked.fetch_sub(white.size(), std::memory_order_relaxed);
-  for (GcHead* g : white) decweak(header_of(g));
+  count_tracked(-static_cast<std::int64_t>(white.size()));
 }
 
 void print_debug(unsigned debug, const gc::CollectReport& r) {
@@ -323,6 +393,9 @@ std::size_t run_collection(int gen) {
   {
     HeapLock lock;
     examine(c, save_all);
+#ifndef NDEBUG
+    verify_garbage(c);
+#endif
     if (want_report) {
       tl_in_trace = true;
       report.cycles = describe_garbage(c.white);
@@ -439,7 +512,7 @@ std::array<std::size_t, kGenerations> get_count() noexcept {
   return {detail::g_count0.load(), c.count[1], c.count[2]};
 }
 
-std::size_t tracked() noexcept { return detail::g_tracked.load(); }
+std::size_t tracked() noexcept { return detail::tracked_objects(); }
 
 bool is_tracked(const Handle<>& object) noexcept {
   return object && object.header()->type->tracked();

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
+#include <vector>
 
 #include <cyc/detail/object.h>
 #include <cyc/gc.h>
@@ -14,47 +15,55 @@ namespace cyc::detail {
 // GcHead::color during a collection (kNone outside one).
 enum Color : std::uint8_t { kNone = 0, kGray, kBlack, kWhite, kSkip };
 
-// A circular doubly linked list of candidate roots with a sentinel.
+// The candidate roots of one generation: a contiguous buffer (examining candidates then
+// reads memory in order instead of chasing links through every object). Removing one
+// leaves a hole that the next collection of this generation, or a compaction, drops.
 struct CandidateList {
-  GcHead sentinel{};
-  std::size_t size = 0;
+  std::vector<GcHead*> entries;
+  std::size_t size = 0;  // entries that are not holes
 
-  CandidateList() { sentinel.prev = sentinel.next = &sentinel; }
-  CandidateList(const CandidateList&) = delete;
-  CandidateList& operator=(const CandidateList&) = delete;
-
-  void push(GcHead* g, std::uint8_t index) noexcept {
+  void push(GcHead* g, std::uint8_t index) {
+    if (entries.size() >= 1024 && entries.size() >= 2 * size) compact();
     g->list = index;
-    g->prev = sentinel.prev;
-    g->next = &sentinel;
-    sentinel.prev->next = g;
-    sentinel.prev = g;
+    g->slot = static_cast<std::uint32_t>(entries.size());
+    entries.push_back(g);
     ++size;
   }
-  bool empty() const noexcept { return sentinel.next == &sentinel; }
+  void remove(GcHead* g) noexcept {
+    entries[g->slot] = nullptr;
+    --size;
+  }
+  void clear() noexcept {
+    entries.clear();
+    size = 0;
+  }
+  void compact() noexcept {
+    std::size_t out = 0;
+    for (GcHead* g : entries)
+      if (g) {
+        g->slot = static_cast<std::uint32_t>(out);
+        entries[out++] = g;
+      }
+    entries.resize(out);
+  }
 };
 
 struct Heap {
-  // Guards the candidate lists, GcHead::list and every change of kBuffered. Held by the
-  // collector while it examines objects, so that no candidate can be destroyed under it.
+  // Guards the candidate lists, GcHead::list/slot and every change of kBuffered. Held by
+  // the collector while it examines objects, so that no candidate can be destroyed under it.
   std::mutex lock;
   CandidateList candidates[gc::kGenerations];
 
-  void unlink(GcHead* g) noexcept {
-    g->prev->next = g->next;
-    g->next->prev = g->prev;
-    g->prev = g->next = nullptr;
-    --candidates[g->list].size;
-  }
+  void unlink(GcHead* g) noexcept { candidates[g->list].remove(g); }
 };
+
+// Number of live tracked objects: per-thread counters, summed on demand (see object.cpp).
+std::size_t tracked_objects() noexcept;
 
 // Never destroyed: handles in static objects may be dropped after main returns.
 Heap& heap() noexcept;
 
 // Hot counters, read on every allocation of a tracked object.
-extern constinit std::atomic<std::size_t> g_tracked;       // live tracked objects
-extern constinit std::atomic<std::size_t> g_count0;        // candidates since the last collection
-extern constinit std::atomic<std::size_t> g_threshold0;
 extern constinit std::atomic<bool> g_enabled;
 
 // Per-thread state: is this thread inside a collection, inside a trace hook, or holding
@@ -73,7 +82,5 @@ class HeapLock {
   HeapLock& operator=(const HeapLock&) = delete;
 };
 
-// The automatic collection (collector.cpp). Called when g_count0 reached g_threshold0.
-void collect_automatic() noexcept;
 
 }  // namespace cyc::detail

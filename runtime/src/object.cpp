@@ -2,6 +2,7 @@
 // iterative destruction, freeing.
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <new>
 #include <string>
 #include <vector>
@@ -14,7 +15,6 @@
 
 namespace cyc::detail {
 
-constinit std::atomic<std::size_t> g_tracked{0};
 constinit std::atomic<std::size_t> g_count0{0};
 constinit std::atomic<std::size_t> g_threshold0{700};
 constinit std::atomic<bool> g_enabled{true};
@@ -55,40 +55,99 @@ void Access::throw_bad_cast(const std::type_info& from, const std::type_info& to
                         type_name(to));
 }
 
-static bool over_aligned(const TypeInfo& t) noexcept {
-  return t.alloc_align > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
-}
-
-Header* allocate(const TypeInfo& type) {
-  if (type.tracked() && g_count0.load(std::memory_order_relaxed) >=
-                            g_threshold0.load(std::memory_order_relaxed))
-    collect_automatic();
-  void* base = over_aligned(type) ? ::operator new(type.alloc_size, std::align_val_t(type.alloc_align))
-                                  : ::operator new(type.alloc_size);
-  auto* h = reinterpret_cast<Header*>(static_cast<char*>(base) + type.header_offset);
-  if (type.tracked()) ::new (h->gc()) GcHead{};
-  h->strong.store(1, std::memory_order_relaxed);
-  h->weak.store(1, std::memory_order_relaxed);
-  h->type = &type;
-  return h;
-}
-
-static void free_memory(Header* h) noexcept {
-  const TypeInfo& t = *h->type;
-  void* base = reinterpret_cast<char*>(h) - t.header_offset;
-  if (over_aligned(t))
-    ::operator delete(base, std::align_val_t(t.alloc_align));
-  else
-    ::operator delete(base);
-}
-
-void publish(Header* h) noexcept {
-  if (h->type->tracked()) g_tracked.fetch_add(1, std::memory_order_relaxed);
-}
-
-void deallocate_unconstructed(Header* h) noexcept { free_memory(h); }
-
 void drop_weak(Header* h) noexcept { free_memory(h); }
+
+// A per-thread cache of small freed blocks in front of operator new, by size class (like
+// CPython's pymalloc or glibc's tcache, but without their bookkeeping): making and dropping
+// objects in a loop reuses the same memory in a few instructions. A block freed on another
+// thread joins that thread's cache. Each class holds at most kCacheCap blocks; the rest go
+// back to operator delete, as does everything when the thread exits. Under AddressSanitizer
+// the cache is off, so that every use after free is still caught.
+namespace {
+constexpr std::size_t kGranule = 16;
+constexpr std::size_t kSmallMax = 512;
+constexpr std::size_t kClasses = kSmallMax / kGranule;
+constexpr unsigned kCacheCap = 256;
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+struct BlockCache {  // trivially destructible: usable until the thread's very end
+  FreeBlock* head[kClasses];
+  unsigned count[kClasses];
+  bool owned;  // a CacheOwner will flush it at thread exit
+  bool gone;   // flushed: bypass from now on
+};
+thread_local BlockCache tl_cache;
+
+void flush_cache() noexcept {
+  for (std::size_t c = 0; c < kClasses; ++c) {
+    while (FreeBlock* b = tl_cache.head[c]) {
+      tl_cache.head[c] = b->next;
+      ::operator delete(b);
+    }
+    tl_cache.count[c] = 0;
+  }
+}
+
+struct CacheOwner {
+  ~CacheOwner() {
+    flush_cache();
+    tl_cache.gone = true;
+  }
+};
+
+[[gnu::noinline]] void own_cache() {
+  tl_cache.owned = true;
+  thread_local CacheOwner owner;
+  (void)owner;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kCacheEnabled = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kCacheEnabled = false;
+#else
+constexpr bool kCacheEnabled = true;
+#endif
+#else
+constexpr bool kCacheEnabled = true;
+#endif
+}  // namespace
+
+void* allocate_block(std::size_t size) {
+  if (!kCacheEnabled || size > kSmallMax) return ::operator new(size);
+  const std::size_t c = (size - 1) / kGranule;
+  if (FreeBlock* b = tl_cache.head[c]) {
+    tl_cache.head[c] = b->next;
+    --tl_cache.count[c];
+    return b;
+  }
+  return ::operator new((c + 1) * kGranule);  // any block of the class can serve any size in it
+}
+
+void free_block(void* p, std::size_t size) noexcept {
+  if (kCacheEnabled && size <= kSmallMax && !tl_cache.gone) {
+    const std::size_t c = (size - 1) / kGranule;
+    if (tl_cache.count[c] < kCacheCap) {
+      if (!tl_cache.owned) {
+        try {
+          own_cache();
+        } catch (...) {
+          ::operator delete(p);
+          return;
+        }
+      }
+      auto* b = static_cast<FreeBlock*>(p);
+      b->next = tl_cache.head[c];
+      tl_cache.head[c] = b;
+      ++tl_cache.count[c];
+      return;
+    }
+  }
+  ::operator delete(p);
+}
 
 void decref_and_buffer(Header* h) noexcept {
   bool last = false;
@@ -103,16 +162,21 @@ void decref_and_buffer(Header* h) noexcept {
                                               std::memory_order_acq_rel, std::memory_order_relaxed));
     if (buffer) {
       GcHead* g = h->gc();
-      heap().candidates[g->gen].push(g, g->gen);
+      try {
+        heap().candidates[g->gen].push(g, g->gen);
+      } catch (...) {
+        fatal("out of memory while recording a cycle-collection candidate");
+      }
       g_count0.fetch_add(1, std::memory_order_relaxed);
     }
     last = (old & ~kBuffered) == 1;
   }
-  if (last) release(h);
+  if (last) release(h, false);
 }
 
-// Destroys an object whose strong count reached zero.
-static void destroy(Header* h) noexcept {
+// Destroys an object whose strong count reached zero. `sole`: there were no weak
+// references either (see decref), so the memory goes at once.
+static void destroy(Header* h, bool sole) noexcept {
   const TypeInfo& t = *h->type;
   if (t.tracked()) {
     // With the count at zero nobody can set kBuffered any more, and the collector cannot
@@ -120,15 +184,18 @@ static void destroy(Header* h) noexcept {
     // this unlocked read is stable. If set, the object sits in a candidate list that only
     // the lock may touch; holding it also keeps a running collection from examining the
     // object while we destroy it.
-    if (h->strong.load(std::memory_order_acquire) & kBuffered) {
+    if (!sole && (h->strong.load(std::memory_order_acquire) & kBuffered)) {
       HeapLock lock;
       heap().unlink(h->gc());
       h->strong.fetch_and(~kBuffered, std::memory_order_relaxed);
     }
   }
   t.destroy(h->object());
-  if (t.tracked()) g_tracked.fetch_sub(1, std::memory_order_relaxed);
-  decweak(h);
+  if (t.tracked()) count_tracked(-1);
+  if (sole)
+    free_memory(h);
+  else
+    decweak(h);
 }
 
 // CPython's "trashcan": destroying the head of a long chain destroys the next node from
@@ -136,45 +203,119 @@ static void destroy(Header* h) noexcept {
 // instead, and the outermost release() on this thread destroys the queue iteratively, so
 // the stack depth stays bounded however long the chain is.
 //
-// The queue lives in the outermost release()'s stack frame and the thread_local is a plain
-// pointer to it: a thread_local object with a destructor would be gone when a handle in a
-// static object is dropped after main returns (thread_locals are destroyed before statics).
+// Only trivially destructible thread_locals here: a handle in a static object may be
+// dropped after this thread's thread_local objects are gone. The queue exists only while
+// a deep chain is being destroyed. Entries carry `sole` in their low bit (headers are
+// 8-byte aligned).
 namespace {
-struct Trashcan {
-  int depth = 0;
-  std::vector<Header*> pending;
-};
-constexpr int kMaxDestroyDepth = 64;
-thread_local Trashcan* tl_trashcan = nullptr;
+constexpr unsigned kMaxDestroyDepth = 64;
+thread_local unsigned tl_depth = 0;
+thread_local std::vector<std::uintptr_t>* tl_pending = nullptr;
+
+[[gnu::noinline]] void drain_pending() noexcept {
+  ++tl_depth;
+  while (!tl_pending->empty()) {
+    std::uintptr_t next = tl_pending->back();
+    tl_pending->pop_back();
+    destroy(reinterpret_cast<Header*>(next & ~std::uintptr_t{1}), next & 1);
+  }
+  --tl_depth;
+  delete tl_pending;
+  tl_pending = nullptr;
+}
+
+[[gnu::noinline]] bool queue(Header* h, bool sole) noexcept {
+  try {
+    if (!tl_pending) tl_pending = new std::vector<std::uintptr_t>;
+    tl_pending->push_back(reinterpret_cast<std::uintptr_t>(h) | (sole ? 1 : 0));
+    return true;
+  } catch (...) {
+    return false;  // out of memory for the queue: recurse, as we would without it
+  }
+}
 }  // namespace
 
-void release(Header* h) noexcept {
-  Trashcan* tc = tl_trashcan;
-  if (!tc) {
-    // The outermost release() on this thread.
-    Trashcan outer;
-    tl_trashcan = &outer;
-    outer.depth = 1;
-    destroy(h);
-    while (!outer.pending.empty()) {
-      Header* next = outer.pending.back();
-      outer.pending.pop_back();
-      destroy(next);
-    }
-    tl_trashcan = nullptr;
-    return;
+void release(Header* h, bool sole) noexcept {
+  if (tl_depth >= kMaxDestroyDepth && queue(h, sole)) return;
+  ++tl_depth;
+  destroy(h, sole);
+  if (--tl_depth == 0 && tl_pending) drain_pending();
+}
+
+// Live tracked objects, counted per thread so that make<T> and the last drop pay no shared
+// atomic: each thread owns a slot it alone writes (plain load + store); readers sum the
+// slots. A thread's slot is folded into `retired` and recycled when the thread exits;
+// objects dropped after that (in later thread_local destructors) count in `shared`.
+namespace {
+struct alignas(64) TrackedSlot {
+  std::atomic<std::int64_t> value{0};
+  bool in_use = false;
+};
+struct TrackedRegistry {
+  std::mutex mu;
+  std::vector<TrackedSlot*> slots;  // never freed: readers may look at any of them
+  std::int64_t retired = 0;
+  std::atomic<std::int64_t> shared{0};
+};
+TrackedRegistry& registry() {
+  static TrackedRegistry* r = new TrackedRegistry;
+  return *r;
+}
+thread_local TrackedSlot* tl_slot = nullptr;
+thread_local bool tl_slot_gone = false;
+
+struct SlotOwner {
+  ~SlotOwner() {
+    TrackedRegistry& r = registry();
+    std::lock_guard<std::mutex> g(r.mu);
+    r.retired += tl_slot->value.load(std::memory_order_relaxed);
+    tl_slot->value.store(0, std::memory_order_relaxed);
+    tl_slot->in_use = false;
+    tl_slot = nullptr;
+    tl_slot_gone = true;
   }
-  if (tc->depth >= kMaxDestroyDepth) {
+};
+
+TrackedSlot* claim_slot() {
+  TrackedRegistry& r = registry();
+  {
+    std::lock_guard<std::mutex> g(r.mu);
+    for (TrackedSlot* s : r.slots)
+      if (!s->in_use) {
+        tl_slot = s;
+        break;
+      }
+    if (!tl_slot) {
+      r.slots.push_back(new TrackedSlot);
+      tl_slot = r.slots.back();
+    }
+    tl_slot->in_use = true;
+  }
+  thread_local SlotOwner owner;  // returns the slot at thread exit
+  return tl_slot;
+}
+}  // namespace
+
+void count_tracked(std::int64_t delta) noexcept {
+  TrackedSlot* s = tl_slot;
+  if (!s && !tl_slot_gone) {
     try {
-      tc->pending.push_back(h);
-      return;
+      s = claim_slot();
     } catch (...) {
-      // Out of memory for the queue: fall through and recurse, as we would without it.
     }
   }
-  ++tc->depth;
-  destroy(h);
-  --tc->depth;
+  if (s)
+    s->value.store(s->value.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+  else
+    registry().shared.fetch_add(delta, std::memory_order_relaxed);
+}
+
+std::size_t tracked_objects() noexcept {
+  TrackedRegistry& r = registry();
+  std::lock_guard<std::mutex> g(r.mu);
+  std::int64_t n = r.retired + r.shared.load(std::memory_order_relaxed);
+  for (TrackedSlot* s : r.slots) n += s->value.load(std::memory_order_relaxed);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
 }  // namespace cyc::detail

@@ -42,6 +42,13 @@ class HandleBase {
   // The object's header, or null. For the runtime and tools; not needed by user code.
   Header* header() const noexcept { return hdr_; }
 
+  // For the collector's teardown: nulls the handle without dropping its reference (the
+  // target is garbage being freed by the collector, whose count no longer matters).
+  void forget() noexcept {
+    ptr_ = nullptr;
+    hdr_ = nullptr;
+  }
+
   // Drops the reference. The handle reads null before the object's destructor can run.
   void reset() noexcept {
     if (Header* h = hdr_) {

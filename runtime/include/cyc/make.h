@@ -86,7 +86,7 @@ Handle<T> make(Args&&... args) {
     else
       p = ::new (h->object()) T{std::forward<Args>(args)...};
   } catch (...) {
-    detail::deallocate_unconstructed(h);
+    detail::free_memory(h);
     throw;
   }
 #pragma GCC diagnostic pop

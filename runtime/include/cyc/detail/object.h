@@ -17,12 +17,29 @@
 //   references. The memory is freed when it drops to zero.
 // * GcHead is only touched under the collector's buffer lock, except by the collector
 //   itself, which owns the objects it is examining.
+// * When strong == 1 and weak == 1 (read together), the holder of that reference is the
+//   only party that can reach the object at all; it may release it without atomics.
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <typeinfo>
+
+#if __has_include(<sys/single_threaded.h>)
+#include <sys/single_threaded.h>
+#define CYC_HAVE_SINGLE_THREADED 1
+#endif
+
+#if defined(__SANITIZE_THREAD__)
+#define CYC_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CYC_TSAN 1
+#endif
+#endif
 
 namespace cyc {
 
@@ -55,16 +72,15 @@ struct TypeInfo {
 
 // Collector bookkeeping in front of tracked objects. See runtime/src/collector.cpp.
 struct GcHead {
-  GcHead* prev;         // candidate buffer links (circular, with a sentinel per generation)
-  GcHead* next;
+  std::uint32_t slot;   // index in the candidate buffer `list` while kBuffered is set
   std::int32_t refs;    // scratch during a collection: references not accounted for inside the examined set
   std::uint32_t seen;   // Header::strong as first read by the current collection
   std::uint8_t color;   // scratch during a collection
   std::uint8_t gen;     // generation: how many collections found it alive (0..2)
   std::uint8_t list;    // which candidate buffer holds it while kBuffered is set
-  std::uint8_t pad[5];
+  std::uint8_t pad;
 };
-static_assert(sizeof(GcHead) == 32);
+static_assert(sizeof(GcHead) == 16);
 
 struct Header {
   std::atomic<std::uint32_t> strong;
@@ -78,37 +94,111 @@ struct Header {
 static_assert(sizeof(Header) == 16);
 
 // Implemented in runtime/src. None of these throw.
-Header* allocate(const TypeInfo& type);              // may run an automatic collection; throws std::bad_alloc
-void publish(Header* h) noexcept;                    // the object is constructed: start tracking it
-void deallocate_unconstructed(Header* h) noexcept;   // constructor threw
-void release(Header* h) noexcept;                    // strong count reached zero
+void collect_automatic() noexcept;                   // an automatic collection, if enabled
+void count_tracked(std::int64_t delta) noexcept;     // live tracked objects, per thread
+void release(Header* h, bool sole) noexcept;         // strong count reached zero (sole: no weak refs either)
 void decref_and_buffer(Header* h) noexcept;          // slow path of decref: record a candidate root
 void drop_weak(Header* h) noexcept;                  // weak count reached zero: free the memory
+void* allocate_block(std::size_t size);              // small-object cache in front of operator new
+void free_block(void* p, std::size_t size) noexcept;
+
+// Candidates recorded since the last collection, and the count at which allocating a
+// tracked object first runs an automatic collection (SIZE_MAX when disabled).
+extern constinit std::atomic<std::size_t> g_count0;
+extern constinit std::atomic<std::size_t> g_threshold0;
+
+inline bool over_aligned(const TypeInfo& t) noexcept {
+  return t.alloc_align > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+}
+
+// Memory for a new object with both counts at one. Inline so that make<T> folds the type's
+// constants; may run an automatic collection first; throws std::bad_alloc.
+inline Header* allocate(const TypeInfo& t) {
+  if (t.tracked() && g_count0.load(std::memory_order_relaxed) >= g_threshold0.load(std::memory_order_relaxed))
+    collect_automatic();
+  void* base = over_aligned(t) ? ::operator new(t.alloc_size, std::align_val_t(t.alloc_align))
+                               : allocate_block(t.alloc_size);
+  auto* h = reinterpret_cast<Header*>(static_cast<char*>(base) + t.header_offset);
+  if (t.tracked()) ::new (h->gc()) GcHead{};
+  ::new (&h->strong) std::atomic<std::uint32_t>(1);
+  ::new (&h->weak) std::atomic<std::uint32_t>(1);
+  h->type = &t;
+  return h;
+}
+
+inline void free_memory(Header* h) noexcept {
+  const TypeInfo& t = *h->type;
+  void* base = reinterpret_cast<char*>(h) - t.header_offset;
+  if (over_aligned(t))
+    ::operator delete(base, std::align_val_t(t.alloc_align));
+  else
+    free_block(base, t.alloc_size);
+}
+
+// The object is constructed: count it.
+inline void publish(Header* h) noexcept {
+  if (h->type->tracked()) count_tracked(1);
+}
 [[noreturn]] void fatal(const char* what, const std::type_info* type = nullptr) noexcept;
 
-inline void incref(Header* h) noexcept { h->strong.fetch_add(1, std::memory_order_relaxed); }
+// Like libstdc++'s shared_ptr, plain loads and stores replace atomic read-modify-writes
+// while the process has never started a second thread (glibc's __libc_single_threaded
+// turns false, for good, before the second thread runs).
+inline bool single_threaded() noexcept {
+#ifdef CYC_HAVE_SINGLE_THREADED
+  return __libc_single_threaded;
+#else
+  return false;
+#endif
+}
+
+// Both counts in one load: strong in the low half, weak in the high half.
+inline constexpr std::uint64_t kSoleOwner = (std::uint64_t{1} << 32) | 1;
+inline std::uint64_t load_counts(const Header* h) noexcept {
+#if defined(CYC_TSAN)
+  // ThreadSanitizer does not model mixed-size atomics; never report "sole owner" to it.
+  return h->strong.load(std::memory_order_acquire);
+#else
+  static_assert(std::endian::native == std::endian::little);
+  using word = std::uint64_t __attribute__((may_alias));
+  return __atomic_load_n(reinterpret_cast<const word*>(&h->strong), __ATOMIC_ACQUIRE);
+#endif
+}
+
+inline void incref(Header* h) noexcept {
+  if (single_threaded())
+    h->strong.store(h->strong.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  else
+    h->strong.fetch_add(1, std::memory_order_relaxed);
+}
 
 // Drops one strong reference. For tracked objects a decrement to a non-zero count may have
 // made a cycle unreachable, so the object becomes a candidate root of the next collection
 // (Bacon & Rajan's "possible root"). Recording it happens *before* our reference is gone,
 // under the buffer lock, so no other thread can free the object while we record it.
 inline void decref(Header* h) noexcept {
-  if (!h->type->tracked()) {
-    if (h->strong.fetch_sub(1, std::memory_order_acq_rel) == 1) release(h);
-    return;
-  }
-  std::uint32_t old = h->strong.load(std::memory_order_relaxed);
-  for (;;) {
-    if ((old & kCountMask) > 1 && !(old & (kBuffered | kDead))) {
-      decref_and_buffer(h);
-      return;
+  const std::uint64_t counts = load_counts(h);
+  std::uint32_t old = static_cast<std::uint32_t>(counts);
+  // The only strong reference and no weak one: nobody else can reach the object, so no
+  // atomic read-modify-write is needed (and the memory goes without touching the weak count).
+  if (counts == kSoleOwner) return release(h, true);
+  const bool tracked = h->type->tracked();
+  if (tracked && (old & kCountMask) > 1 && !(old & (kBuffered | kDead))) return decref_and_buffer(h);
+  if (single_threaded()) {
+    h->strong.store(old - 1, std::memory_order_relaxed);
+  } else if (!tracked) {
+    old = h->strong.fetch_sub(1, std::memory_order_acq_rel);
+  } else {
+    // kBuffered must not vanish between our check and our decrement (the collector clears
+    // it with a compare-exchange from the count it saw), so decrement with a CAS that
+    // re-checks it.
+    while (!h->strong.compare_exchange_weak(old, old - 1, std::memory_order_acq_rel,
+                                            std::memory_order_relaxed)) {
+      if ((old & kCountMask) > 1 && !(old & (kBuffered | kDead))) return decref_and_buffer(h);
     }
-    if (h->strong.compare_exchange_weak(old, old - 1, std::memory_order_acq_rel,
-                                        std::memory_order_relaxed))
-      break;
   }
   // kBuffered may still be set on the last reference; release() unlinks the object.
-  if ((old & ~kBuffered) == 1) release(h);
+  if ((old & ~kBuffered) == 1) release(h, false);
 }
 
 inline void incweak(Header* h) noexcept { h->weak.fetch_add(1, std::memory_order_relaxed); }

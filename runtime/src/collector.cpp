@@ -514,10 +514,6 @@ std::array<std::size_t, kGenerations> get_count() noexcept {
 
 std::size_t tracked() noexcept { return detail::tracked_objects(); }
 
-bool is_tracked(const Handle<>& object) noexcept {
-  return object && object.header()->type->tracked();
-}
-
 std::array<GenerationStats, kGenerations> stats() noexcept {
   auto& c = collector();
   std::lock_guard<std::mutex> g(c.config);

@@ -111,3 +111,30 @@ TEST_F(BadUseDeathTest, CorrectUseDoesNotAbort) {
 }
 
 }  // namespace
+
+namespace {
+// A hook that reports its edge only on its first call: to the collector this looks exactly
+// like a traced field written while the collection examined the object.
+struct Fickle {
+  cyc::Handle<Fickle> next;
+  int calls = 0;
+  void trace(cyc::Tracer& t) {
+    if (calls++ == 0) t(next, "next");
+  }
+};
+}  // namespace
+
+TEST_F(BadUseDeathTest, FieldChangedDuringACollectionAbortsInDebugBuilds) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "the threading-contract check is compiled into debug builds of libcyc only";
+#else
+  auto run = [] {
+    {
+      auto a = cyc::make<Fickle>();
+      a->next = a;
+    }
+    cyc::gc::collect();
+  };
+  EXPECT_DEATH(run(), "changed during the collection");
+#endif
+}

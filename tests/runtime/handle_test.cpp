@@ -473,6 +473,31 @@ TEST_F(HandleTest, WeakToBaseSubobject) {
   EXPECT_FALSE(wb.lock());
 }
 
+TEST_F(HandleTest, WeakDerivedToBaseToAny) {
+  auto both = cyc::make<Both>();
+  cyc::Weak<Both> wd = both;
+  cyc::Weak<PartB> wb = wd;  // Weak<Derived> -> Weak<Base>: the pointer is adjusted
+  cyc::Weak<> wany = wd;
+  EXPECT_EQ(wb.lock().get(), static_cast<PartB*>(both.get()));
+  EXPECT_TRUE(wany.lock() == both);
+  EXPECT_EQ(wb.use_count(), 1u);
+  both.reset();
+  EXPECT_TRUE(wb.expired());
+  EXPECT_FALSE(wany.lock());
+  cyc::Weak<PartB> from_expired = wd;  // converting an expired Weak never touches the object
+  EXPECT_FALSE(from_expired.lock());
+}
+
+TEST_F(HandleTest, OrderingAgainstNull) {
+  auto a = cyc::make<int>(1);
+  cyc::Handle<int> null;
+  EXPECT_TRUE(a > nullptr);
+  EXPECT_FALSE(a < nullptr);
+  EXPECT_TRUE((null <=> nullptr) == 0);
+  EXPECT_TRUE(null == nullptr);
+  EXPECT_TRUE(a != nullptr);
+}
+
 TEST_F(HandleTest, MakeAggregate) {
   auto n = cyc::make<Node>("a");
   EXPECT_EQ(n->name, "a");

@@ -345,3 +345,30 @@ TEST_F(TraceTest, WeakFieldsAreNotEdges) {
 }
 
 }  // namespace
+
+namespace {
+struct Owned {
+  cyc::Handle<> back;
+  CYC_TRACE(back)
+};
+struct ThroughUniquePtr {
+  std::unique_ptr<Owned> owned;  // edges pass through owners
+  std::unique_ptr<int> plain;
+  ~ThroughUniquePtr() { ++g_destroyed; }
+  CYC_TRACE(owned, plain)
+};
+static_assert(cyc::is_traceable_v<std::unique_ptr<Owned>>);
+static_assert(!cyc::is_traceable_v<std::unique_ptr<int>>);
+static_assert(!cyc::is_traceable_v<std::unique_ptr<cyc::Handle<>[]>>);
+}  // namespace
+
+TEST_F(TraceTest, UniquePtrFieldsAreTracedThrough) {
+  {
+    auto a = cyc::make<ThroughUniquePtr>();
+    a->owned = std::make_unique<Owned>();
+    a->owned->back = a;
+  }
+  EXPECT_EQ(g_destroyed, 0);
+  EXPECT_EQ(cyc::gc::collect(), 1u);
+  EXPECT_EQ(g_destroyed, 1);
+}

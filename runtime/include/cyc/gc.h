@@ -60,7 +60,10 @@ std::array<std::size_t, kGenerations> get_count() noexcept;
 
 // Number of live tracked objects (those of traceable types).
 std::size_t tracked() noexcept;
-bool is_tracked(const Handle<>& object) noexcept;
+template <class T>
+bool is_tracked(const Handle<T>& object) noexcept {
+  return object && object.header()->type->tracked();
+}
 
 // Per generation, like CPython's gc.get_stats().
 struct GenerationStats {
@@ -114,6 +117,8 @@ struct CollectReport {
 // Called after every collection, on the collecting thread, with what it found. The report
 // names each garbage cycle; building it costs time, so it is only built while a callback
 // is registered (or a debug flag asks for it). Returns an id for remove_callback.
+// A callback that throws stops the remaining callbacks of that collection; the exception
+// leaves collect() (the collection itself is complete). Automatic collections swallow it.
 using Callback = std::function<void(const CollectReport&)>;
 std::size_t add_callback(Callback callback);
 bool remove_callback(std::size_t id);

@@ -192,6 +192,10 @@ template <class T>
 bool operator==(const Handle<T>& a, std::nullptr_t) noexcept {
   return !a;
 }
+template <class T>
+std::strong_ordering operator<=>(const Handle<T>& a, std::nullptr_t) noexcept {
+  return std::compare_three_way{}(a.header(), static_cast<detail::Header*>(nullptr));
+}
 
 template <class T>
 void swap(Handle<T>& a, Handle<T>& b) noexcept {
@@ -212,6 +216,17 @@ class Weak {
     if (hdr_) detail::incweak(hdr_);
   }
   Weak(const Weak& o) noexcept : ptr_(o.ptr_), hdr_(o.hdr_) {
+    if (hdr_) detail::incweak(hdr_);
+  }
+  // Weak<Derived> -> Weak<Base> -> Weak<>. The target may be gone already, so convert
+  // through a virtual base only from a Handle (that conversion reads the object).
+  template <class U>
+    requires(!std::is_same_v<U, T> && detail::handle_convertible_v<U, T> && !std::is_void_v<U>)
+  Weak(const Weak<U>& o) noexcept
+      : ptr_(o.ptr_ ? const_cast<void*>(static_cast<const void*>(
+                          static_cast<T*>(static_cast<U*>(o.ptr_))))
+                    : nullptr),
+        hdr_(o.hdr_) {
     if (hdr_) detail::incweak(hdr_);
   }
   Weak(Weak&& o) noexcept : ptr_(std::exchange(o.ptr_, nullptr)), hdr_(std::exchange(o.hdr_, nullptr)) {}
@@ -262,6 +277,8 @@ class Weak {
  private:
   void* ptr_ = nullptr;
   detail::Header* hdr_ = nullptr;
+
+  template <class> friend class Weak;
 };
 
 namespace detail {

@@ -14,8 +14,8 @@
 //
 //   void cyc_trace(third_party::Foo& f, cyc::Tracer& t) { t(f.handle, "handle"); }  // 3. ADL
 //
-// Standard containers (anything with begin()/end()), std::optional, std::pair, std::tuple,
-// std::variant, std::array and built-in arrays are traced element by element without help,
+// Standard containers (anything with begin()/end()), std::optional, std::unique_ptr, std::pair,
+// std::tuple, std::variant, std::array and built-in arrays are traced element by element without help,
 // so make<std::vector<cyc::Handle<>>>() is a collectable list. Weak handles are not traced:
 // they never keep anything alive. A type for which none of this applies cannot hold handles
 // the collector could see, and is not tracked (CPython does not track ints either).
@@ -29,6 +29,7 @@
 #include <array>
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -75,6 +76,9 @@ namespace detail {
 
 template <class T> struct is_handle : std::false_type {};
 template <class T> struct is_handle<Handle<T>> : std::true_type {};
+// std::unique_ptr of one object (arrays have no size to trace by).
+template <class T> struct is_unique_ptr : std::false_type {};
+template <class T, class D> struct is_unique_ptr<std::unique_ptr<T, D>> : std::bool_constant<!std::is_array_v<T>> {};
 template <class T> struct is_optional : std::false_type {};
 template <class T> struct is_optional<std::optional<T>> : std::true_type {};
 template <class T> struct is_pair : std::false_type {};
@@ -111,6 +115,8 @@ constexpr bool traceable() {
     return true;
   else if constexpr (is_optional<U>::value)
     return traceable<typename U::value_type>();
+  else if constexpr (is_unique_ptr<U>::value)
+    return traceable<typename U::element_type>();
   else if constexpr (is_pair<U>::value)
     return traceable<typename U::first_type>() || traceable<typename U::second_type>();
   else if constexpr (is_tuple<U>::value || is_variant<U>::value)
@@ -151,7 +157,7 @@ void trace(Tracer& t, T& value) {
     detail::TraceAccess::call(const_cast<U&>(value), t);
   } else if constexpr (detail::has_adl_trace<U>) {
     cyc_trace(const_cast<U&>(value), t);
-  } else if constexpr (detail::is_optional<U>::value) {
+  } else if constexpr (detail::is_optional<U>::value || detail::is_unique_ptr<U>::value) {
     if (value) trace(t, *const_cast<U&>(value));
   } else if constexpr (detail::is_pair<U>::value) {
     trace(t, const_cast<U&>(value).first);

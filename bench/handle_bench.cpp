@@ -3,7 +3,7 @@
 // CYC_TRACE, which takes part in cycle collection) and an *untracked* one (an int).
 //
 // libstdc++ gives std::shared_ptr non-atomic reference counts while the process has never
-// started a second thread (glibc's __libc_single_threaded); cyc's counts are always atomic.
+// started a second thread (glibc's __libc_single_threaded); cyc's counts do the same.
 // By default the process stays single-threaded, which is what a single-threaded program
 // gets from std. --multithreaded starts (and joins) one thread first, so std uses atomic
 // counts too, as in any program that has ever had a second thread: the like-for-like

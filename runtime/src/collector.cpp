@@ -78,6 +78,9 @@ void call_trace(GcHead* g, Tracer& t) noexcept {
   h->type->trace(h->object(), t);
 }
 
+// GcHead::pad bit: the object is one of this collection's candidate roots.
+constexpr std::uint8_t kRootMark = 1;
+
 struct Collection {
   int gen = 0;
   bool boundary_hit = false;
@@ -183,7 +186,10 @@ void examine(Collection& c, bool save_all) {
   Heap& heap = detail::heap();
   for (int i = 0; i <= c.gen; ++i)
     for (GcHead* g : heap.candidates[i].entries)
-      if (g) c.roots.push_back(g);
+      if (g) {
+        g->pad |= kRootMark;
+        c.roots.push_back(g);
+      }
 
   tl_in_trace = true;
   SubtractTracer subtract(c);
@@ -201,48 +207,55 @@ void examine(Collection& c, bool save_all) {
     c.drain(subtract);
   }
 
+  // Objects with references from outside are alive, and so is all they reach. The others
+  // are garbage unless something alive reaches them later in this loop: collect them as
+  // tentative garbage and keep those still gray afterwards (CPython's move_unreachable).
   BlackenTracer blacken(c, kGray);
   for (GcHead* g : c.visited) {
-    if (g->color == kGray && g->refs > 0) {
+    if (g->color != kGray) continue;
+    if (g->refs > 0) {
       g->color = kBlack;
       c.stack.push_back(g);
       c.drain(blacken);
-    }
-  }
-  for (GcHead* g : c.visited)
-    if (g->color == kGray) {
-      g->color = kWhite;
+    } else {
       c.white.push_back(g);
     }
+  }
 
-  if (!save_all) {
-    // Commit: from here on Weak::lock() fails on the garbage. An object without weak
-    // references cannot be reached by any other thread (every strong reference to it is
-    // inside the garbage), so a plain store does; the others need a compare-exchange in
-    // case a Weak::lock() got in since we read the count.
-    const bool alone = single_threaded();
-    bool raced = false;
-    for (GcHead* g : c.white) {
-      Header* h = header_of(g);
-      if (alone || h->weak.load(std::memory_order_acquire) == 1) {
-        h->strong.store(g->seen | kDead, std::memory_order_relaxed);
-        continue;
-      }
+  // Commit: from here on Weak::lock() fails on the garbage. An object without weak
+  // references cannot be reached by any other thread (every strong reference to it is
+  // inside the garbage), so a plain store does; the others need a compare-exchange in case
+  // a Weak::lock() got in since we read the count.
+  const bool alone = single_threaded();
+  bool raced = false;
+  std::size_t kept = 0;
+  for (GcHead* g : c.white) {
+    if (g->color != kGray) continue;  // reached from something alive after all
+    g->color = kWhite;
+    c.white[kept++] = g;
+    if (save_all) continue;
+    Header* h = header_of(g);
+    if (alone || h->weak.load(std::memory_order_acquire) == 1) {
+      h->strong.store(g->seen | kDead, std::memory_order_relaxed);
+    } else {
       std::uint32_t expected = g->seen;
       if (!h->strong.compare_exchange_strong(expected, g->seen | kDead, std::memory_order_acq_rel))
         raced = true;
     }
-    if (raced) {
-      BlackenTracer resurrect(c, kWhite);
-      for (GcHead* g : c.white) {
-        if (g->color != kWhite || (header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
-          continue;
-        g->color = kBlack;
-        c.stack.push_back(g);
-        c.drain(resurrect);
-      }
-      std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
+  }
+  c.white.resize(kept);
+  if (raced) {
+    // A failed compare-exchange means a Weak::lock() won: that object, and all it reaches,
+    // is alive after all.
+    BlackenTracer resurrect(c, kWhite);
+    for (GcHead* g : c.white) {
+      if (g->color != kWhite || (header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
+        continue;
+      g->color = kBlack;
+      c.stack.push_back(g);
+      c.drain(resurrect);
     }
+    std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
   }
   tl_in_trace = false;
 }
@@ -275,54 +288,52 @@ void verify_garbage(const Collection& c) {
 #endif
 
 // After examine(), still under Heap::lock: settle the candidate lists and generations.
-void settle_roots(Collection& c, std::uint8_t older);
-
+// After examine(), still under Heap::lock: settle the candidate lists and generations, in
+// one pass over what was examined (every candidate was examined).
 void settle(Collection& c) {
   Heap& heap = detail::heap();
   const std::uint8_t older = static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2);
-  for (int i = 0; i <= c.gen; ++i) heap.candidates[i].clear();  // every entry is in c.roots
+  const bool alone = single_threaded();
+  for (int i = 0; i <= c.gen; ++i) heap.candidates[i].clear();
   try {
-    settle_roots(c, older);
+    for (GcHead* g : c.visited) {
+      Header* h = header_of(g);
+      const bool root = g->pad & kRootMark;
+      g->pad &= static_cast<std::uint8_t>(~kRootMark);
+      if (g->color == kWhite) {
+        // Dead garbage is never buffered again (the bit may stay set in its dead count
+        // word); garbage kept alive by SAVE_ALL is an ordinary object again.
+        if (root && !(h->strong.load(std::memory_order_relaxed) & kDead))
+          h->strong.fetch_and(~kBuffered, std::memory_order_relaxed);
+        continue;  // torn down next
+      }
+      if (g->color == kBlack && g->gen <= c.gen) g->gen = older;
+      if (root) {
+        if (g->color == kSkip) {
+          heap.candidates[0].push(g, 0);  // its releaser, waiting for the lock, unlinks it
+        } else if (c.boundary_hit && c.gen < 2) {
+          // Its examination stopped at older objects: examine it again with them.
+          g->gen = older;
+          heap.candidates[older].push(g, older);
+        } else {
+          // Alive. Unbuffer it, unless its count moved since we read it: then a reference
+          // was dropped during the collection, and that drop found it still buffered.
+          std::uint32_t expected = g->seen;
+          bool unbuffered;
+          if (alone) {
+            unbuffered = h->strong.load(std::memory_order_relaxed) == expected;
+            if (unbuffered) h->strong.store(expected & ~kBuffered, std::memory_order_relaxed);
+          } else {
+            unbuffered = h->strong.compare_exchange_strong(expected, g->seen & ~kBuffered,
+                                                           std::memory_order_acq_rel);
+          }
+          if (!unbuffered) heap.candidates[0].push(g, 0);
+        }
+      }
+      g->color = kNone;
+    }
   } catch (...) {
     fatal("out of memory while re-recording cycle-collection candidates");
-  }
-  for (GcHead* g : c.visited) {
-    if (g->color == kWhite) continue;  // torn down next
-    if (g->color == kBlack && g->gen <= c.gen) g->gen = older;
-    g->color = kNone;
-  }
-}
-
-void settle_roots(Collection& c, std::uint8_t older) {
-  Heap& heap = detail::heap();
-  const bool alone = single_threaded();
-  for (GcHead* r : c.roots) {
-    Header* h = header_of(r);
-    if (r->color == kWhite) {
-      // Dead garbage is never buffered again (the bit may stay set in its dead count word);
-      // garbage kept alive by SAVE_ALL is an ordinary object again.
-      if (!(h->strong.load(std::memory_order_relaxed) & kDead))
-        h->strong.fetch_and(~kBuffered, std::memory_order_relaxed);
-    } else if (r->color == kSkip) {
-      heap.candidates[0].push(r, 0);  // its releaser, waiting for the lock, unlinks it
-    } else if (c.boundary_hit && c.gen < 2) {
-      // Its examination stopped at older objects: examine it again with them.
-      r->gen = older;
-      heap.candidates[older].push(r, older);
-    } else {
-      // Alive. Unbuffer it, unless its count moved since we read it: then a reference was
-      // dropped during the collection, and that drop found it still buffered.
-      std::uint32_t expected = r->seen;
-      bool unbuffered;
-      if (alone) {
-        unbuffered = h->strong.load(std::memory_order_relaxed) == expected;
-        if (unbuffered) h->strong.store(expected & ~kBuffered, std::memory_order_relaxed);
-      } else {
-        unbuffered = h->strong.compare_exchange_strong(expected, r->seen & ~kBuffered,
-                                                       std::memory_order_acq_rel);
-      }
-      if (!unbuffered) heap.candidates[0].push(r, 0);
-    }
   }
 }
 

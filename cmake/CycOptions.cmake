@@ -20,7 +20,8 @@ endif()
 # The analyzer: LLVM/Clang 19.
 set(CYC_BUILD_ANALYZER_EFFECTIVE OFF)
 if(NOT CYC_ANALYZER STREQUAL "OFF")
-  find_package(Clang 19 CONFIG QUIET HINTS /usr/lib/llvm-19/lib/cmake/clang)
+  # Debian's ClangConfigVersion accepts only a 19.1.x request.
+  find_package(Clang 19.1 CONFIG QUIET HINTS /usr/lib/llvm-19/lib/cmake/clang)
   if(Clang_FOUND AND EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/analyzer/CMakeLists.txt")
     set(CYC_BUILD_ANALYZER_EFFECTIVE ON)
   elseif(CYC_ANALYZER STREQUAL "ON")

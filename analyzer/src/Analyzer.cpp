@@ -1,0 +1,32 @@
+// Analyzer.cpp - runs the translation units, merges their facts, runs the rules.
+#include "Analyzer.h"
+
+#include "Suppressions.h"
+#include "TypeGraph.h"
+#include "checks/Check.h"
+
+namespace cyclops {
+
+AnalysisResult analyze(const clang::tooling::CompilationDatabase &DB,
+                       const std::vector<std::string> &Files, const RuleSet &Rules,
+                       const AnalysisOptions &Options) {
+  AnalysisResult Result;
+  RunResult Run = runTranslationUnits(DB, Files, Rules, RunOptions{Options.Jobs, Options.ResourceDir});
+  Result.Failures = std::move(Run.Failures);
+  Result.TranslationUnits = static_cast<unsigned>(Run.Facts.size());
+
+  TypeGraph Graph(std::move(Run.Facts), Rules);
+  CheckOutput Out;
+  for (const auto &Check : makeGraphChecks())
+    if (Rules.enabled(Check->ruleId())) Check->check(Graph, Rules, Out);
+  for (const Finding &F : Graph.astFindings())
+    if (Rules.enabled(F.Rule)) Out.Findings.push_back(F);
+
+  Result.Findings = std::move(Out.Findings);
+  Result.Remarks = std::move(Out.Remarks);
+  sortAndDedupe(Result.Findings);
+  Result.Suppressed = applySuppressions(Result.Findings);
+  return Result;
+}
+
+}  // namespace cyclops

@@ -1,0 +1,36 @@
+// Analyzer.h - the pipeline: facts from the AST -> graph -> findings.
+//
+// Used by `cyclops check` (main.cpp) and by the tests, which give it a database of their own.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "Finding.h"
+#include "Rules.h"
+#include "Runner.h"
+
+namespace clang::tooling {
+class CompilationDatabase;
+}
+
+namespace cyclops {
+
+struct AnalysisOptions {
+  unsigned Jobs = 0;        // translation units parsed at once; 0: one per core
+  std::string ResourceDir;  // clang's builtin headers (ResourceDir.h)
+};
+
+struct AnalysisResult {
+  std::vector<Finding> Findings;      // sorted, unique, suppressions applied
+  std::vector<TUFailure> Failures;    // translation units that did not compile
+  std::vector<std::string> Remarks;   // cut-offs reached and similar notes
+  unsigned TranslationUnits = 0;      // analyzed (compiled) translation units
+  unsigned Suppressed = 0;
+};
+
+AnalysisResult analyze(const clang::tooling::CompilationDatabase &DB,
+                       const std::vector<std::string> &Files, const RuleSet &Rules,
+                       const AnalysisOptions &Options);
+
+}  // namespace cyclops

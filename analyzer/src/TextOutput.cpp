@@ -1,0 +1,102 @@
+// TextOutput.cpp - findings through clang's DiagnosticsEngine and TextDiagnosticPrinter, so
+// that they look exactly like compiler diagnostics (source line, caret, fix-it, colour).
+#include <map>
+
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/DiagnosticOptions.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Basic/LangOptions.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/TextDiagnosticPrinter.h"
+
+#include "Output.h"
+
+namespace cyclops {
+
+using namespace clang;
+
+namespace {
+
+class Printer {
+ public:
+  Printer(llvm::raw_ostream &OS, bool Color)
+      : Opts(new DiagnosticOptions()), Client(OS, Opts.get()),
+        Diags(new DiagnosticIDs(), Opts, &Client, /*ShouldOwnClient=*/false), Files(FileSystemOptions()),
+        Sources(Diags, Files), Out(OS) {
+    Opts->ShowColors = Color;
+    Diags.setSourceManager(&Sources);
+    Client.BeginSourceFile(Lang, nullptr);
+    Ids[Severity::Error] = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
+    Ids[Severity::Warning] = Diags.getCustomDiagID(DiagnosticsEngine::Warning, "%0");
+    Ids[Severity::Note] = Diags.getCustomDiagID(DiagnosticsEngine::Note, "%0");
+    NoteId = Diags.getCustomDiagID(DiagnosticsEngine::Note, "%0");
+  }
+  ~Printer() { Client.EndSourceFile(); }
+
+  void print(const Finding &F) {
+    std::string Message = F.Message + " [cyclops-" + F.Rule + "]";
+    SourceLocation Loc = location(F.Pos);
+    if (Loc.isInvalid()) {
+      plain(F.Pos, severityName(F.Level), Message);
+    } else {
+      DiagnosticBuilder B = Diags.Report(Loc, Ids[F.Level]);
+      B << Message;
+      for (const TextEdit &E : F.Fixes)
+        if (SourceLocation At = location(E.Pos); At.isValid())
+          B << (E.Length ? FixItHint::CreateReplacement(
+                               CharSourceRange::getCharRange(At, At.getLocWithOffset(E.Length)), E.Text)
+                         : FixItHint::CreateInsertion(At, E.Text));
+    }
+    for (const PathStep &S : F.Path) {
+      if (S.Note.empty()) continue;
+      SourceLocation At = location(S.Pos);
+      if (At.isInvalid())
+        plain(S.Pos, "note", S.Note);
+      else
+        Diags.Report(At, NoteId) << S.Note;
+    }
+  }
+
+ private:
+  SourceLocation location(const SourcePos &P) {
+    if (!P.valid()) return {};
+    auto It = FileIds.find(P.File);
+    if (It == FileIds.end()) {
+      FileID FID;
+      if (llvm::Expected<FileEntryRef> FE = Files.getFileRef(P.File))
+        FID = Sources.getOrCreateFileID(*FE, SrcMgr::C_User);
+      else
+        llvm::consumeError(FE.takeError());
+      It = FileIds.emplace(P.File, FID).first;
+    }
+    if (It->second.isInvalid()) return {};
+    return Sources.translateLineCol(It->second, P.Line, P.Column ? P.Column : 1);
+  }
+
+  // A file we cannot read (moved since the analysis): the same format, without source.
+  void plain(const SourcePos &P, llvm::StringRef Level, llvm::StringRef Message) {
+    if (P.valid()) Out << P.File << ":" << P.Line << ":" << P.Column << ": ";
+    Out << Level << ": " << Message << "\n";
+  }
+
+  IntrusiveRefCntPtr<DiagnosticOptions> Opts;
+  TextDiagnosticPrinter Client;
+  DiagnosticsEngine Diags;
+  FileManager Files;
+  SourceManager Sources;
+  llvm::raw_ostream &Out;
+  LangOptions Lang;
+  std::map<Severity, unsigned> Ids;
+  unsigned NoteId = 0;
+  std::map<std::string, FileID> FileIds;
+};
+
+}  // namespace
+
+void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, bool Color) {
+  Printer P(OS, Color);
+  for (const Finding &F : Findings) P.print(F);
+  OS.flush();
+}
+
+}  // namespace cyclops

@@ -1,0 +1,41 @@
+// Check.h - a rule that runs on the whole-program type graph. One class per rule, in the
+// manner of clang-tidy's checks; Registry.cpp lists them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "llvm/ADT/StringRef.h"
+
+#include "../Finding.h"
+#include "../Rules.h"
+#include "../TypeGraph.h"
+
+namespace cyclops {
+
+struct CheckOutput {
+  std::vector<Finding> Findings;
+  std::vector<std::string> Remarks;  // one-line notes for the user (e.g. a cut-off reached)
+};
+
+class GraphCheck {
+ public:
+  virtual ~GraphCheck() = default;
+  virtual llvm::StringRef ruleId() const = 0;
+  virtual void check(const TypeGraph &Graph, const RuleSet &Rules, CheckOutput &Out) const = 0;
+
+ protected:
+  // A finding of this check's rule with the severity the rules give it.
+  Finding finding(const RuleSet &Rules, std::string Message, SourcePos Pos) const;
+};
+
+std::vector<std::unique_ptr<GraphCheck>> makeGraphChecks();
+
+// Rules this version of cyclops checks (on the graph or on the AST).
+bool isImplementedRule(llvm::StringRef RuleId);
+
+// "Node.next" for a path step; "[]" stands for the elements of a library container.
+std::string stepName(llvm::StringRef Type, llvm::StringRef Field);
+
+}  // namespace cyclops

@@ -78,9 +78,6 @@ void call_trace(GcHead* g, Tracer& t) noexcept {
   h->type->trace(h->object(), t);
 }
 
-// GcHead::pad bit: the object is one of this collection's candidate roots.
-constexpr std::uint8_t kRootMark = 1;
-
 struct Collection {
   int gen = 0;
   bool boundary_hit = false;
@@ -186,10 +183,7 @@ void examine(Collection& c, bool save_all) {
   Heap& heap = detail::heap();
   for (int i = 0; i <= c.gen; ++i)
     for (GcHead* g : heap.candidates[i].entries)
-      if (g) {
-        g->pad |= kRootMark;
-        c.roots.push_back(g);
-      }
+      if (g) c.roots.push_back(g);  // not touching the objects yet: that is one pass fewer
 
   tl_in_trace = true;
   SubtractTracer subtract(c);
@@ -200,6 +194,7 @@ void examine(Collection& c, bool save_all) {
       // Its last reference is being dropped on another thread, which waits for the lock
       // to unlink it: not ours to examine.
       r->color = kSkip;
+      r->seen = word;
       c.visited.push_back(r);
       continue;
     }
@@ -298,8 +293,9 @@ void settle(Collection& c) {
   try {
     for (GcHead* g : c.visited) {
       Header* h = header_of(g);
-      const bool root = g->pad & kRootMark;
-      g->pad &= static_cast<std::uint8_t>(~kRootMark);
+      // The candidates of the generations collected are exactly the examined objects that
+      // were buffered when first read (the lock keeps kBuffered still meanwhile).
+      const bool root = g->seen & kBuffered;
       if (g->color == kWhite) {
         // Dead garbage is never buffered again (the bit may stay set in its dead count
         // word); garbage kept alive by SAVE_ALL is an ordinary object again.

@@ -73,13 +73,18 @@ extern thread_local bool tl_in_trace;
 extern thread_local bool tl_holds_lock;
 
 // RAII for Heap::lock that turns self-deadlock (a trace hook touching handles) into a
-// clear fatal error.
+// clear fatal error. While the process has a single thread there is nobody to exclude, and
+// the mutex is skipped (no thread can start inside the critical sections: they run no user
+// code but trace hooks).
 class HeapLock {
  public:
   HeapLock();
   ~HeapLock();
   HeapLock(const HeapLock&) = delete;
   HeapLock& operator=(const HeapLock&) = delete;
+
+ private:
+  bool locked_ = false;
 };
 
 

@@ -32,13 +32,16 @@ HeapLock::HeapLock() {
   if (tl_holds_lock)
     fatal("a trace hook created, copied or dropped a handle; trace hooks may only visit "
           "the handles they are given");
-  heap().lock.lock();
+  if (!single_threaded()) {
+    heap().lock.lock();
+    locked_ = true;
+  }
   tl_holds_lock = true;
 }
 
 HeapLock::~HeapLock() {
   tl_holds_lock = false;
-  heap().lock.unlock();
+  if (locked_) heap().lock.unlock();
 }
 
 void fatal(const char* what, const std::type_info* type) noexcept {
@@ -154,12 +157,15 @@ void decref_and_buffer(Header* h) noexcept {
   {
     HeapLock lock;
     std::uint32_t old = h->strong.load(std::memory_order_relaxed);
-    bool buffer;
-    do {
-      // Another thread may have buffered it, or dropped references, since our fast path.
-      buffer = (old & kCountMask) > 1 && !(old & (kBuffered | kDead));
-    } while (!h->strong.compare_exchange_weak(old, (old - 1) | (buffer ? kBuffered : 0),
-                                              std::memory_order_acq_rel, std::memory_order_relaxed));
+    bool buffer = (old & kCountMask) > 1 && !(old & (kBuffered | kDead));
+    if (single_threaded()) {
+      h->strong.store((old - 1) | (buffer ? kBuffered : 0), std::memory_order_relaxed);
+    } else {
+      // Other threads change the count without the lock: re-decide on every retry.
+      while (!h->strong.compare_exchange_weak(old, (old - 1) | (buffer ? kBuffered : 0),
+                                              std::memory_order_acq_rel, std::memory_order_relaxed))
+        buffer = (old & kCountMask) > 1 && !(old & (kBuffered | kDead));
+    }
     if (buffer) {
       GcHead* g = h->gc();
       try {
@@ -167,7 +173,8 @@ void decref_and_buffer(Header* h) noexcept {
       } catch (...) {
         fatal("out of memory while recording a cycle-collection candidate");
       }
-      g_count0.fetch_add(1, std::memory_order_relaxed);
+      // Only written under the lock; atomic because allocation reads it without.
+      g_count0.store(g_count0.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     }
     last = (old & ~kBuffered) == 1;
   }

@@ -29,6 +29,8 @@
 
 #include <cyc/cyc.h>
 
+#include "median_reporter.h"
+
 #include "device/allocator.h"
 
 namespace {
@@ -130,28 +132,9 @@ void TrainingLoop(benchmark::State& state, bool fixed) {
 
 // ---- summary ----------------------------------------------------------------------------
 
-class SummaryReporter : public benchmark::ConsoleReporter {
+class SummaryReporter : public MedianReporter {
  public:
-  explicit SummaryReporter(bool color) : ConsoleReporter(color ? OO_ColorTabular : OO_Tabular) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      if (r.error_occurred) {
-        failed_ = true;
-        continue;
-      }
-      const std::string name = r.run_name.str();
-      if (r.run_type == Run::RT_Aggregate) {
-        if (r.aggregate_name == "median") {
-          times_[name] = r.GetAdjustedCPUTime();
-          median_.insert(name);
-        }
-      } else if (!median_.count(name)) {
-        times_[name] = r.GetAdjustedCPUTime();
-      }
-    }
-  }
+  using MedianReporter::MedianReporter;
 
   bool PrintSummary() const {
     std::printf("\nbackend: %s (%s)\n", cyc::device::backend().c_str(), cyc::device::backend_description().c_str());
@@ -189,10 +172,6 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     return ok;
   }
 
- private:
-  std::map<std::string, double> times_;
-  std::set<std::string> median_;
-  bool failed_ = false;
 };
 
 void Register() {

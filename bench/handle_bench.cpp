@@ -27,6 +27,8 @@
 
 #include <cyc/cyc.h>
 
+#include "median_reporter.h"
+
 namespace {
 
 // Same shape on both sides: one strong pointer field and an int.
@@ -150,27 +152,10 @@ void StdWeakLock(benchmark::State& state) {
 
 // ---- summary ----------------------------------------------------------------------------
 
-// The console reporter, remembering each benchmark's CPU time per iteration (the median
-// aggregate when repetitions were asked for).
-class SummaryReporter : public benchmark::ConsoleReporter {
+// The console reporter, then the cyc/std ratio of each pair.
+class SummaryReporter : public MedianReporter {
  public:
-  explicit SummaryReporter(bool color) : ConsoleReporter(color ? OO_ColorTabular : OO_Tabular) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      if (r.error_occurred) continue;
-      std::string name = r.run_name.str();
-      if (r.run_type == Run::RT_Aggregate) {
-        if (r.aggregate_name == "median") {
-          times_[name] = r.GetAdjustedCPUTime();
-          median_.insert(name);
-        }
-      } else if (!median_.count(name)) {
-        times_[name] = r.GetAdjustedCPUTime();
-      }
-    }
-  }
+  using MedianReporter::MedianReporter;
 
   void PrintSummary() const {
     std::printf("\n%-34s %12s %12s %8s  %s\n", "pair (cpu time per iteration)", "cyc", "std",
@@ -188,9 +173,6 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     }
   }
 
- private:
-  std::map<std::string, double> times_;
-  std::set<std::string> median_;
 };
 
 void Register() {

@@ -43,8 +43,14 @@ void sortAndDedupe(std::vector<Finding> &Findings) {
     return std::tie(A.Pos.File, A.Pos.Line, A.Pos.Column, A.Rule, A.Id) <
            std::tie(B.Pos.File, B.Pos.Line, B.Pos.Column, B.Rule, B.Id);
   });
-  std::set<std::string> Seen;
-  std::erase_if(Findings, [&](const Finding &F) { return !Seen.insert(F.Id).second; });
+  // The same finding seen from several translation units (a header, an inline function) has
+  // the same id and the same location. Ids leave lines and paths out, so two findings in
+  // different files can share one (fb() in the anonymous namespace of two main.cpp files):
+  // those are both kept.
+  std::set<std::tuple<std::string, std::string, unsigned, unsigned>> Seen;
+  std::erase_if(Findings, [&](const Finding &F) {
+    return !Seen.insert({F.Id, F.Pos.File, F.Pos.Line, F.Pos.Column}).second;
+  });
 }
 
 }  // namespace cyclops

@@ -20,6 +20,7 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
 
 #include "ExtractContext.h"
 
@@ -411,7 +412,13 @@ class FunctionWalker {
         Key.push_back(Objects[Edges[E].From].Type + "." + Edges[E].Field + " " + Compact);
       }
       std::rotate(Key.begin(), std::min_element(Key.begin(), Key.end()), Key.end());
-      Key.insert(Key.begin(), Fn->getQualifiedNameAsString());
+      // A function of the anonymous namespace or a static one is a different function in
+      // each file: its name alone would give fb() of a.cpp and fb() of b.cpp the same id.
+      // As for local types, the file name (not its path) keeps ids the same in every checkout.
+      std::string FnName = Fn->getQualifiedNameAsString();
+      if (!Fn->isExternallyVisible())
+        FnName += std::string(LocalSuffix) + llvm::sys::path::filename(X.pos(Fn->getLocation()).File).str();
+      Key.insert(Key.begin(), FnName);
 
       Finding F;
       F.Rule = "cycle-instance";

@@ -34,6 +34,26 @@ void self_list() {
   li->push_back(li);  // expected-warning {{cycle-instance: strong reference cycle formed by li->push_back(li): the objects stay alive until cyc::gc::collect()}}
 }
 
+// The container type spelled through an alias or a typedef (examples/self_list).
+struct Blob {
+  explicit Blob(int n) : size(n) {}
+  int size;
+};
+using List = std::vector<cyc::Handle<>>;
+typedef std::vector<cyc::Handle<>> ListT;
+
+void self_list_alias() {
+  auto li = cyc::make<List>();
+  li->push_back(cyc::make<Blob>(4));
+  li->push_back(li);  // expected-warning {{cycle-instance: strong reference cycle formed by li->push_back(li)}}
+}
+
+void self_list_typedef() {
+  cyc::Handle<ListT> li = cyc::make<ListT>();
+  li->push_back(cyc::make<Blob>(4));
+  li->push_back(li);  // expected-warning {{cycle-instance: strong reference cycle formed by li->push_back(li)}}
+}
+
 void self_field() {
   auto x = cyc::make<Node>();
   x->self = x;  // expected-warning {{cycle-instance: x->self = x}}

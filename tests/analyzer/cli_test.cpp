@@ -261,6 +261,29 @@ TEST(Cli, ExitCodesFollowFailOn) {
   EXPECT_NE(R.Out.find(": error: strong fields form a reference cycle"), std::string::npos) << R.Out;
 }
 
+// Two files with the same local function forming the same cycle: two findings, one per file
+// (findings that agree in id are merged only when they are at the same place, as a finding
+// in a header seen from several translation units is).
+TEST(Cli, SameCycleInTwoFilesIsReportedInBoth) {
+  Project P;
+  const char *Source = "#include <vector>\n"
+                       "#include <cyc/cyc.h>\n"
+                       "namespace {\n"
+                       "void fb() {\n"
+                       "  auto li = cyc::make<std::vector<cyc::Handle<>>>();\n"
+                       "  li->push_back(li);\n"
+                       "}\n"
+                       "}  // namespace\n"
+                       "int use() { fb(); return 0; }\n";
+  std::string A = P.write("first.cpp", Source);
+  std::string B = P.write("second.cpp", Source);
+  P.database({A, B});
+  Result R = cyclops({"check", "-p", P.dir(), "--format=json"});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_NE(R.Out.find("first.cpp"), std::string::npos) << R.Out;
+  EXPECT_NE(R.Out.find("second.cpp"), std::string::npos) << R.Out;
+}
+
 TEST(Cli, TextOutputIsClangsDiagnosticFormat) {
   Project P;
   std::string Src = P.write("node.cpp", CycleSource);

@@ -157,14 +157,14 @@ void decref_and_buffer(Header* h) noexcept {
   {
     HeapLock lock;
     std::uint32_t old = h->strong.load(std::memory_order_relaxed);
-    bool buffer = (old & kCountMask) > 1 && !(old & (kBuffered | kDead));
+    bool buffer = becomes_candidate(old);
     if (single_threaded()) {
       h->strong.store((old - 1) | (buffer ? kBuffered : 0), std::memory_order_relaxed);
     } else {
       // Other threads change the count without the lock: re-decide on every retry.
       while (!h->strong.compare_exchange_weak(old, (old - 1) | (buffer ? kBuffered : 0),
                                               std::memory_order_acq_rel, std::memory_order_relaxed))
-        buffer = (old & kCountMask) > 1 && !(old & (kBuffered | kDead));
+        buffer = becomes_candidate(old);
     }
     if (buffer) {
       GcHead* g = h->gc();

@@ -172,6 +172,12 @@ inline void incref(Header* h) noexcept {
     h->strong.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Whether dropping one reference from this count word leaves a live, unrecorded object: the
+// drop that makes a tracked object a candidate root.
+inline bool becomes_candidate(std::uint32_t word) noexcept {
+  return (word & kCountMask) > 1 && !(word & (kBuffered | kDead));
+}
+
 // Drops one strong reference. For tracked objects a decrement to a non-zero count may have
 // made a cycle unreachable, so the object becomes a candidate root of the next collection
 // (Bacon & Rajan's "possible root"). Recording it happens *before* our reference is gone,
@@ -183,7 +189,7 @@ inline void decref(Header* h) noexcept {
   // atomic read-modify-write is needed (and the memory goes without touching the weak count).
   if (counts == kSoleOwner) return release(h, true);
   const bool tracked = h->type->tracked();
-  if (tracked && (old & kCountMask) > 1 && !(old & (kBuffered | kDead))) return decref_and_buffer(h);
+  if (tracked && becomes_candidate(old)) return decref_and_buffer(h);
   if (single_threaded()) {
     h->strong.store(old - 1, std::memory_order_relaxed);
   } else if (!tracked) {
@@ -194,7 +200,7 @@ inline void decref(Header* h) noexcept {
     // re-checks it.
     while (!h->strong.compare_exchange_weak(old, old - 1, std::memory_order_acq_rel,
                                             std::memory_order_relaxed)) {
-      if ((old & kCountMask) > 1 && !(old & (kBuffered | kDead))) return decref_and_buffer(h);
+      if (becomes_candidate(old)) return decref_and_buffer(h);
     }
   }
   // kBuffered may still be set on the last reference; release() unlinks the object.

@@ -53,10 +53,25 @@
 // handle inside the garbage is reset (CPython's tp_clear), which cannot free garbage since
 // a dead object is never released by its count; (3) each destructor runs and its memory is freed
 // (or, while weak handles remain, only once they go).
+//
+// CYC_REPORT (report_file.cpp) needs to know when each garbage cycle may have become
+// unreachable: at the last drop that left one of its objects, or an object that reaches it,
+// with a non-zero count. With kBuffered set, later drops of a candidate take the lock-free
+// fast path and are never seen. So while reporting (decided once, before the first candidate
+// is recorded) kBuffered is never set: every such drop takes the slow path, which records
+// the candidate if it is not listed yet and stamps its list entry with the time and the
+// number of collections started (CandidateList::since). Membership is then Heap::listed(),
+// under Heap::lock: destroy() asks it for every object, and settle() knows the roots from
+// the lists it read. The invariants above hold with "kBuffered is set" read as "it is
+// listed". A collection numbers itself under the lock, so a stamp tells exactly which
+// collections came after the drop. Without CYC_REPORT all this costs one predicted branch
+// each in decref_and_buffer, destroy and make's publish, and nothing on copies and on
+// drops that take the fast path.
 #include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <cyc/gc.h>
@@ -65,6 +80,7 @@
 
 #include "heap.h"
 #include "report.h"
+#include "report_file.h"
 
 namespace cyc::detail {
 namespace {
@@ -88,19 +104,25 @@ void call_trace(GcHead* g, Tracer& t) noexcept {
 struct Collection {
   int gen = 0;
   bool boundary_hit = false;
+  bool reporting = false;  // CYC_REPORT: roots are known by root_since, not by kBuffered
   std::vector<GcHead*> roots;
   std::vector<GcHead*> visited;
   std::vector<GcHead*> stack;
   std::vector<GcHead*> white;
+  std::unordered_map<GcHead*, Since> root_since;
 
-  void reset(int g) {
+  void reset(int g, bool report) {
     gen = g;
     boundary_hit = false;
+    reporting = report;
     roots.clear();
     visited.clear();
     stack.clear();
     white.clear();
+    root_since.clear();
   }
+
+  bool is_root(GcHead* g) const { return reporting ? root_since.contains(g) : (g->seen & kBuffered) != 0; }
 
   // The examined subgraph: tracked objects no older than the generation collected.
   GcHead* member(HandleBase& hb) noexcept {
@@ -185,12 +207,18 @@ Collector& collector() {
   return *c;
 }
 
-// Steps 1-3 and the commit, under Heap::lock. Leaves the garbage in c.white.
-void examine(Collection& c, bool save_all) {
+// Steps 1-3 and the commit, under Heap::lock. Leaves the garbage in c.white. With `keep`
+// (SAVE_ALL, or the report at exit) the garbage is found but not committed.
+void examine(Collection& c, bool keep) {
   Heap& heap = detail::heap();
-  for (int i = 0; i <= c.gen; ++i)
-    for (GcHead* g : heap.candidates[i].entries)
-      if (g) c.roots.push_back(g);  // not touching the objects yet: that is one pass fewer
+  for (int i = 0; i <= c.gen; ++i) {
+    const CandidateList& list = heap.candidates[i];
+    for (std::size_t j = 0; j < list.entries.size(); ++j)
+      if (GcHead* g = list.entries[j]) {
+        c.roots.push_back(g);  // not touching the objects yet: that is one pass fewer
+        if (c.reporting) c.root_since.emplace(g, list.since[j]);
+      }
+  }
 
   tl_in_trace = true;
   SubtractTracer subtract(c);
@@ -241,7 +269,7 @@ void examine(Collection& c, bool save_all) {
     if (g->color != kGray) continue;  // reached from something alive after all
     g->color = kWhite;
     c.white[kept++] = g;
-    if (save_all) continue;
+    if (keep) continue;
     Header* h = header_of(g);
     if (alone || h->weak.load(std::memory_order_acquire) == 1) {
       h->strong.store(g->seen | kDead, std::memory_order_relaxed);
@@ -295,7 +323,6 @@ void verify_garbage(const Collection& c) {
 }
 #endif
 
-// After examine(), still under Heap::lock: settle the candidate lists and generations.
 // After examine(), still under Heap::lock: settle the candidate lists and generations, in
 // one pass over what was examined (every candidate was examined).
 void settle(Collection& c) {
@@ -309,23 +336,34 @@ void settle(Collection& c) {
       GcHead* g = c.visited[i];
       Header* h = header_of(g);
       // The candidates of the generations collected are exactly the examined objects that
-      // were buffered when first read (the lock keeps kBuffered still meanwhile).
-      const bool root = g->seen & kBuffered;
+      // were buffered when first read (the lock keeps kBuffered still meanwhile), or, while
+      // reporting, that were listed.
+      const bool root = c.is_root(g);
       if (g->color == kWhite) {
         // Dead garbage is never buffered again (the bit may stay set in its dead count
         // word); garbage kept alive by SAVE_ALL is an ordinary object again.
-        if (root && !(h->strong.load(std::memory_order_relaxed) & kDead))
+        if (root && !c.reporting && !(h->strong.load(std::memory_order_relaxed) & kDead))
           h->strong.fetch_and(~kBuffered, std::memory_order_relaxed);
         continue;  // torn down next
       }
       if (g->color == kBlack && g->gen <= c.gen) g->gen = older;
       if (root) {
+        // Re-listing keeps the entry's stamp: no drop happened since.
+        auto push = [&](std::uint8_t list) {
+          if (c.reporting)
+            heap.candidates[list].push(g, list, c.root_since.at(g));
+          else
+            heap.candidates[list].push(g, list);
+        };
         if (g->color == kSkip) {
-          heap.candidates[0].push(g, 0);  // its releaser, waiting for the lock, unlinks it
+          push(0);  // its releaser, waiting for the lock, unlinks it
         } else if (c.boundary_hit && c.gen < 2) {
           // Its examination stopped at older objects: examine it again with them.
           g->gen = older;
-          heap.candidates[older].push(g, older);
+          push(older);
+        } else if (c.reporting) {
+          // Alive, and no longer listed. Drops wait for the lock while reporting, so none
+          // happened during the collection; the next one lists it again.
         } else {
           // Alive. Unbuffer it, unless its count moved since we read it: then a reference
           // was dropped during the collection, and that drop found it still buffered.
@@ -397,52 +435,80 @@ void print_debug(unsigned debug, const gc::CollectReport& r) {
                    gc::format_path(cy.path).c_str(), cy.objects, cy.host_bytes, cy.device_bytes);
 }
 
-std::size_t run_collection(int gen) {
+// `kept`: for the collection at exit, which leaves its garbage alone; receives the objects
+// it counted in cycles.
+std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = nullptr) {
   using clock = std::chrono::steady_clock;
   Collector& col = collector();
   const auto start = clock::now();
+  const bool at_exit = reason == Reason::kExit;
   unsigned debug;
   std::vector<gc::Callback> callbacks;
   {
     std::lock_guard<std::mutex> g(col.config);
     debug = col.debug;
-    for (auto& [id, cb] : col.callbacks) callbacks.push_back(cb);
+    // The collection at exit runs after static destruction, and callbacks may use statics.
+    if (!at_exit)
+      for (auto& [id, cb] : col.callbacks) callbacks.push_back(cb);
   }
-  const bool save_all = debug & gc::SAVE_ALL;
-  const bool want_report = !callbacks.empty() || (debug & gc::COLLECTABLE);
+  const bool reporting = g_reporting.load(std::memory_order_relaxed);
+  const bool save_all = (debug & gc::SAVE_ALL) && !at_exit;
+  const bool keep = save_all || at_exit;
+  const bool want_report = reporting || !callbacks.empty() || (debug & gc::COLLECTABLE);
 
   Collection& c = col.scratch;
-  c.reset(gen);
+  c.reset(gen, reporting);
   gc::CollectReport report;
   report.generation = gen;
   std::vector<Handle<>> saved;
+  std::uint64_t number = 0;
+  GarbageTiming timing;
+  std::int64_t found_ns = 0;
   {
     HeapLock lock;
-    examine(c, save_all);
+    Heap& heap = detail::heap();
+    number = ++heap.collections;
+    examine(c, keep);
 #ifndef NDEBUG
     verify_garbage(c);
 #endif
     if (want_report) {
+      if (reporting) {
+        found_ns = steady_ns();
+        timing.objects.reserve(c.white.size());
+        for (GcHead* g : c.white) {
+          auto it = c.root_since.find(g);
+          timing.objects.push_back(it == c.root_since.end() ? Since{} : it->second);
+        }
+      }
       tl_in_trace = true;
-      report.cycles = describe_garbage(c.white);
+      report.cycles = describe_garbage(c.white, reporting ? &timing : nullptr, kept);
       tl_in_trace = false;
     }
     settle(c);
-    if (save_all)
+    if (keep) {
       for (GcHead* g : c.white) {
-        // Kept alive, owned by gc::garbage().
         Header* h = header_of(g);
         g->color = kNone;
-        incref(h);
-        saved.push_back(Access::adopt<void>(h->object(), h));
+        if (save_all) {
+          // Kept alive, owned by gc::garbage().
+          incref(h);
+          saved.push_back(Access::adopt<void>(h->object(), h));
+        } else if (kept) {
+          kept->push_back(h);
+        }
       }
+    } else if (reporting) {
+      for (GcHead* g : c.white) heap.census.erase(header_of(g));  // torn down below
+    }
     g_count0.store(0, std::memory_order_relaxed);
   }
   report.collected = c.white.size();
   report.candidates = c.roots.size();
   report.traversed = c.visited.size();
-  if (!save_all) tear_down(c.white);
+  if (!keep) tear_down(c.white);
   report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
+  if (reporting) report_cycles(number, reason, gen, report.cycles, timing.cycles, found_ns);
 
   {
     std::lock_guard<std::mutex> g(col.config);
@@ -462,15 +528,22 @@ std::size_t run_collection(int gen) {
 }
 
 // Runs a collection on this thread, marked as collecting. The caller holds Collector::running.
-std::size_t collect_now(int gen) {
+std::size_t collect_now(int gen, Reason reason, std::vector<Header*>* kept = nullptr) {
   struct Mark {
     Mark() { tl_collecting = true; }
     ~Mark() { tl_collecting = false; }
   } mark;
-  return run_collection(gen);
+  return run_collection(gen, reason, kept);
 }
 
 }  // namespace
+
+std::vector<Header*> collect_at_exit() {
+  std::vector<Header*> kept;
+  std::lock_guard<std::mutex> running(collector().running);
+  collect_now(gc::kGenerations - 1, Reason::kExit, &kept);
+  return kept;
+}
 
 void collect_automatic() noexcept {
   if (tl_collecting || !g_enabled.load(std::memory_order_relaxed) ||
@@ -491,7 +564,7 @@ void collect_automatic() noexcept {
       }
   }
   try {
-    collect_now(gen);
+    collect_now(gen, Reason::kAutomatic);
   } catch (...) {
     // A callback threw; an automatic collection has no caller to tell.
   }
@@ -510,7 +583,7 @@ std::size_t collect(int generation) {
     throw std::invalid_argument("cyc::gc::collect: generation must be 0, 1 or 2, not " +
                                 std::to_string(generation));
   std::lock_guard<std::mutex> running(collector().running);
-  return detail::collect_now(generation);
+  return detail::collect_now(generation, detail::Reason::kExplicit);
 }
 
 void enable() noexcept { detail::g_enabled.store(true); }

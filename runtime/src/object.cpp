@@ -11,6 +11,7 @@
 #include <cyc/trace.h>
 
 #include "heap.h"
+#include "report_file.h"
 #include "type_name.h"
 
 namespace cyc::detail {
@@ -18,13 +19,15 @@ namespace cyc::detail {
 constinit std::atomic<std::size_t> g_count0{0};
 constinit std::atomic<std::size_t> g_threshold0{700};
 constinit std::atomic<bool> g_enabled{true};
+constinit std::atomic<bool> g_reporting{false};
 
 thread_local bool tl_collecting = false;
 thread_local bool tl_in_trace = false;
 thread_local bool tl_holds_lock = false;
 
 Heap& heap() noexcept {
-  static Heap* h = new Heap;
+  // CYC_REPORT changes how candidates are recorded, so it is settled before the first one.
+  static Heap* h = (start_report(), new Heap);
   return *h;
 }
 
@@ -152,7 +155,44 @@ void free_block(void* p, std::size_t size) noexcept {
   ::operator delete(p);
 }
 
+// With CYC_REPORT, kBuffered stays clear and the lists alone say who is a candidate, so that
+// every drop to a non-zero count comes here and is timed (see collector.cpp): a first drop
+// lists the object, a later one restamps its entry.
+[[gnu::noinline]] static void decref_and_time(Header* h) noexcept {
+  bool last = false;
+  {
+    HeapLock lock;
+    std::uint32_t old = h->strong.load(std::memory_order_relaxed);
+    bool candidate = becomes_candidate(old);
+    if (single_threaded()) {
+      h->strong.store(old - 1, std::memory_order_relaxed);
+    } else {
+      while (!h->strong.compare_exchange_weak(old, old - 1, std::memory_order_acq_rel,
+                                              std::memory_order_relaxed))
+        candidate = becomes_candidate(old);
+    }
+    if (candidate) {
+      Heap& hp = heap();
+      GcHead* g = h->gc();
+      const Since now{steady_ns(), hp.collections};
+      if (hp.listed(g)) {
+        hp.candidates[g->list].since[g->slot] = now;
+      } else {
+        try {
+          hp.candidates[g->gen].push(g, g->gen, now);
+        } catch (...) {
+          fatal("out of memory while recording a cycle-collection candidate");
+        }
+        g_count0.store(g_count0.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      }
+    }
+    last = old == 1;
+  }
+  if (last) release(h, false);
+}
+
 void decref_and_buffer(Header* h) noexcept {
+  if (g_reporting.load(std::memory_order_relaxed)) [[unlikely]] return decref_and_time(h);
   bool last = false;
   {
     HeapLock lock;
@@ -181,11 +221,33 @@ void decref_and_buffer(Header* h) noexcept {
   if (last) release(h, false);
 }
 
+void census_add(Header* h) noexcept {
+  HeapLock lock;
+  try {
+    heap().census.insert(h);
+  } catch (...) {
+    // Out of memory: the report at exit will not count this object.
+  }
+}
+
+// With CYC_REPORT, the end of an object's life: out of its candidate list and the census.
+[[gnu::noinline]] static void forget_reported(Header* h) noexcept {
+  HeapLock lock;
+  Heap& hp = heap();
+  if (h->type->tracked() && hp.listed(h->gc())) hp.unlink(h->gc());
+  hp.census.erase(h);
+}
+
 // Destroys an object whose strong count reached zero. `sole`: there were no weak
-// references either (see decref), so the memory goes at once.
-static void destroy(Header* h, bool sole) noexcept {
+// references either (see decref), so the memory goes at once. Forced inline: it is the hot
+// part of release(), and its cold CYC_REPORT branch would otherwise tip it into a call.
+[[gnu::always_inline]] static inline void destroy(Header* h, bool sole) noexcept {
   const TypeInfo& t = *h->type;
-  if (t.tracked()) {
+  if (g_reporting.load(std::memory_order_relaxed)) [[unlikely]] {
+    // No kBuffered to go by: ask the lists, under the lock (which, as below, also keeps a
+    // running collection from examining the object while we destroy it).
+    forget_reported(h);
+  } else if (t.tracked()) {
     // With the count at zero nobody can set kBuffered any more, and the collector cannot
     // clear it (it only does so with a compare-exchange from a non-zero count it saw), so
     // this unlocked read is stable. If set, the object sits in a candidate list that only

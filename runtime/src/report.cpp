@@ -17,6 +17,7 @@ struct OutEdge {
   std::int32_t target;   // index into the garbage, or -1 for an untracked object
   Header* untracked;
   std::string field;
+  const std::type_info* owner;  // the class whose hook names `field`, if it said
 };
 
 class EdgeTracer final : public Tracer {
@@ -29,23 +30,13 @@ class EdgeTracer final : public Tracer {
     Header* h = hb.header();
     if (!h) return;
     if (!h->type->tracked()) {
-      self.out_.push_back({-1, h, std::string(t.field_name())});
+      self.out_.push_back({-1, h, std::string(t.field_name()), t.field_owner()});
     } else if (h->gc()->color == kWhite) {
-      self.out_.push_back({h->gc()->refs, nullptr, std::string(t.field_name())});
+      self.out_.push_back({h->gc()->refs, nullptr, std::string(t.field_name()), t.field_owner()});
     }
   }
   std::vector<OutEdge>& out_;
 };
-
-std::size_t host_bytes(Header* h) {
-  const TypeInfo& t = *h->type;
-  return t.alloc_size + (t.host_bytes ? t.host_bytes(h->object()) : 0);
-}
-
-std::size_t device_bytes(Header* h) {
-  const TypeInfo& t = *h->type;
-  return t.device_bytes ? t.device_bytes(h->object()) : 0;
-}
 
 // Tarjan's strongly connected components, iteratively (garbage chains can be millions long).
 std::vector<std::int32_t> components(const std::vector<std::vector<OutEdge>>& adj, std::int32_t& count) {
@@ -112,20 +103,60 @@ std::vector<gc::Edge> walk(std::int32_t start, const std::vector<std::vector<Out
   }
   std::vector<gc::Edge> path;
   if (!closing) return path;
-  auto name = [&](std::int32_t v) { return type_name(*Header::of(white[v])->type->rtti); };
-  path.push_back({name(last), closing->field});
+  auto step = [&](std::int32_t v, const OutEdge& e) {
+    const std::string& type = type_name(*Header::of(white[v])->type->rtti);
+    return gc::Edge{type, e.field, e.owner ? type_name(*e.owner) : type};
+  };
+  path.push_back(step(last, *closing));
   for (std::int32_t v = last; v != start;) {
     auto [from, edge] = parent.at(v);
-    path.push_back({name(from), edge->field});
+    path.push_back(step(from, *edge));
     v = from;
   }
   std::reverse(path.begin(), path.end());
   return path;
 }
 
+bool later(const Since& a, const Since& b) noexcept { return a.ns > b.ns; }
+
+// For each component, the latest Since among its objects and every object that reaches it.
+// Tarjan numbers a component only after all it reaches, so edges between components go from
+// higher numbers to lower: one pass in decreasing order carries each to its successors.
+std::vector<Since> latest_upstream(const std::vector<std::vector<OutEdge>>& adj,
+                                   const std::vector<std::int32_t>& comp, std::int32_t ncomp,
+                                   const std::vector<Since>& objects) {
+  const std::int32_t n = static_cast<std::int32_t>(adj.size());
+  std::vector<Since> best(ncomp);
+  std::vector<std::int32_t> start(ncomp + 1, 0), by_comp(n);  // objects grouped by component
+  for (std::int32_t i = 0; i < n; ++i) {
+    ++start[comp[i] + 1];
+    if (later(objects[i], best[comp[i]])) best[comp[i]] = objects[i];
+  }
+  for (std::int32_t c = 0; c < ncomp; ++c) start[c + 1] += start[c];
+  std::vector<std::int32_t> fill(start.begin(), start.end() - 1);
+  for (std::int32_t i = 0; i < n; ++i) by_comp[fill[comp[i]]++] = i;
+  for (std::int32_t c = ncomp - 1; c >= 0; --c)
+    for (std::int32_t k = start[c]; k < start[c + 1]; ++k)
+      for (const OutEdge& e : adj[by_comp[k]])
+        if (e.target >= 0 && comp[e.target] != c && later(best[c], best[comp[e.target]]))
+          best[comp[e.target]] = best[c];
+  return best;
+}
+
 }  // namespace
 
-std::vector<gc::Cycle> describe_garbage(const std::vector<GcHead*>& white) {
+std::size_t object_host_bytes(Header* h) noexcept {
+  const TypeInfo& t = *h->type;
+  return t.alloc_size + (t.host_bytes ? t.host_bytes(h->object()) : 0);
+}
+
+std::size_t object_device_bytes(Header* h) noexcept {
+  const TypeInfo& t = *h->type;
+  return t.device_bytes ? t.device_bytes(h->object()) : 0;
+}
+
+std::vector<gc::Cycle> describe_garbage(const std::vector<GcHead*>& white, GarbageTiming* timing,
+                                        std::vector<Header*>* untracked_out) {
   const std::int32_t n = static_cast<std::int32_t>(white.size());
   for (std::int32_t i = 0; i < n; ++i) white[i]->refs = i;
   std::vector<std::vector<OutEdge>> adj(n);
@@ -152,28 +183,38 @@ std::vector<gc::Cycle> describe_garbage(const std::vector<GcHead*>& white) {
   for (std::int32_t c = 0; c < ncomp; ++c)
     if (comp_size[c] > 1 || comp_cyclic[c]) order.push_back(c);
   std::sort(order.begin(), order.end(), [&](auto a, auto b) { return comp_first[a] < comp_first[b]; });
+  if (timing) {
+    std::vector<Since> best = latest_upstream(adj, comp, ncomp, timing->objects);
+    timing->cycles.clear();
+    for (std::int32_t c : order) timing->cycles.push_back(best[c]);
+  }
 
-  for (std::int32_t c : order) {
-    const std::int32_t id = static_cast<std::int32_t>(cycles.size());
+  // Each cycle frees its own objects (never counted twice), and the garbage that is in no
+  // cycle goes with the first cycle, in order, that reaches it without passing through
+  // another cycle. Every garbage object is one or the other: its count is not zero and only
+  // garbage refers to it, so walking back from it ends in a cycle.
+  std::vector<std::int32_t> cycle_of(ncomp, -1);
+  for (std::size_t id = 0; id < order.size(); ++id) cycle_of[order[id]] = static_cast<std::int32_t>(id);
+  std::vector<std::vector<std::int32_t>> freed(order.size());
+  for (std::int32_t v = 0; v < n; ++v)
+    if ((owner[v] = cycle_of[comp[v]]) >= 0) freed[owner[v]].push_back(v);
+  for (std::size_t id = 0; id < order.size(); ++id) {
     gc::Cycle cycle;
-    cycle.path = walk(comp_first[c], adj, comp, white);
-    // Everything reachable from the cycle and not yet claimed is freed with it.
-    std::vector<std::int32_t> todo{comp_first[c]};
-    owner[comp_first[c]] = id;
-    while (!todo.empty()) {
-      std::int32_t v = todo.back();
-      todo.pop_back();
+    cycle.path = walk(comp_first[order[id]], adj, comp, white);
+    std::vector<std::int32_t>& mine = freed[id];
+    for (std::size_t k = 0; k < mine.size(); ++k) {  // grows as it claims what it reaches
+      const std::int32_t v = mine[k];
       Header* h = Header::of(white[v]);
       ++cycle.objects;
-      cycle.host_bytes += host_bytes(h);
-      cycle.device_bytes += device_bytes(h);
+      cycle.host_bytes += object_host_bytes(h);
+      cycle.device_bytes += object_device_bytes(h);
       for (const OutEdge& e : adj[v]) {
         if (e.target < 0) {
-          auto& u = untracked.try_emplace(e.untracked, 0u, id).first->second;
+          auto& u = untracked.try_emplace(e.untracked, 0u, static_cast<std::int32_t>(id)).first->second;
           ++u.first;
         } else if (owner[e.target] == -1) {
-          owner[e.target] = id;
-          todo.push_back(e.target);
+          owner[e.target] = static_cast<std::int32_t>(id);
+          mine.push_back(e.target);
         }
       }
     }
@@ -184,8 +225,9 @@ std::vector<gc::Cycle> describe_garbage(const std::vector<GcHead*>& white) {
     if ((h->strong.load(std::memory_order_relaxed) & kCountMask) != u.first) continue;
     gc::Cycle& cycle = cycles[u.second];
     ++cycle.objects;
-    cycle.host_bytes += host_bytes(h);
-    cycle.device_bytes += device_bytes(h);
+    cycle.host_bytes += object_host_bytes(h);
+    cycle.device_bytes += object_device_bytes(h);
+    if (untracked_out) untracked_out->push_back(h);
   }
   return cycles;
 }

@@ -19,6 +19,39 @@
 // destructor never sees a dangling handle; it may drop handles to live objects, create
 // objects, and call collect() (which then returns 0, as in CPython).
 //
+// CYC_REPORT: when the environment variable CYC_REPORT names a file at program start, every
+// program linked with libcyc appends to it one JSON line per garbage cycle any collection
+// finds, the input of `cyclops confirm`:
+//
+//   {"record":"cycle","pid":1234,"collection":3,"reason":"explicit","generation":2,
+//    "path":[{"type":"app::Node","field":"next","owner":"app::Base"}, ...],
+//    "objects":2,"host_bytes":96,"device_bytes":4194304,"waited_ns":1234567,"waited_collections":1}
+//
+// "collection" numbers the process's collections from 1; "reason" is "automatic", "explicit"
+// (collect(), also when the device allocator runs out of memory) or "exit"; "path", "objects"
+// and the bytes are those of the Cycle below (a path of more than 1024 steps, such as a ring
+// of a million nodes, is cut after 1024, and the record adds "path_length", its full length).
+// "waited_ns" is the time from the last drop of a reference that left an object of the cycle,
+// or an object that could reach it, with a non-zero count (the moment the cycle may have
+// become unreachable) to the collection that found it, and "waited_collections" the
+// collections of any generation that ran in between.
+// At normal exit (return from main or exit(), after the program's static objects are
+// destroyed) a final collection runs with reason "exit"; it reports garbage but neither runs
+// its destructors nor calls callbacks. Then one line per type with objects still alive, the
+// way a leak checker lists what is still allocated (a cycle through a std::function, which the
+// collector cannot see, shows up here):
+//
+//   {"record":"alive","pid":1234,"type":"app::Session","objects":2,"host_bytes":128,"device_bytes":0}
+//
+// Each line is one write(2) to a descriptor opened with O_APPEND, so lines of several threads
+// or processes (a forked child inherits the file) never interleave, and nothing is buffered
+// when the program exits. A file that cannot be opened or written gets one line on stderr
+// naming it; the program runs on unaffected. Unset or empty: no report, and no cost beyond a
+// predicted branch in make, in destruction and on the slow path of drops (copies and other
+// drops are untouched). Set: every object creation and destruction takes the collector's
+// lock, and so does every drop that leaves a tracked object's count non-zero, which also
+// reads the clock.
+//
 // Threading: every function here may be called from any thread. Collections are serialized.
 // A collection must not run concurrently with writes to traced fields (handles inside
 // objects) of the object graph it examines; copying and dropping handles on other threads
@@ -91,9 +124,13 @@ void clear_garbage();
 
 // One edge of a garbage cycle: an object of `type` refers to the next edge's object (the
 // last edge back to the first) through `field` ("" for elements of a top-level container).
+// `owner` is the class whose CYC_TRACE names the field: a base class of `type` when the field
+// is inherited, the class of a member held by value when the field is that member's. Hooks
+// that do not say (a member trace(), an ADL cyc_trace, an unnamed field) give `type`.
 struct Edge {
   std::string type;
   std::string field;
+  std::string owner;
 };
 
 // A garbage cycle: one strongly connected group of unreachable objects, plus the
@@ -116,7 +153,7 @@ struct CollectReport {
 
 // Called after every collection, on the collecting thread, with what it found. The report
 // names each garbage cycle; building it costs time, so it is only built while a callback
-// is registered (or a debug flag asks for it). Returns an id for remove_callback.
+// is registered (or a debug flag or CYC_REPORT asks for it). Returns an id for remove_callback.
 // A callback that throws stops the remaining callbacks of that collection; the exception
 // leaves collect() (the collection itself is complete). Automatic collections swallow it.
 using Callback = std::function<void(const CollectReport&)>;

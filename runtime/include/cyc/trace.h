@@ -34,6 +34,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <variant>
 
@@ -47,9 +48,12 @@ class Tracer {
   template <class V>
   Tracer& operator()(V& value, const char* name = nullptr);
 
-  // Used by CYC_TRACE: `names` is the macro's argument list as written, `index` the field.
+  // Used by CYC_TRACE: `names` is the macro's argument list as written, `index` the field,
+  // `owner` the class whose CYC_TRACE lists it (a base class for an inherited field).
   template <class V>
   void field(const char* names, unsigned index, V& value);
+  template <class V>
+  void field(const std::type_info& owner, const char* names, unsigned index, V& value);
 
   // Called for each strong handle reached.
   void visit(detail::HandleBase& handle) { visit_(*this, handle); }
@@ -57,6 +61,10 @@ class Tracer {
   // The field being traced, as the hook named it ("" when unnamed, e.g. the elements of a
   // top-level container). Cheap to call only when a report needs it.
   std::string_view field_name() const noexcept;
+
+  // The class whose CYC_TRACE names the field being traced; null when the hook did not say
+  // (a member trace() or ADL hook, an unnamed field), which reports read as the object's type.
+  const std::type_info* field_owner() const noexcept { return owner_; }
 
  protected:
   using VisitFn = void (*)(Tracer&, detail::HandleBase&);
@@ -66,6 +74,7 @@ class Tracer {
  private:
   VisitFn visit_;
   const char* names_ = nullptr;  // one name, or a CYC_TRACE list
+  const std::type_info* owner_ = nullptr;
   unsigned index_ = 0;
   bool list_ = false;
 };
@@ -177,6 +186,7 @@ void trace(Tracer& t, T& value) {
 template <class V>
 Tracer& Tracer::operator()(V& value, const char* name) {
   names_ = name;
+  owner_ = nullptr;
   list_ = false;
   cyc::trace(*this, value);
   return *this;
@@ -185,6 +195,16 @@ Tracer& Tracer::operator()(V& value, const char* name) {
 template <class V>
 void Tracer::field(const char* names, unsigned index, V& value) {
   names_ = names;
+  owner_ = nullptr;
+  index_ = index;
+  list_ = true;
+  cyc::trace(*this, value);
+}
+
+template <class V>
+void Tracer::field(const std::type_info& owner, const char* names, unsigned index, V& value) {
+  names_ = names;
+  owner_ = &owner;
   index_ = index;
   list_ = true;
   cyc::trace(*this, value);
@@ -192,18 +212,22 @@ void Tracer::field(const char* names, unsigned index, V& value) {
 
 namespace detail {
 template <class... Fs>
-void trace_fields(Tracer& t, const char* names, Fs&... fields) {
+void trace_fields(Tracer& t, const std::type_info& owner, const char* names, Fs&... fields) {
   unsigned i = 0;
-  (t.field(names, i++, fields), ...);
+  (t.field(owner, names, i++, fields), ...);
 }
 }  // namespace detail
 
 }  // namespace cyc
 
 // Declares `void trace(cyc::Tracer&)` visiting the named fields, in order. The field names
-// appear in collector reports ("Node.next -> Node.kids -> ..."). Works in any access section.
+// appear in collector reports ("Node.next -> Node.kids -> ..."), with the class that declares
+// this hook as their owner (the static type of *this: a base class's hook in a derived object
+// still names the base). Works in any access section.
 #define CYC_TRACE(...)                                                        \
   friend struct ::cyc::detail::TraceAccess;                                   \
   void trace(::cyc::Tracer& cyc_tracer_) {                                    \
-    ::cyc::detail::trace_fields(cyc_tracer_, #__VA_ARGS__, __VA_ARGS__);     \
+    ::cyc::detail::trace_fields(                                              \
+        cyc_tracer_, typeid(::std::remove_reference_t<decltype(*this)>),      \
+        #__VA_ARGS__, __VA_ARGS__);                                           \
   }

@@ -12,7 +12,9 @@
 //               Weak::lock() fails and decrements never trigger destruction.
 //   kBuffered - the object sits in one of the collector's candidate buffers. Kept in the
 //               same word as the count so that "decrement" and "is it buffered?" are one
-//               atomic step (see decref below and runtime/src/collector.cpp).
+//               atomic step (see decref below and runtime/src/collector.cpp). Never set
+//               while CYC_REPORT is on: then every drop to a non-zero count takes the
+//               slow path, which times it (see <cyc/gc.h>).
 // * Header::weak counts Weak<T> handles plus one held collectively by the strong
 //   references. The memory is freed when it drops to zero.
 // * GcHead is only touched under the collector's buffer lock, except by the collector
@@ -107,6 +109,11 @@ void free_block(void* p, std::size_t size) noexcept;
 extern constinit std::atomic<std::size_t> g_count0;
 extern constinit std::atomic<std::size_t> g_threshold0;
 
+// Whether CYC_REPORT is on (decided once, before the first object can be recorded as a
+// candidate), and the census of live objects it keeps.
+extern constinit std::atomic<bool> g_reporting;
+void census_add(Header* h) noexcept;
+
 inline bool over_aligned(const TypeInfo& t) noexcept {
   return t.alloc_align > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 }
@@ -138,6 +145,7 @@ inline void free_memory(Header* h) noexcept {
 // The object is constructed: count it.
 inline void publish(Header* h) noexcept {
   if (h->type->tracked()) count_tracked(1);
+  if (g_reporting.load(std::memory_order_relaxed)) [[unlikely]] census_add(h);
 }
 [[noreturn]] void fatal(const char* what, const std::type_info* type = nullptr) noexcept;
 

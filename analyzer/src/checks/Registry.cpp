@@ -25,8 +25,9 @@ std::vector<std::unique_ptr<GraphCheck>> makeGraphChecks() {
 }
 
 bool isImplementedRule(llvm::StringRef RuleId) {
-  // cycle-instance runs on the AST (InstanceCheck.cpp); the others on the graph.
-  if (RuleId == "cycle-instance") return true;
+  // cycle-instance and capture-cycle run on the AST (InstanceCheck.cpp,
+  // CaptureCycleCheck.cpp); the others on the graph.
+  if (RuleId == "cycle-instance" || RuleId == "capture-cycle") return true;
   for (const auto &C : makeGraphChecks())
     if (C->ruleId() == RuleId) return true;
   return false;

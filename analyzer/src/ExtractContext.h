@@ -82,4 +82,8 @@ void classifyType(ExtractContext &X, clang::QualType T, clang::SourceLocation Us
 // InstanceCheck.cpp: the cycle-instance rule over the function bodies of the TU.
 void runInstanceCheck(ExtractContext &X);
 
+// CaptureCycleCheck.cpp: the capture-cycle rule over the function bodies of the TU. Reads
+// the trace hooks already extracted into X.out() (run it after the records are drained).
+void runCaptureCycleCheck(ExtractContext &X);
+
 }  // namespace cyclops

@@ -178,6 +178,7 @@ class FactsConsumer : public SemaConsumer {
     Finder.matchAST(Ctx);
     Records.drain();
     if (Rules.enabled("cycle-instance")) runInstanceCheck(X);
+    if (Rules.enabled("capture-cycle")) runCaptureCycleCheck(X);
   }
 
  private:

@@ -15,12 +15,19 @@ enum class Severity { Note = 0, Warning = 1, Error = 2 };
 std::string_view severityName(Severity S);
 std::optional<Severity> parseSeverity(std::string_view Name);
 
+// A further note for one edge, e.g. at the store inside the function a call runs.
+struct StepNote {
+  SourcePos Pos;
+  std::string Note;
+};
+
 // One edge of a cycle (or one field a trace rule is about).
 struct PathStep {
   std::string Type;   // the object's type
   std::string Field;  // the field that holds the next object ("" for a container's elements)
   SourcePos Pos;      // where the field (or the store) is
   std::string Note;   // what the edge is, for the note printed at Pos
+  std::vector<StepNote> Via = {};  // where a call on the path makes the edge, callee by callee
 };
 
 struct Finding {

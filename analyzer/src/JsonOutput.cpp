@@ -5,7 +5,7 @@
 
 namespace cyclops {
 
-llvm::json::Value toJson(const std::vector<Finding> &Findings) {
+llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSplit *Baseline) {
   llvm::json::Array List;
   for (const Finding &F : Findings) {
     llvm::json::Array Path;
@@ -23,11 +23,20 @@ llvm::json::Value toJson(const std::vector<Finding> &Findings) {
                                       {"id", F.Id},
                                       {"path", std::move(Path)}});
   }
-  return llvm::json::Object{{"findings", std::move(List)}};
+  llvm::json::Object Report{{"findings", std::move(List)}};
+  if (Baseline) {
+    llvm::json::Array Unchanged, Absent;
+    for (const Finding &F : Baseline->Unchanged) Unchanged.push_back(F.Id);
+    for (const BaselineEntry &E : Baseline->Absent)
+      Absent.push_back(llvm::json::Object{{"id", E.Id}, {"rule", E.Rule}, {"file", E.File}, {"message", E.Message}});
+    Report["baseline"] = llvm::json::Object{
+        {"file", Baseline->Path}, {"unchanged", std::move(Unchanged)}, {"absent", std::move(Absent)}};
+  }
+  return Report;
 }
 
-void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings) {
-  OS << llvm::formatv("{0:2}", toJson(Findings)) << "\n";
+void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const BaselineSplit *Baseline) {
+  OS << llvm::formatv("{0:2}", toJson(Findings, Baseline)) << "\n";
 }
 
 }  // namespace cyclops

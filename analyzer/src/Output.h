@@ -1,4 +1,4 @@
-// Output.h - findings as clang-style diagnostics or as JSON.
+// Output.h - findings as clang-style diagnostics, as JSON, or as SARIF.
 #pragma once
 
 #include <vector>
@@ -6,18 +6,40 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "Baseline.h"
 #include "Finding.h"
+#include "Rules.h"
+#include "SourceRoot.h"
 
 namespace cyclops {
 
 // Clang's diagnostic format, printed by clang's own TextDiagnosticPrinter: for each finding
 // `file:line:col: warning: MESSAGE [cyclops-RULE]` with the source line, a caret and the
-// fix-it, then a note for each edge of its path.
+// fix-it, then a note for each edge of its path, each with its source line and caret. With
+// `Color`, ANSI colours as clang uses them.
 void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, bool Color);
 
 // {"findings":[{"rule","severity","message","file","line","column","id",
 //               "path":[{"type","field","file","line"}...]}]}
-llvm::json::Value toJson(const std::vector<Finding> &Findings);
-void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings);
+// With a baseline, `Findings` are the new findings (BaselineSplit::New) and the object has
+// "baseline": {"file", "unchanged": [ID...], "absent": [{"id","rule","file","message"}...]}.
+llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSplit *Baseline = nullptr);
+void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               const BaselineSplit *Baseline = nullptr);
+
+// A SARIF 2.1.0 log with one run, as GitHub code scanning and SARIF viewers read it:
+// tool.driver.rules lists every rule of `Rules` with its documentation (rules/docs, compiled
+// in); each result has its location, a related location and a code flow step for each edge
+// of the cycle (and for each store inside a call that makes one), the stable id as partialFingerprints["cyclops/v1"], and its fix-its as
+// `fixes`. Files under `Root` are URIs relative to the base id "%SRCROOT%" (whose absolute
+// URI run.originalUriBaseIds gives); others are absolute file: URIs. Columns are counted
+// in Unicode code points, as SARIF's default columnKind says, where the file can be read.
+// With a baseline, `Findings` are the new findings and every result has a baselineState:
+// "new", "unchanged" (BaselineSplit::Unchanged) or "absent" (a recorded finding that is
+// gone; its location names only the file).
+llvm::json::Value toSarif(const std::vector<Finding> &Findings, const RuleSet &Rules, const SourceRoot &Root,
+                          const BaselineSplit *Baseline = nullptr);
+void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const RuleSet &Rules,
+                const SourceRoot &Root, const BaselineSplit *Baseline = nullptr);
 
 }  // namespace cyclops

@@ -8,6 +8,7 @@
 #include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/TextDiagnosticPrinter.h"
+#include "clang/Lex/Lexer.h"
 
 #include "Output.h"
 
@@ -23,7 +24,11 @@ class Printer {
       : Opts(new DiagnosticOptions()), Client(OS, Opts.get()),
         Diags(new DiagnosticIDs(), Opts, &Client, /*ShouldOwnClient=*/false), Files(FileSystemOptions()),
         Sources(Diags, Files), Out(OS) {
+    Lang.CPlusPlus = true;  // how token() measures the highlighted token
     Opts->ShowColors = Color;
+    // raw_ostream emits escape codes only for a stream whose colours are on; `--color=always`
+    // asks for them in a file or a pipe too.
+    OS.enable_colors(Color);
     Diags.setSourceManager(&Sources);
     Client.BeginSourceFile(Lang, nullptr);
     Ids[Severity::Error] = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
@@ -40,7 +45,7 @@ class Printer {
       plain(F.Pos, severityName(F.Level), Message);
     } else {
       DiagnosticBuilder B = Diags.Report(Loc, Ids[F.Level]);
-      B << Message;
+      B << Message << token(Loc);
       for (const TextEdit &E : F.Fixes)
         if (SourceLocation At = location(E.Pos); At.isValid())
           B << (E.Length ? FixItHint::CreateReplacement(
@@ -53,7 +58,11 @@ class Printer {
       if (At.isInvalid())
         plain(S.Pos, "note", S.Note);
       else
-        Diags.Report(At, NoteId) << S.Note;
+        Diags.Report(At, NoteId) << S.Note << token(At);
+      for (const StepNote &V : S.Via) {
+        if (SourceLocation In = location(V.Pos); In.isValid()) Diags.Report(In, NoteId) << V.Note << token(In);
+        else plain(V.Pos, "note", V.Note);
+      }
     }
   }
 
@@ -71,6 +80,14 @@ class Printer {
     }
     if (It->second.isInvalid()) return {};
     return Sources.translateLineCol(It->second, P.Line, P.Column ? P.Column : 1);
+  }
+
+  // The token at `Loc`, underlined after the caret. With a range, clang prints the source
+  // line of a note even where the diagnostic before it was at the same place (a cycle
+  // closed by one statement), which it skips for a bare location.
+  CharSourceRange token(SourceLocation Loc) {
+    unsigned Length = Lexer::MeasureTokenLength(Loc, Sources, Lang);
+    return CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(Length ? Length : 1));
   }
 
   // A file we cannot read (moved since the analysis): the same format, without source.

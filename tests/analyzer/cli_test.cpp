@@ -1,8 +1,15 @@
 // The `cyclops` binary as users and CI run it: exit codes, output formats, and a clear
 // one-line error for every kind of bad input.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pty.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <regex>
 #include <set>
@@ -57,6 +64,49 @@ Result cyclops(const std::vector<std::string> &Args, const std::vector<std::stri
   llvm::sys::fs::remove(OutFile);
   llvm::sys::fs::remove(ErrFile);
   return R;
+}
+
+// Runs cyclops with its stdout on a pseudo-terminal (TERM=xterm): what a user at a terminal
+// sees. Returns what it printed there, or nullopt when no terminal could be opened.
+std::optional<std::string> cyclopsOnTerminal(const std::vector<std::string> &Args) {
+  int Master = -1, Slave = -1;
+  if (openpty(&Master, &Slave, nullptr, nullptr, nullptr) != 0) return std::nullopt;
+  posix_spawn_file_actions_t Actions;
+  posix_spawn_file_actions_init(&Actions);
+  posix_spawn_file_actions_adddup2(&Actions, Slave, STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&Actions, Master);
+  posix_spawn_file_actions_addopen(&Actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  std::vector<std::string> Strings{CYCLOPS_BINARY};
+  Strings.insert(Strings.end(), Args.begin(), Args.end());
+  std::vector<char *> Argv;
+  for (std::string &A : Strings) Argv.push_back(A.data());
+  Argv.push_back(nullptr);
+  std::vector<std::string> EnvStrings{"TERM=xterm"};
+  for (char **E = environ; *E; ++E)
+    if (!llvm::StringRef(*E).starts_with("TERM=")) EnvStrings.push_back(*E);
+  std::vector<char *> Envp;
+  for (std::string &E : EnvStrings) Envp.push_back(E.data());
+  Envp.push_back(nullptr);
+  pid_t Pid = 0;
+  int Spawned = posix_spawn(&Pid, CYCLOPS_BINARY, &Actions, nullptr, Argv.data(), Envp.data());
+  posix_spawn_file_actions_destroy(&Actions);
+  close(Slave);
+  std::string Out;
+  if (Spawned == 0) {
+    // Read until the terminal's last writer is gone (EIO), then reap the child.
+    char Buffer[4096];
+    for (;;) {
+      ssize_t N = read(Master, Buffer, sizeof Buffer);
+      if (N > 0) Out.append(Buffer, static_cast<size_t>(N));
+      else if (N < 0 && errno == EINTR) continue;
+      else break;
+    }
+    int Status = 0;
+    waitpid(Pid, &Status, 0);
+  }
+  close(Master);
+  if (Spawned != 0) return std::nullopt;
+  return Out;
 }
 
 std::vector<std::string> lines(const std::string &Text) {
@@ -238,7 +288,7 @@ TEST(Cli, RulesListsEveryRule) {
     std::string Doc = std::string(CYC_TESTDATA_DIR) + "/../../rules/docs/" + Id + ".md";
     EXPECT_TRUE(llvm::sys::fs::exists(Doc)) << Doc;
   }
-  EXPECT_TRUE(std::regex_search(R.Out, std::regex("capture-cycle +warning .*not checked by this version"))) << R.Out;
+  EXPECT_EQ(R.Out.find("not checked by this version"), std::string::npos) << R.Out;
   std::string Rules = "base: default\nrules:\n  - id: missing-trace\n    severity: error\n    enabled: false\n";
   Project P;
   R = cyclops({"rules", "--rules=" + P.write("r.yaml", Rules)});
@@ -352,6 +402,390 @@ TEST(Cli, JsonOutputHasTheDesignedShapeAndStableIds) {
   const llvm::json::Object &G = *(*Again->getAsObject()->getArray("findings"))[0].getAsObject();
   EXPECT_EQ(G.getInteger("line"), 9);
   EXPECT_EQ(G.getString("id")->str(), Id);
+}
+
+// A cycle-type finding with a fix-it, and a cycle-instance finding whose note is at the
+// place of the finding itself (clang skips the source line of such a note unless told).
+const char *TwoRulesSource = "#include <memory>\n"
+                             "#include <vector>\n"
+                             "#include <cyc/cyc.h>\n"
+                             "struct Node {\n"
+                             "  std::vector<std::shared_ptr<Node>> kids;\n"
+                             "  std::shared_ptr<Node> parent;\n"
+                             "};\n"
+                             "void fb() {\n"
+                             "  auto li = cyc::make<std::vector<cyc::Handle<>>>();\n"
+                             "  li->push_back(li);\n"
+                             "}\n";
+
+TEST(Cli, TextOutputShowsTheSourceLineAndACaretForEveryDiagnostic) {
+  Project P;
+  std::string Src = P.write("two.cpp", TwoRulesSource);
+  P.database({Src});
+  Result R = cyclops({"check", "-p", P.dir()});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  std::vector<std::string> L = lines(R.Out);
+  std::vector<std::string> Source = lines(TwoRulesSource);
+  const std::regex Diagnostic("^(.*):([0-9]+):([0-9]+): (warning|error|note): .*");
+  std::set<std::string> Kinds;
+  unsigned Diagnostics = 0;
+  for (size_t I = 0; I < L.size(); ++I) {
+    std::smatch M;
+    if (!std::regex_match(L[I], M, Diagnostic)) continue;
+    ++Diagnostics;
+    Kinds.insert(M[4]);
+    EXPECT_EQ(M[1], Src);
+    unsigned Line = std::stoul(M[2]), Column = std::stoul(M[3]);
+    ASSERT_LT(I + 2, L.size()) << "no source line after: " << L[I];
+    ASSERT_GE(Line, 1u);
+    ASSERT_LE(Line, Source.size());
+    // "    6 |   std::shared_ptr<Node> parent;" then "      |   ~~~~~~~~~~~~~~~      ^~~~~~"
+    std::string Expected = std::to_string(Line) + " | " + Source[Line - 1];
+    EXPECT_TRUE(llvm::StringRef(L[I + 1]).ends_with(Expected)) << L[I] << "\n" << L[I + 1];
+    size_t Bar = L[I + 1].find(" | ");
+    ASSERT_NE(Bar, std::string::npos) << L[I + 1];
+    ASSERT_GT(L[I + 2].size(), Bar + 2 + Column) << "no caret under: " << L[I];
+    EXPECT_EQ(L[I + 2].substr(Bar, 3), " | ") << L[I + 2];
+    EXPECT_EQ(L[I + 2][Bar + 2 + Column], '^') << L[I] << "\n" << L[I + 1] << "\n" << L[I + 2];
+  }
+  EXPECT_EQ(Kinds, (std::set<std::string>{"warning", "note"})) << R.Out;
+  EXPECT_GE(Diagnostics, 5u) << "two findings, each with its notes:\n" << R.Out;
+  EXPECT_NE(R.Out.find("[cyclops-cycle-instance]"), std::string::npos) << R.Out;
+  EXPECT_NE(R.Out.find("[cyclops-cycle-type]"), std::string::npos) << R.Out;
+}
+
+bool hasEscapes(const std::string &Text) { return Text.find("\x1b[") != std::string::npos; }
+
+std::string withoutEscapes(const std::string &Text) { return std::regex_replace(Text, std::regex("\x1b\\[[0-9;]*m"), ""); }
+
+TEST(Cli, ColorOnlyWhenAskedForOutsideATerminal) {
+  Project P;
+  std::string Src = P.write("node.cpp", CycleSource);
+  P.database({Src});
+  Result Never = cyclops({"check", "-p", P.dir(), "--color=never"});
+  EXPECT_EQ(Never.Exit, 1);
+  EXPECT_FALSE(hasEscapes(Never.Out)) << Never.Out;
+  EXPECT_FALSE(hasEscapes(Never.Err)) << Never.Err;
+
+  // auto (the default) into a pipe or a file: plain.
+  Result Auto = cyclops({"check", "-p", P.dir()}, {"TERM=xterm"});
+  EXPECT_EQ(Auto.Out, Never.Out);
+  std::string Report = P.path("report.txt");
+  EXPECT_EQ(cyclops({"check", "-p", P.dir(), "--color=auto", "-o", Report}, {"TERM=xterm"}).Exit, 1);
+  EXPECT_EQ(slurp(Report), Never.Out);
+
+  // always: colours, into a file too, around the same text.
+  Result Always = cyclops({"check", "-p", P.dir(), "--color=always"});
+  EXPECT_EQ(Always.Exit, 1);
+  EXPECT_TRUE(hasEscapes(Always.Out)) << Always.Out;
+  EXPECT_EQ(withoutEscapes(Always.Out), Never.Out);
+  EXPECT_EQ(cyclops({"check", "-p", P.dir(), "--color=always", "-o", Report}).Exit, 1);
+  EXPECT_TRUE(hasEscapes(slurp(Report)));
+  EXPECT_EQ(withoutEscapes(slurp(Report)), Never.Out);
+
+  Result Bad = cyclops({"check", "-p", P.dir(), "--color=sometimes"});
+  EXPECT_EQ(Bad.Exit, 2);
+  EXPECT_NE(Bad.Err.find("sometimes"), std::string::npos) << Bad.Err;
+}
+
+TEST(Cli, ColorAutoOnATerminal) {
+  Project P;
+  std::string Src = P.write("node.cpp", CycleSource);
+  P.database({Src});
+  std::optional<std::string> Terminal = cyclopsOnTerminal({"check", "-p", P.dir()});
+  if (!Terminal) GTEST_SKIP() << "this machine gives no pseudo-terminal";
+  EXPECT_TRUE(hasEscapes(*Terminal)) << *Terminal;
+  EXPECT_NE(withoutEscapes(*Terminal).find("strong fields form a reference cycle"), std::string::npos) << *Terminal;
+  Terminal = cyclopsOnTerminal({"check", "-p", P.dir(), "--color=never"});
+  ASSERT_TRUE(Terminal);
+  EXPECT_FALSE(hasEscapes(*Terminal)) << *Terminal;
+  EXPECT_NE(Terminal->find("strong fields form a reference cycle"), std::string::npos) << *Terminal;
+}
+
+const llvm::json::Object *object(const llvm::json::Value *V) { return V ? V->getAsObject() : nullptr; }
+
+// Parses a SARIF log and returns its only run.
+const llvm::json::Object *sarifRun(std::optional<llvm::json::Value> &Doc, const std::string &Text) {
+  auto Parsed = llvm::json::parse(Text);
+  if (!Parsed) {
+    ADD_FAILURE() << llvm::toString(Parsed.takeError()) << "\n" << Text;
+    return nullptr;
+  }
+  Doc = std::move(*Parsed);
+  const llvm::json::Object *Root = Doc->getAsObject();
+  if (!Root || !Root->getArray("runs") || Root->getArray("runs")->size() != 1) {
+    ADD_FAILURE() << "not one run:\n" << Text;
+    return nullptr;
+  }
+  return (*Root->getArray("runs"))[0].getAsObject();
+}
+
+TEST(Cli, SarifOutputForCodeScanning) {
+  Project P;
+  std::string Text = CycleSource;
+  // A non-ASCII comment before the reported field: SARIF counts columns in code points.
+  Text.replace(Text.find("  std::shared_ptr<Node> parent;"), 2, "/*\xc3\xa9*/");
+  std::string Src = P.write("node.cpp", Text);
+  P.database({Src});
+  Result R = cyclops({"check", "-p", P.dir(), "--format=sarif", "--source-root=" + P.dir()});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  std::optional<llvm::json::Value> Doc;
+  const llvm::json::Object *Run = sarifRun(Doc, R.Out);
+  ASSERT_TRUE(Run);
+  EXPECT_EQ(Doc->getAsObject()->getString("version"), "2.1.0");
+  EXPECT_TRUE(Doc->getAsObject()->getString("$schema"));
+
+  // Every rule, documented.
+  const llvm::json::Object *Driver = object(object(Run->get("tool"))->get("driver"));
+  ASSERT_TRUE(Driver);
+  EXPECT_EQ(Driver->getString("name"), "cyclops");
+  EXPECT_TRUE(Driver->getString("version"));
+  const llvm::json::Array &Rules = *Driver->getArray("rules");
+  std::set<std::string> Ids;
+  for (const llvm::json::Value &V : Rules) {
+    const llvm::json::Object &Rule = *V.getAsObject();
+    std::string Id = Rule.getString("id")->str();
+    Ids.insert(Id);
+    EXPECT_TRUE(Rule.getString("name")) << Id;
+    EXPECT_FALSE(object(Rule.get("shortDescription"))->getString("text")->empty()) << Id;
+    EXPECT_FALSE(object(Rule.get("fullDescription"))->getString("text")->empty()) << Id;
+    const llvm::json::Object *Help = object(Rule.get("help"));
+    ASSERT_TRUE(Help) << Id;
+    EXPECT_TRUE(Help->getString("markdown")->starts_with("# " + Id + "\n")) << Id;
+    EXPECT_EQ(object(Rule.get("defaultConfiguration"))->getString("level"), "warning") << Id;
+  }
+  EXPECT_EQ(Ids, (std::set<std::string>{"cycle-instance", "capture-cycle", "cycle-type", "untraced-field",
+                                        "missing-trace"}));
+  EXPECT_EQ(object(object(Run->get("originalUriBaseIds"))->get("%SRCROOT%"))->getString("uri"),
+            "file://" + P.dir() + "/");
+
+  const llvm::json::Array &Results = *Run->getArray("results");
+  ASSERT_EQ(Results.size(), 1u) << R.Out;
+  const llvm::json::Object &F = *Results[0].getAsObject();
+  EXPECT_EQ(F.getString("ruleId"), "cycle-type");
+  EXPECT_EQ(Rules[*F.getInteger("ruleIndex")].getAsObject()->getString("id"), "cycle-type");
+  EXPECT_EQ(F.getString("level"), "warning");
+  EXPECT_TRUE(object(F.get("message"))->getString("text")->starts_with("strong fields form a reference cycle"));
+  EXPECT_FALSE(F.get("baselineState")) << "no baseline, no baseline state";
+
+  auto Where = [](const llvm::json::Value &Location) {
+    const llvm::json::Object *Physical = object(Location.getAsObject()->get("physicalLocation"));
+    const llvm::json::Object *Artifact = object(Physical->get("artifactLocation"));
+    const llvm::json::Object *Region = object(Physical->get("region"));
+    return std::string(Artifact->getString("uriBaseId").value_or("-")) + " " + Artifact->getString("uri")->str() +
+           ":" + std::to_string(Region->getInteger("startLine").value_or(0)) + ":" +
+           std::to_string(Region->getInteger("startColumn").value_or(0));
+  };
+  // Byte column 29: "/*é*/" is 6 bytes, 5 code points.
+  EXPECT_EQ(Where((*F.getArray("locations"))[0]), "%SRCROOT% node.cpp:5:28");
+
+  // The cycle: a related location per edge, and a thread flow walking them in order.
+  const llvm::json::Array &Related = *F.getArray("relatedLocations");
+  ASSERT_EQ(Related.size(), 2u);
+  EXPECT_EQ(Where(Related[0]), "%SRCROOT% node.cpp:4:38");
+  EXPECT_EQ(Where(Related[1]), "%SRCROOT% node.cpp:5:28");
+  EXPECT_TRUE(object(Related[0].getAsObject()->get("message"))
+                  ->getString("text")
+                  ->starts_with("'Node::kids' holds a strong reference to 'Node'"));
+  EXPECT_EQ(Related[0].getAsObject()->getInteger("id"), 1);
+  const llvm::json::Object &Flow = *(*F.getArray("codeFlows"))[0].getAsObject();
+  const llvm::json::Array &Steps = *(*Flow.getArray("threadFlows"))[0].getAsObject()->getArray("locations");
+  ASSERT_EQ(Steps.size(), 2u);
+  EXPECT_EQ(Where(*Steps[0].getAsObject()->get("location")), "%SRCROOT% node.cpp:4:38");
+  EXPECT_EQ(Where(*Steps[1].getAsObject()->get("location")), "%SRCROOT% node.cpp:5:28");
+
+  // The stable id, and the fix-it.
+  Result Json = cyclops({"check", "-p", P.dir(), "--format=json"});
+  auto JsonDoc = llvm::json::parse(Json.Out);
+  ASSERT_TRUE(static_cast<bool>(JsonDoc)) << llvm::toString(JsonDoc.takeError());
+  const llvm::json::Object &JsonFinding = *(*JsonDoc->getAsObject()->getArray("findings"))[0].getAsObject();
+  EXPECT_EQ(object(F.get("partialFingerprints"))->getString("cyclops/v1"), JsonFinding.getString("id"));
+  EXPECT_EQ(JsonFinding.getInteger("column"), 29);
+  const llvm::json::Array *Fixes = F.getArray("fixes");
+  ASSERT_TRUE(Fixes && Fixes->size() == 1) << R.Out;
+  const llvm::json::Object &Fix = *(*Fixes)[0].getAsObject();
+  EXPECT_EQ(object(Fix.get("description"))->getString("text"), "replace 'std::shared_ptr' with 'std::weak_ptr'");
+  const llvm::json::Object &Change = *(*Fix.getArray("artifactChanges"))[0].getAsObject();
+  EXPECT_EQ(object(Change.get("artifactLocation"))->getString("uri"), "node.cpp");
+  const llvm::json::Object &Replacement = *(*Change.getArray("replacements"))[0].getAsObject();
+  const llvm::json::Object &Deleted = *object(Replacement.get("deletedRegion"));
+  EXPECT_EQ(Deleted.getInteger("startLine"), 5);
+  EXPECT_EQ(Deleted.getInteger("startColumn"), 6);
+  EXPECT_EQ(Deleted.getInteger("endColumn"), 6 + 15);
+  EXPECT_EQ(object(Replacement.get("insertedContent"))->getString("text"), "std::weak_ptr");
+
+  // Outside the source root (here the current directory): absolute file: URIs.
+  R = cyclops({"check", "-p", P.dir(), "--format=sarif"});
+  Run = sarifRun(Doc, R.Out);
+  ASSERT_TRUE(Run);
+  const llvm::json::Object &G = *(*Run->getArray("results"))[0].getAsObject();
+  EXPECT_EQ(Where((*G.getArray("locations"))[0]), "- file://" + Src + ":5:28");
+
+  R = cyclops({"check", "-p", P.dir(), "--format=sarif", "--source-root=" + P.path("nowhere")});
+  EXPECT_EQ(R.Exit, 2);
+  ASSERT_EQ(lines(R.Err).size(), 1u) << R.Err;
+  EXPECT_NE(R.Err.find("--source-root: '" + P.path("nowhere") + "' is not a directory"), std::string::npos) << R.Err;
+}
+
+const char *RequestSource = "#include <memory>\n"
+                            "struct Response;\n"
+                            "struct Request { std::shared_ptr<Response> response; };\n"
+                            "struct Response { std::shared_ptr<Request> request; };\n";
+
+TEST(Cli, BaselineReportsOnlyNewFindingsAndWhatIsGone) {
+  Project P;
+  std::string Node = P.write("node.cpp", CycleSource);
+  P.database({Node});
+  std::string Base = P.path("baseline.json");
+  std::string Root = "--source-root=" + P.dir();
+
+  // Recording: the findings are still shown; the exit status says the run was recorded.
+  Result R = cyclops({"check", "-p", P.dir(), Root, "--write-baseline=" + Base});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  EXPECT_NE(R.Out.find("[cyclops-cycle-type]"), std::string::npos) << R.Out;
+  EXPECT_NE(R.Err.find("cyclops: recorded 1 finding in '" + Base + "'"), std::string::npos) << R.Err;
+  auto Recorded = llvm::json::parse(slurp(Base));
+  ASSERT_TRUE(static_cast<bool>(Recorded)) << llvm::toString(Recorded.takeError());
+  EXPECT_EQ(Recorded->getAsObject()->getInteger("version"), 1);
+  const llvm::json::Array &Entries = *Recorded->getAsObject()->getArray("findings");
+  ASSERT_EQ(Entries.size(), 1u);
+  const llvm::json::Object &E = *Entries[0].getAsObject();
+  std::set<std::string> Keys;
+  for (const auto &KV : E) Keys.insert(KV.first.str());
+  EXPECT_EQ(Keys, (std::set<std::string>{"id", "rule", "file", "message"}));
+  std::string NodeId = E.getString("id")->str();
+  EXPECT_TRUE(std::regex_match(NodeId, std::regex("[0-9a-f]{16}"))) << NodeId;
+  EXPECT_EQ(E.getString("rule"), "cycle-type");
+  EXPECT_EQ(E.getString("file"), "node.cpp") << "relative to the source root";
+  EXPECT_TRUE(E.getString("message")->starts_with("strong fields form a reference cycle"));
+
+  // Nothing new: nothing reported, exit 0.
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  EXPECT_EQ(R.Out, "");
+  EXPECT_EQ(R.Err, "cyclops: 0 new findings, 1 in the baseline, 0 gone from it in 1 translation unit\n");
+
+  // A new finding: only it is reported, and it fails the run.
+  std::string Request = P.write("request.cpp", RequestSource);
+  P.database({Node, Request});
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_NE(R.Out.find(Request + ":4:"), std::string::npos) << R.Out;
+  EXPECT_EQ(R.Out.find(Node), std::string::npos) << "the baselined finding is not shown:\n" << R.Out;
+  EXPECT_NE(R.Err.find("cyclops: 1 new finding, 1 in the baseline, 0 gone from it"), std::string::npos) << R.Err;
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base, "--format=json"});
+  EXPECT_EQ(R.Exit, 1);
+  auto Json = llvm::json::parse(R.Out);
+  ASSERT_TRUE(static_cast<bool>(Json)) << llvm::toString(Json.takeError());
+  const llvm::json::Object &Report = *Json->getAsObject();
+  ASSERT_EQ(Report.getArray("findings")->size(), 1u);
+  const llvm::json::Object &New = *(*Report.getArray("findings"))[0].getAsObject();
+  EXPECT_TRUE(New.getString("file")->ends_with("request.cpp"));
+  std::string RequestId = New.getString("id")->str();
+  const llvm::json::Object &Against = *object(Report.get("baseline"));
+  EXPECT_EQ(Against.getString("file"), Base);
+  ASSERT_EQ(Against.getArray("unchanged")->size(), 1u);
+  EXPECT_EQ((*Against.getArray("unchanged"))[0].getAsString(), NodeId);
+  EXPECT_TRUE(Against.getArray("absent")->empty());
+
+  // The baselined cycle is fixed: it is named as gone, in every format.
+  P.write("node.cpp", CleanSource);
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base});
+  EXPECT_EQ(R.Exit, 1);
+  EXPECT_NE(R.Err.find("cyclops: 1 new finding, 0 in the baseline, 1 gone from it"), std::string::npos) << R.Err;
+  EXPECT_NE(R.Err.find("cyclops: gone from the baseline: " + NodeId + " [cycle-type] node.cpp: strong fields"),
+            std::string::npos)
+      << R.Err;
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base, "--format=json"});
+  Json = llvm::json::parse(R.Out);
+  ASSERT_TRUE(static_cast<bool>(Json)) << llvm::toString(Json.takeError());
+  const llvm::json::Array &Absent = *object(Json->getAsObject()->get("baseline"))->getArray("absent");
+  ASSERT_EQ(Absent.size(), 1u);
+  EXPECT_EQ(Absent[0].getAsObject()->getString("id"), NodeId);
+  EXPECT_EQ(Absent[0].getAsObject()->getString("file"), "node.cpp");
+
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base, "--format=sarif"});
+  EXPECT_EQ(R.Exit, 1);
+  std::optional<llvm::json::Value> Doc;
+  const llvm::json::Object *Run = sarifRun(Doc, R.Out);
+  ASSERT_TRUE(Run);
+  std::map<std::string, std::string> States;  // fingerprint -> baselineState
+  for (const llvm::json::Value &V : *Run->getArray("results")) {
+    const llvm::json::Object &Res = *V.getAsObject();
+    States[object(Res.get("partialFingerprints"))->getString("cyclops/v1")->str()] =
+        Res.getString("baselineState").value_or("(none)").str();
+    if (Res.getString("baselineState") == "absent") {
+      const llvm::json::Object *Physical =
+          object((*Res.getArray("locations"))[0].getAsObject()->get("physicalLocation"));
+      EXPECT_EQ(object(Physical->get("artifactLocation"))->getString("uri"), "node.cpp");
+      EXPECT_EQ(Res.getString("ruleId"), "cycle-type");
+    }
+  }
+  EXPECT_EQ(States, (std::map<std::string, std::string>{{NodeId, "absent"}, {RequestId, "new"}}));
+
+  // Both again, and the new one recorded as well: unchanged ones are in SARIF, marked so.
+  P.write("node.cpp", CycleSource);
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base, "--write-baseline=" + Base});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base, "--format=sarif"});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  Run = sarifRun(Doc, R.Out);
+  ASSERT_TRUE(Run);
+  ASSERT_EQ(Run->getArray("results")->size(), 2u);
+  for (const llvm::json::Value &V : *Run->getArray("results"))
+    EXPECT_EQ(V.getAsObject()->getString("baselineState"), "unchanged");
+
+  // A run over some files cannot tell that a finding elsewhere is gone.
+  P.write("node.cpp", CleanSource);
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base, Request});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  EXPECT_NE(R.Err.find("0 new findings, 1 in the baseline, 0 gone from it"), std::string::npos) << R.Err;
+  R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base, Node});
+  EXPECT_NE(R.Err.find("0 new findings, 0 in the baseline, 1 gone from it"), std::string::npos) << R.Err;
+}
+
+TEST(Cli, BadBaselineFiles) {
+  Project P;
+  std::string Src = P.write("node.cpp", CycleSource);
+  P.database({Src});
+  auto OneError = [&](const std::string &Base, const std::string &Expected) {
+    Result R = cyclops({"check", "-p", P.dir(), "--baseline=" + Base});
+    EXPECT_EQ(R.Exit, 2) << Base;
+    EXPECT_EQ(lines(R.Err).size(), 1u) << R.Err;
+    EXPECT_NE(R.Err.find("cyclops: error: "), std::string::npos) << R.Err;
+    EXPECT_NE(R.Err.find(Expected), std::string::npos) << "expected '" << Expected << "' in: " << R.Err;
+  };
+  std::string Missing = P.path("missing.json");
+  OneError(Missing, "cannot read baseline '" + Missing + "': ");
+  std::string Broken = P.write("broken.json", "{\"version\": 1,\n \"findings\": [\n");
+  OneError(Broken, "baseline '" + Broken + "' is malformed: [3:");
+  std::string Array = P.write("array.json", "[]");
+  OneError(Array, "baseline '" + Array + "' is malformed: expected an object with 'version' and 'findings'");
+  std::string Version = P.write("version.json", "{\"version\": 2, \"findings\": []}");
+  OneError(Version, "baseline '" + Version + "' is malformed: version 2 is not supported");
+  std::string NoId = P.write("noid.json", "{\"version\": 1, \"findings\": [{\"id\": \"ab\"}, {\"rule\": \"cycle-type\"}]}");
+  OneError(NoId, "baseline '" + NoId + "' is malformed: missing value at baseline.findings[1].id");
+  std::string NoFindings = P.write("nofindings.json", "{\"version\": 1}");
+  OneError(NoFindings, "baseline '" + NoFindings + "' is malformed: no 'findings'");
+
+  // Writing where no file can be: one line, exit 2.
+  std::string Unwritable = P.path("no-such-dir/baseline.json");
+  Result R = cyclops({"check", "-p", P.dir(), "--write-baseline=" + Unwritable});
+  EXPECT_EQ(R.Exit, 2);
+  auto E = errors(R);
+  ASSERT_EQ(E.size(), 1u) << R.Err;
+  EXPECT_NE(E[0].find("cannot write baseline '" + Unwritable + "'"), std::string::npos) << E[0];
+
+  // A run that saw only part of the program records nothing.
+  std::string Bad = P.write("bad.cpp", "struct S { UnknownType member; };\n");
+  P.database({Src, Bad});
+  std::string Partial = P.path("partial.json");
+  R = cyclops({"check", "-p", P.dir(), "--write-baseline=" + Partial});
+  EXPECT_EQ(R.Exit, 2);
+  E = errors(R);
+  ASSERT_EQ(E.size(), 2u) << R.Err;
+  EXPECT_NE(E[1].find("not writing baseline '" + Partial + "': the input has errors"), std::string::npos) << E[1];
+  EXPECT_FALSE(llvm::sys::fs::exists(Partial));
 }
 
 TEST(Cli, SuppressionComment) {

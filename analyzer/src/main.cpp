@@ -1,10 +1,13 @@
-// main.cpp - the `cyclops` command line: `cyclops check` and `cyclops rules`.
+// main.cpp - the `cyclops` command line: `cyclops check`, `cyclops rules` and `cyclops confirm`
+// (whose work, and exit statuses, are in confirm/Confirm.h).
 //
-// Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage or input errors (a
+// Exit codes: 0 nothing at or above --fail-on (with --baseline: nothing new at or above it;
+// with --write-baseline: the run was recorded); 1 findings; 2 usage or input errors (a
 // missing or malformed compilation database, a file it does not list, a translation unit
-// that does not compile, a bad rules file), each reported on one line.
+// that does not compile, a bad rules or baseline file), each reported on one line.
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,31 +18,55 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include "Analyzer.h"
+#include "Baseline.h"
 #include "CompilationDb.h"
 #include "Output.h"
 #include "ResourceDir.h"
 #include "Rules.h"
+#include "SourceRoot.h"
 #include "checks/Check.h"
+#include "confirm/Confirm.h"
 
 namespace cl = llvm::cl;
 using namespace cyclops;
 
 namespace {
 
-enum class Format { Text, Json };
+enum class Format { Text, Json, Sarif };
+enum class Color { Auto, Always, Never };
 
 cl::OptionCategory Category("cyclops options");
 
 cl::SubCommand CheckCmd("check", "Find code and types that can form strong reference cycles");
 cl::SubCommand RulesCmd("rules", "List the rules: ids, severities, one-line docs");
 
+// cyclops confirm --findings=F.json [--report=OUT.json] [--html=OUT.html] -- COMMAND [ARGS...]
+cl::SubCommand ConfirmCmd("confirm",
+                          "Run a program linked with libcyc and match the cycles it collected to the findings. "
+                          "Exit status: the command's when it fails; else 0, 1 when cycles no finding "
+                          "predicted formed (MISSED), 2 on usage or input errors");
+cl::opt<std::string> ConfirmFindings("findings", cl::desc("Findings of cyclops check --format=json (required)"),
+                                     cl::value_desc("FILE.json"), cl::sub(ConfirmCmd), cl::cat(Category));
+cl::opt<std::string> ConfirmReport("report", cl::desc("Also write the result as JSON to FILE"),
+                                   cl::value_desc("OUT.json"), cl::sub(ConfirmCmd), cl::cat(Category));
+cl::opt<std::string> ConfirmHtml("html", cl::desc("Also write a page with a diagram of each cycle to FILE"),
+                                 cl::value_desc("OUT.html"), cl::sub(ConfirmCmd), cl::cat(Category));
+cl::list<std::string> ConfirmCommand(cl::Positional, cl::desc("-- COMMAND [ARGS...]"), cl::sub(ConfirmCmd),
+                                     cl::cat(Category));
+
 cl::opt<std::string> BuildDir("p", cl::desc("Build directory containing compile_commands.json"),
                               cl::value_desc("BUILD_DIR"), cl::Prefix, cl::sub(CheckCmd), cl::cat(Category));
 cl::list<std::string> Files(cl::Positional, cl::desc("[FILES...]"), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<Format> OutputFormat("format", cl::desc("Output format"),
                              cl::values(clEnumValN(Format::Text, "text", "clang-style diagnostics (default)"),
-                                        clEnumValN(Format::Json, "json", "JSON")),
+                                        clEnumValN(Format::Json, "json", "JSON"),
+                                        clEnumValN(Format::Sarif, "sarif", "SARIF 2.1.0 (GitHub code scanning)")),
                              cl::init(Format::Text), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<Color> ColorOpt("color", cl::desc("Colour in text output"),
+                        cl::values(clEnumValN(Color::Auto, "auto", "when writing to a terminal (default)"),
+                                   clEnumValN(Color::Always, "always", "always, into -o FILE too"),
+                                   clEnumValN(Color::Never, "never", "never")),
+                        cl::init(Color::Auto), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<std::string> OutputFile("o", cl::desc("Write the findings to FILE instead of stdout"),
                                 cl::value_desc("FILE"), cl::Prefix, cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<std::string> RulesFile("rules",
@@ -53,6 +80,17 @@ cl::opt<Severity> FailOn("fail-on", cl::desc("Lowest severity that makes the exi
                          cl::init(Severity::Warning), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<unsigned> Jobs("j", cl::desc("Translation units analyzed at once (default: one per core)"),
                        cl::value_desc("N"), cl::init(0), cl::Prefix, cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> SourceRootOpt("source-root",
+                                   cl::desc("Files under DIR are named relative to it in SARIF and baselines "
+                                            "(default: the current directory)"),
+                                   cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> BaselineFile("baseline",
+                                  cl::desc("Report and fail only on findings whose id is not in FILE"),
+                                  cl::value_desc("FILE"), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> WriteBaselineFile("write-baseline",
+                                       cl::desc("Record this run's findings in FILE (exit status 0 unless "
+                                                "the input has errors)"),
+                                       cl::value_desc("FILE"), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<std::string> ResourceDirOpt("resource-dir",
                                     cl::desc("clang's resource directory (builtin headers); found "
                                              "automatically, or from $CYCLOPS_RESOURCE_DIR"),
@@ -104,6 +142,21 @@ int check(const char *Argv0) {
     error(llvm::toString(ResourceDir.takeError()));
     return ExitError;
   }
+  llvm::Expected<SourceRoot> Root = SourceRoot::open(SourceRootOpt);
+  if (!Root) {
+    error((SourceRootOpt.empty() ? "" : "--source-root: ") + llvm::toString(Root.takeError()));
+    return ExitError;
+  }
+  // Read before the analysis: a bad baseline should not cost a run.
+  std::optional<Baseline> Base;
+  if (!BaselineFile.empty()) {
+    llvm::Expected<Baseline> B = loadBaseline(BaselineFile);
+    if (!B) {
+      error(llvm::toString(B.takeError()));
+      return ExitError;
+    }
+    Base = std::move(*B);
+  }
 
   bool InputErrors = false;
   FileSelection Selection = selectFiles(**DB, Files);
@@ -117,6 +170,29 @@ int check(const char *Argv0) {
   InputErrors = InputErrors || !Result.Failures.empty();
   for (const std::string &R : Result.Remarks) llvm::errs() << "cyclops: note: " << R << "\n";
 
+  // A run with input errors saw only part of the program; a baseline of it would lack the
+  // findings of the rest, so it is not written (the old one, if any, stays).
+  bool Recorded = false;
+  if (!WriteBaselineFile.empty()) {
+    if (InputErrors) {
+      error("not writing baseline '" + WriteBaselineFile + "': the input has errors");
+    } else if (llvm::Error E = writeBaseline(WriteBaselineFile, Result.Findings, *Root)) {
+      error(llvm::toString(std::move(E)));
+      return ExitError;
+    } else {
+      Recorded = true;
+    }
+  }
+  // With a baseline, the report is what is new; the rest is listed apart.
+  std::optional<BaselineSplit> Split;
+  if (Base) {
+    std::set<std::string> Scope;
+    for (const std::string &F : Selection.Files) Scope.insert(Root->display(F));
+    Split = splitByBaseline(Result.Findings, *Base, Files.empty() ? nullptr : &Scope);
+  }
+  const std::vector<Finding> &Reported = Split ? Split->New : Result.Findings;
+  const BaselineSplit *Against = Split ? &*Split : nullptr;
+
   std::unique_ptr<llvm::raw_fd_ostream> File;
   if (!OutputFile.empty()) {
     std::error_code EC;
@@ -127,24 +203,38 @@ int check(const char *Argv0) {
     }
   }
   llvm::raw_ostream &OS = File ? *File : llvm::outs();
-  if (OutputFormat == Format::Json)
-    writeJson(OS, Result.Findings);
-  else
-    writeText(OS, Result.Findings, !File && OS.has_colors());
+  switch (OutputFormat) {
+    case Format::Json: writeJson(OS, Reported, Against); break;
+    case Format::Sarif: writeSarif(OS, Reported, *Rules, *Root, Against); break;
+    case Format::Text:
+      writeText(OS, Reported, ColorOpt == Color::Always || (ColorOpt == Color::Auto && !File && OS.has_colors()));
+      break;
+  }
   OS.flush();
 
   unsigned AtOrAbove = 0;
-  for (const Finding &F : Result.Findings)
+  for (const Finding &F : Reported)
     if (F.Level >= FailOn) ++AtOrAbove;
-  llvm::errs() << "cyclops: " << Result.Findings.size() << " finding"
-               << (Result.Findings.size() == 1 ? "" : "s");
+  llvm::errs() << "cyclops: " << Reported.size() << (Split ? " new" : "") << " finding"
+               << (Reported.size() == 1 ? "" : "s");
+  if (Split)
+    llvm::errs() << ", " << Split->Unchanged.size() << " in the baseline, " << Split->Absent.size()
+                 << " gone from it";
   if (Result.Suppressed) llvm::errs() << " (" << Result.Suppressed << " suppressed)";
   llvm::errs() << " in " << Result.TranslationUnits << " translation unit"
                << (Result.TranslationUnits == 1 ? "" : "s");
   if (!Result.Failures.empty()) llvm::errs() << "; " << Result.Failures.size() << " did not compile";
   llvm::errs() << "\n";
+  if (Split)
+    for (const BaselineEntry &E : Split->Absent)
+      llvm::errs() << "cyclops: gone from the baseline: " << E.Id << " [" << E.Rule << "] " << E.File << ": "
+                   << E.Message << "\n";
+  if (Recorded)
+    llvm::errs() << "cyclops: recorded " << Result.Findings.size() << " finding"
+                 << (Result.Findings.size() == 1 ? "" : "s") << " in '" << WriteBaselineFile << "'\n";
 
   if (InputErrors) return ExitError;
+  if (Recorded) return 0;
   return AtOrAbove ? ExitFindings : 0;
 }
 
@@ -156,13 +246,21 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(Category);
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "cyclops - find strong reference cycles in C++\n\n"
-                                   "  cyclops check -p BUILD_DIR [FILES...] [--format=text|json] [-o FILE]\n"
+                                   "  cyclops check -p BUILD_DIR [FILES...] [--format=text|json|sarif] [-o FILE]\n"
                                    "                [--rules=FILE] [--fail-on=note|warning|error] [-j N]\n"
-                                   "  cyclops rules [--rules=FILE]\n",
+                                   "                [--baseline=FILE] [--write-baseline=FILE] [--source-root=DIR]\n"
+                                   "                [--color=auto|always|never]\n"
+                                   "  cyclops rules [--rules=FILE]\n"
+                                   "  cyclops confirm --findings=FILE.json [--report=OUT.json] [--html=OUT.html]\n"
+                                   "                -- COMMAND [ARGS...]\n",
                                    &llvm::errs()))
     return ExitError;
   if (CheckCmd) return check(argv[0]);
   if (RulesCmd) return listRules();
-  error("expected a subcommand: check or rules (see cyclops --help)");
+  if (ConfirmCmd)
+    return confirm::runConfirm(
+        {ConfirmFindings, ConfirmReport, ConfirmHtml, {ConfirmCommand.begin(), ConfirmCommand.end()}}, llvm::outs(),
+        llvm::errs());
+  error("expected a subcommand: check, rules or confirm (see cyclops --help)");
   return ExitError;
 }

@@ -1,13 +1,16 @@
 // InstanceFlow.h - the cycle-instance data flow over one function: clang's CFG, walked to a
 // fixpoint with the abstract heap of InstanceHeap.h as the state.
 //
-// Each CFG element is a transfer: a local bound or assigned, a store into a field or a
-// container, a field cleared, a handle moved from, a call. Calls to functions of the same
-// translation unit apply the callee's summary (InstanceSummaries.h), which the
-// SummarySource computes on demand; other calls neither add nor remove edges, except that
-// what they could change is forgotten (a handle passed by non-const reference, an object
-// passed by non-const reference or pointer to a user function we cannot see), so that an
-// unknown call never makes the rule report a cycle it might have broken.
+// Each block keeps a few states apart, one per shape of the paths reaching it (8 at most,
+// then they are joined), and a branch on a handle (`if (x)`, `while (cur)`) drops the paths
+// it contradicts; loops run until no block learns anything new. Each CFG element is a
+// transfer: a local bound or assigned, a store into a field or a container, a field
+// cleared, a handle moved from, a call. Calls to functions of the same translation unit
+// apply the callee's summary (InstanceSummaries.h), which the SummarySource computes on
+// demand; other calls neither add nor remove edges, except that what they could change is
+// forgotten (a handle passed by non-const reference; an object passed by non-const
+// reference or pointer to, or a non-const member function of, user code we cannot see), so
+// that an unknown call never makes the rule report a cycle it might have broken.
 //
 // Not tracked: globals and static locals (each read is an unknown object), elements read
 // back from containers, handles inside local structs, lambda bodies (they run later).

@@ -152,7 +152,7 @@ struct Object {
 // A cycle as the store that closed it saw it: its edges in order, the closing one last.
 struct Candidate {
   std::vector<Edge> Edges;
-  bool Inherited = false;  // made entirely by one call, and reported inside the callee
+  bool Inherited = false;  // made by one call among the callee's own objects: the callee's to report
 };
 
 struct State {
@@ -203,7 +203,7 @@ class Heap {
   ObjSet targets(const State &S, int O, int Field) const;
 
   // Records the cycles the new edges close, as live candidates. `Inherited` says whether a
-  // cycle was already reported inside a callee.
+  // cycle belongs to a callee (see InstanceSummaries.h); it is tracked, not reported.
   void closeCycles(State &S, const std::vector<Edge> &New,
                    llvm::function_ref<bool(const std::vector<Edge> &)> Inherited);
   // Drops the live candidates whose edges no longer form a cycle.

@@ -9,6 +9,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include "Output.h"
+#include "RuleDocs.h"
 
 namespace cyclops {
 namespace {
@@ -17,22 +18,6 @@ constexpr const char *SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json
 constexpr const char *RootBaseId = "%SRCROOT%";
 // Versioned so that a change to how ids are computed can say so.
 constexpr const char *FingerprintKey = "cyclops/v1";
-
-// rules/docs/<id>.md, compiled in by analyzer/CMakeLists.txt so that the binary describes
-// its rules wherever it is installed.
-struct RuleDoc {
-  const char *Id;
-  const char *Markdown;
-};
-const RuleDoc RuleDocs[] = {
-#include "RuleDocs.inc"
-};
-
-llvm::StringRef ruleDoc(llvm::StringRef Id) {
-  for (const RuleDoc &D : RuleDocs)
-    if (Id == D.Id) return D.Markdown;
-  return {};
-}
 
 // The first paragraph of prose after the title and the bold one-line summary, unwrapped;
 // `Fallback` when the document has none.

@@ -22,6 +22,7 @@
 #include "CompilationDb.h"
 #include "Output.h"
 #include "ResourceDir.h"
+#include "RuleDocs.h"
 #include "Rules.h"
 #include "SourceRoot.h"
 #include "checks/Check.h"
@@ -73,6 +74,9 @@ cl::opt<std::string> RulesFile("rules",
                                cl::desc("Rules file: extends the defaults with `base: default`, "
                                         "replaces them otherwise"),
                                cl::value_desc("FILE"), cl::sub(CheckCmd), cl::sub(RulesCmd), cl::cat(Category));
+cl::opt<std::string> Explain("explain", cl::desc("Print the documentation of rule ID: what it finds, an example, "
+                                                  "the fix, how to suppress"),
+                             cl::value_desc("ID"), cl::sub(RulesCmd), cl::cat(Category));
 cl::opt<Severity> FailOn("fail-on", cl::desc("Lowest severity that makes the exit status 1"),
                          cl::values(clEnumValN(Severity::Note, "note", "any finding"),
                                     clEnumValN(Severity::Warning, "warning", "warnings and errors (default)"),
@@ -113,13 +117,22 @@ std::optional<RuleSet> rules() {
 int listRules() {
   std::optional<RuleSet> R = rules();
   if (!R) return ExitError;
+  if (!Explain.empty()) {
+    llvm::StringRef Doc = ruleDoc(Explain);
+    if (Doc.empty()) {
+      error("--explain: unknown rule '" + Explain + "' (cyclops rules lists them)");
+      return ExitError;
+    }
+    llvm::outs() << Doc;
+    return 0;
+  }
   for (const RuleInfo &Rule : R->Rules) {
     std::string Status;
     if (!isImplementedRule(Rule.Id)) Status = " (not checked by this version)";
     else if (!Rule.Enabled) Status = " (disabled)";
     llvm::outs() << llvm::left_justify(Rule.Id, 16) << llvm::left_justify(severityName(Rule.Level), 9)
                  << Rule.Summary << Status << "\n"
-                 << llvm::left_justify("", 25) << "docs: rules/docs/" << Rule.Id << ".md\n";
+                 << llvm::left_justify("", 25) << "docs: cyclops rules --explain=" << Rule.Id << "\n";
   }
   return 0;
 }

@@ -835,9 +835,15 @@ class Flow {
     if (!FD) return std::nullopt;
     std::optional<ObjSet> Objs = M->isArrow() ? pointer(S, M->getBase()) : object(S, M->getBase());
     if (Objs) return Place{*Objs, C.Fields.intern(FD->getName().str()), true};
-    // A field of a struct held by value in the object: its path from the object.
-    if (!M->isArrow())
-      if (const auto *Inner = dyn_cast<MemberExpr>(M->getBase()->IgnoreParenImpCasts()))
+    // A field of a struct held by value in the object (`a->data.next`), or owned by it
+    // through a non-handle owner such as unique_ptr or optional (`a->impl->next`): the
+    // object owns that struct, so the store lands in the object, at the field's path.
+    const Expr *Base = M->getBase()->IgnoreParenImpCasts();
+    if (M->isArrow())
+      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Base); Op && Op->getOperator() == OO_Arrow)
+        Base = Op->getArg(0)->IgnoreParenImpCasts();
+    if (Base != M->getBase()->IgnoreParenImpCasts() || !M->isArrow())
+      if (const auto *Inner = dyn_cast<MemberExpr>(Base); Inner && !Types.strong(Inner->getType()))
         if (std::optional<Place> Outer = fieldOf(S, Inner))
           return Place{Outer->Objs, C.Fields.intern(C.Fields.name(Outer->Field) + "." + FD->getName().str()), true};
     return std::nullopt;

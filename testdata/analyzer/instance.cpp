@@ -328,4 +328,30 @@ void shared_chain() {
   a->next = b;
 }
 
+// Through owners: a unique_ptr to a struct that holds, by value, a struct with the handle.
+struct Engine;
+struct Wiring {
+  cyc::Handle<Engine> engine;
+  CYC_TRACE(engine)
+};
+struct EngineImpl {
+  Wiring wiring;
+  CYC_TRACE(wiring)
+};
+struct Engine {
+  std::unique_ptr<EngineImpl> impl = std::make_unique<EngineImpl>();
+  CYC_TRACE(impl)
+};
+
+void through_owners() {
+  auto e = cyc::make<Engine>();
+  e->impl->wiring.engine = e;  // expected-warning {{cycle-instance: e->impl->wiring.engine = e}}
+}
+
+void through_owners_to_another() {
+  auto e = cyc::make<Engine>();
+  auto f = cyc::make<Engine>();
+  e->impl->wiring.engine = f;  // a chain: f does not point back
+}
+
 }  // namespace inst

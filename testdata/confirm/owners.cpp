@@ -1,7 +1,8 @@
 // owners.cpp - a cycle whose edges pass through owners: Engine owns its Impl through a
 // unique_ptr, Impl holds a Wiring by value, and the Wiring holds a strong handle back to the
 // Engine. An analyzer that only looks at handle fields declared directly in a class misses it.
-// Expected: CONFIRMED if the analyzer follows the owners, MISSED if it does not.
+// Expected: the cycle-instance finding at the store is CONFIRMED (it would be MISSED by an
+// analyzer that does not follow stores through owners).
 #include <cstdio>
 #include <memory>
 

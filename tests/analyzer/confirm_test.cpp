@@ -147,6 +147,15 @@ TEST(ConfirmAlign, BaseClassFieldMatchesADerivedObject) {
   EXPECT_FALSE(alignPaths(Base, NoOwner, false));
 }
 
+TEST(ConfirmAlign, AFieldPathThroughOwnersMatchesItsInnermostField) {
+  // cycle-instance names the store's path from the object (unique_ptr, then a by-value
+  // member); the runtime names the innermost field and the struct that declares it.
+  auto F = finding({{"app::Engine", "impl.wiring.engine"}});
+  EXPECT_TRUE(alignPaths(F, observed({{"app::Engine", "engine", "app::Wiring"}}), false));
+  EXPECT_FALSE(alignPaths(F, observed({{"app::Engine", "wiring", "app::Impl"}}), false));
+  EXPECT_FALSE(alignPaths(F, observed({{"app::Engine", "gine", "app::Wiring"}}), false));
+}
+
 TEST(ConfirmAlign, TypeLevelFindingsMatchWholeRounds) {
   auto Ring = finding({{"app::Node", "next"}});
   auto Three = observed(

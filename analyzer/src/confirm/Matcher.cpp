@@ -41,9 +41,16 @@ std::optional<Alignment> align(const NormalPath &F, const NormalPath &O, bool Ty
   const size_t N = F.Types.size(), M = O.Types.size();
   if (N == 0 || M == 0 || (!TypeLevel && M > N)) return std::nullopt;
   // Does observed step I stand for the finding's steps S .. S+L-1?
+  // A finding's field may be a path through members held by value or owned
+  // (`impl.wiring.engine`); the runtime names the innermost field, declared by the owner.
+  auto SameField = [](llvm::StringRef Finding, llvm::StringRef Observed) {
+    if (Finding == Observed) return true;
+    size_t Dot = Finding.rfind('.');
+    return Dot != llvm::StringRef::npos && Finding.substr(Dot + 1) == Observed;
+  };
   auto Stands = [&](size_t I, size_t S, size_t L) {
     size_t E = (S + L - 1) % N;
-    if (O.Fields[I] != F.Fields[E]) return false;
+    if (!SameField(F.Fields[E], O.Fields[I])) return false;
     const std::string &Owner = O.Owners[I];
     if (L == 1) return O.Types[I] == F.Types[E] || (!Owner.empty() && Owner == F.Types[E]);
     return O.Types[I] == F.Types[S] && !Owner.empty() && Owner != O.Types[I] && Owner == F.Types[E];

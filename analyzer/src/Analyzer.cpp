@@ -7,15 +7,10 @@
 
 namespace cyclops {
 
-AnalysisResult analyze(const clang::tooling::CompilationDatabase &DB,
-                       const std::vector<std::string> &Files, const RuleSet &Rules,
-                       const AnalysisOptions &Options) {
+AnalysisResult analyzeFacts(std::vector<TUFacts> Facts, const RuleSet &Rules) {
   AnalysisResult Result;
-  RunResult Run = runTranslationUnits(DB, Files, Rules, RunOptions{Options.Jobs, Options.ResourceDir});
-  Result.Failures = std::move(Run.Failures);
-  Result.TranslationUnits = static_cast<unsigned>(Run.Facts.size());
-
-  TypeGraph Graph(std::move(Run.Facts), Rules);
+  Result.TranslationUnits = static_cast<unsigned>(Facts.size());
+  TypeGraph Graph(std::move(Facts), Rules);
   CheckOutput Out;
   for (const auto &Check : makeGraphChecks())
     if (Rules.enabled(Check->ruleId())) Check->check(Graph, Rules, Out);
@@ -26,6 +21,15 @@ AnalysisResult analyze(const clang::tooling::CompilationDatabase &DB,
   Result.Remarks = std::move(Out.Remarks);
   sortAndDedupe(Result.Findings);
   Result.Suppressed = applySuppressions(Result.Findings);
+  return Result;
+}
+
+AnalysisResult analyze(const clang::tooling::CompilationDatabase &DB,
+                       const std::vector<std::string> &Files, const RuleSet &Rules,
+                       const AnalysisOptions &Options) {
+  RunResult Run = runTranslationUnits(DB, Files, Rules, RunOptions{Options.Jobs, Options.ResourceDir});
+  AnalysisResult Result = analyzeFacts(std::move(Run.Facts), Rules);
+  Result.Failures = std::move(Run.Failures);
   return Result;
 }
 

@@ -29,6 +29,11 @@ struct AnalysisResult {
   unsigned Suppressed = 0;
 };
 
+// The rules over facts already extracted (the CLI's translation units, a facts directory,
+// the IDE's current translation unit with the cache): graph checks, then the findings the AST
+// rules left in the facts. Sorted, unique, suppressions applied; Failures stays empty.
+AnalysisResult analyzeFacts(std::vector<TUFacts> Facts, const RuleSet &Rules);
+
 AnalysisResult analyze(const clang::tooling::CompilationDatabase &DB,
                        const std::vector<std::string> &Files, const RuleSet &Rules,
                        const AnalysisOptions &Options);

@@ -8,7 +8,10 @@
 #include "clang/Lex/Lexer.h"
 #include "clang/Sema/SemaConsumer.h"
 
+#include "llvm/Support/Path.h"
+
 #include "ExtractContext.h"
+#include "FactsIO.h"
 
 namespace cyclops {
 
@@ -154,6 +157,35 @@ class Extractor : public MatchFinder::MatchCallback {
   ExtractContext &X;
 };
 
+// Every file the translation unit read, with the hash of the content it read: the main file
+// first, then by path. Files clang opened but did not read (a failed __has_include probe)
+// are not inputs.
+void recordInputs(ASTContext &Ctx, TUFacts &Out) {
+  SourceManager &SM = Ctx.getSourceManager();
+  FileManager &FM = SM.getFileManager();
+  auto absolute = [&](StringRef Name) {
+    llvm::SmallString<256> Path(Name);
+    FM.makeAbsolutePath(Path);
+    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+    return std::string(Path);
+  };
+  std::string Main;
+  if (OptionalFileEntryRef F = SM.getFileEntryRefForID(SM.getMainFileID())) Main = absolute(F->getName());
+  std::vector<InputFile> Headers;
+  for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
+    std::optional<llvm::MemoryBufferRef> Buf = It->second->getBufferIfLoaded();
+    if (!Buf) continue;
+    InputFile In{absolute(It->first.getName()), hashContent(Buf->getBuffer())};
+    if (In.Path == Main)
+      Out.Inputs.insert(Out.Inputs.begin(), std::move(In));
+    else
+      Headers.push_back(std::move(In));
+  }
+  std::sort(Headers.begin(), Headers.end(), [](const InputFile &A, const InputFile &B) { return A.Path < B.Path; });
+  Headers.erase(std::unique(Headers.begin(), Headers.end()), Headers.end());
+  Out.Inputs.insert(Out.Inputs.end(), Headers.begin(), Headers.end());
+}
+
 class FactsConsumer : public SemaConsumer {
  public:
   FactsConsumer(const RuleSet &R, TUFacts &O) : Rules(R), Out(O) {}
@@ -161,25 +193,7 @@ class FactsConsumer : public SemaConsumer {
   void InitializeSema(Sema &S) override { SemaRef = &S; }
   void ForgetSema() override { SemaRef = nullptr; }
 
-  void HandleTranslationUnit(ASTContext &Ctx) override {
-    // Facts of a translation unit that does not compile are not trusted.
-    if (Ctx.getDiagnostics().hasErrorOccurred()) return;
-    ExtractContext X(Ctx, SemaRef, Rules, Out);
-    Extractor Records(X);
-    MatchFinder Finder;
-    Finder.addMatcher(
-        cxxRecordDecl(isDefinition(), unless(isExpansionInSystemHeader()), unless(isLambda()))
-            .bind("record"),
-        &Records);
-    Finder.addMatcher(functionDecl(hasName("cyc_trace"), isDefinition(), parameterCountIs(2),
-                                   unless(isExpansionInSystemHeader()))
-                          .bind("adl"),
-                      &Records);
-    Finder.matchAST(Ctx);
-    Records.drain();
-    if (Rules.enabled("cycle-instance")) runInstanceCheck(X);
-    if (Rules.enabled("capture-cycle")) runCaptureCycleCheck(X);
-  }
+  void HandleTranslationUnit(ASTContext &Ctx) override { extractFacts(Ctx, SemaRef, Rules, Out); }
 
  private:
   const RuleSet &Rules;
@@ -191,6 +205,26 @@ class FactsConsumer : public SemaConsumer {
 
 std::unique_ptr<ASTConsumer> makeFactsConsumer(const RuleSet &Rules, TUFacts &Out) {
   return std::make_unique<FactsConsumer>(Rules, Out);
+}
+
+void extractFacts(ASTContext &Ctx, Sema *S, const RuleSet &Rules, TUFacts &Out) {
+  // Facts of a translation unit that does not compile are not trusted.
+  if (Ctx.getDiagnostics().hasErrorOccurred()) return;
+  ExtractContext X(Ctx, S, Rules, Out);
+  Extractor Records(X);
+  MatchFinder Finder;
+  Finder.addMatcher(
+      cxxRecordDecl(isDefinition(), unless(isExpansionInSystemHeader()), unless(isLambda())).bind("record"),
+      &Records);
+  Finder.addMatcher(functionDecl(hasName("cyc_trace"), isDefinition(), parameterCountIs(2),
+                                 unless(isExpansionInSystemHeader()))
+                        .bind("adl"),
+                    &Records);
+  Finder.matchAST(Ctx);
+  Records.drain();
+  if (Rules.enabled("cycle-instance")) runInstanceCheck(X);
+  if (Rules.enabled("capture-cycle")) runCaptureCycleCheck(X);
+  recordInputs(Ctx, Out);
 }
 
 }  // namespace cyclops

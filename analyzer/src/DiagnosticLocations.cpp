@@ -1,0 +1,33 @@
+// DiagnosticLocations.cpp - SourcePos and TextEdit to SourceLocation and FixItHint.
+#include "DiagnosticLocations.h"
+
+#include "clang/Basic/FileManager.h"
+#include "clang/Basic/SourceManager.h"
+
+namespace cyclops {
+
+using namespace clang;
+
+SourceLocation toLocation(SourceManager &SM, const SourcePos &Pos) {
+  if (!Pos.valid()) return {};
+  // Only files already loaded: a location in a file this translation unit never read would
+  // make the SourceManager read it, and a diagnostic there would not be ours to give.
+  llvm::Expected<FileEntryRef> File = SM.getFileManager().getFileRef(Pos.File, /*OpenFile=*/false);
+  if (!File) {
+    llvm::consumeError(File.takeError());
+    return {};
+  }
+  FileID FID = SM.translateFile(*File);
+  if (FID.isInvalid()) return {};
+  return SM.translateLineCol(FID, Pos.Line, Pos.Column == 0 ? 1 : Pos.Column);
+}
+
+std::optional<FixItHint> toFixIt(SourceManager &SM, const TextEdit &Edit) {
+  SourceLocation Begin = toLocation(SM, Edit.Pos);
+  if (Begin.isInvalid()) return std::nullopt;
+  if (Edit.Length == 0) return FixItHint::CreateInsertion(Begin, Edit.Text);
+  return FixItHint::CreateReplacement(CharSourceRange::getCharRange(Begin, Begin.getLocWithOffset(Edit.Length)),
+                                      Edit.Text);
+}
+
+}  // namespace cyclops

@@ -1,0 +1,27 @@
+// DiagnosticLocations.h - findings back into clang's terms: source locations and fix-it
+// hints in the SourceManager of the translation unit being compiled. Used by the front ends
+// that report through clang's DiagnosticsEngine (the clang-tidy module, the compiler plugin).
+#pragma once
+
+#include <optional>
+
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/SourceLocation.h"
+
+#include "Facts.h"
+
+namespace clang {
+class SourceManager;
+}
+
+namespace cyclops {
+
+// The location of Pos (an absolute path and 1-based line and column), or an invalid location
+// when the file is not part of this translation unit.
+clang::SourceLocation toLocation(clang::SourceManager &SM, const SourcePos &Pos);
+
+// The edit as a fix-it: a replacement of Length bytes (an insertion when 0), or nothing when
+// its file is not part of this translation unit.
+std::optional<clang::FixItHint> toFixIt(clang::SourceManager &SM, const TextEdit &Edit);
+
+}  // namespace cyclops

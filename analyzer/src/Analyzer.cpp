@@ -27,9 +27,12 @@ AnalysisResult analyzeFacts(std::vector<TUFacts> Facts, const RuleSet &Rules) {
 AnalysisResult analyze(const clang::tooling::CompilationDatabase &DB,
                        const std::vector<std::string> &Files, const RuleSet &Rules,
                        const AnalysisOptions &Options) {
-  RunResult Run = runTranslationUnits(DB, Files, Rules, RunOptions{Options.Jobs, Options.ResourceDir});
+  RunResult Run =
+      runTranslationUnits(DB, Files, Rules, RunOptions{Options.Jobs, Options.ResourceDir, Options.CacheDir});
   AnalysisResult Result = analyzeFacts(std::move(Run.Facts), Rules);
   Result.Failures = std::move(Run.Failures);
+  Result.FromCache = Run.FromCache;
+  Result.Remarks.insert(Result.Remarks.begin(), Run.Notes.begin(), Run.Notes.end());
   return Result;
 }
 

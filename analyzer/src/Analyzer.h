@@ -19,6 +19,7 @@ namespace cyclops {
 struct AnalysisOptions {
   unsigned Jobs = 0;        // translation units parsed at once; 0: one per core
   std::string ResourceDir;  // clang's builtin headers (ResourceDir.h)
+  std::string CacheDir = {};  // the facts cache (FactsCache.h); empty: none
 };
 
 struct AnalysisResult {
@@ -26,6 +27,7 @@ struct AnalysisResult {
   std::vector<TUFailure> Failures;    // translation units that did not compile
   std::vector<std::string> Remarks;   // cut-offs reached and similar notes
   unsigned TranslationUnits = 0;      // analyzed (compiled) translation units
+  unsigned FromCache = 0;             // of which facts came from the cache
   unsigned Suppressed = 0;
 };
 

@@ -8,6 +8,7 @@
 #include "clang/Lex/Lexer.h"
 #include "clang/Sema/SemaConsumer.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include "ExtractContext.h"
@@ -163,19 +164,27 @@ class Extractor : public MatchFinder::MatchCallback {
 void recordInputs(ASTContext &Ctx, TUFacts &Out) {
   SourceManager &SM = Ctx.getSourceManager();
   FileManager &FM = SM.getFileManager();
-  auto absolute = [&](StringRef Name) {
-    llvm::SmallString<256> Path(Name);
+  // The name positions use (ExtractContext.cpp), unless removing ".." lexically names another
+  // file: across a symbolic link (/lib/gcc/x/12/../../../../include is /usr/include when /lib
+  // links to /usr/lib). Then the real path, so that the facts cache can read the input again.
+  auto absolute = [&](FileEntryRef F) {
+    llvm::SmallString<256> Path(F.getName());
     FM.makeAbsolutePath(Path);
-    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
-    return std::string(Path);
+    llvm::SmallString<256> Short(Path);
+    llvm::sys::path::remove_dots(Short, /*remove_dot_dot=*/true);
+    llvm::sys::fs::UniqueID ID;
+    llvm::SmallString<256> Real;
+    if ((llvm::sys::fs::getUniqueID(Short, ID) || !(ID == F.getUniqueID())) && !llvm::sys::fs::real_path(Path, Real))
+      return std::string(Real);
+    return std::string(Short);
   };
   std::string Main;
-  if (OptionalFileEntryRef F = SM.getFileEntryRefForID(SM.getMainFileID())) Main = absolute(F->getName());
+  if (OptionalFileEntryRef F = SM.getFileEntryRefForID(SM.getMainFileID())) Main = absolute(*F);
   std::vector<InputFile> Headers;
   for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
     std::optional<llvm::MemoryBufferRef> Buf = It->second->getBufferIfLoaded();
     if (!Buf) continue;
-    InputFile In{absolute(It->first.getName()), hashContent(Buf->getBuffer())};
+    InputFile In{absolute(It->first), hashContent(Buf->getBuffer())};
     if (In.Path == Main)
       Out.Inputs.insert(Out.Inputs.begin(), std::move(In));
     else

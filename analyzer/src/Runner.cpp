@@ -1,6 +1,9 @@
 // Runner.cpp - one clang invocation per translation unit, in parallel.
 #include "Runner.h"
 
+#include <optional>
+#include <set>
+
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/FileManager.h"
 #include "clang/Basic/SourceManager.h"
@@ -14,6 +17,7 @@
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
+#include "FactsCache.h"
 #include "FactsExtractor.h"
 
 namespace cyclops {
@@ -64,10 +68,13 @@ bool hasResourceDir(const std::vector<std::string> &Args) {
 struct Outcome {
   std::vector<TUFacts> Facts;
   std::vector<TUFailure> Failures;
+  unsigned Analyzed = 0;
+  std::vector<std::string> Cached;
+  std::vector<std::string> Notes;
 };
 
 Outcome runOne(const CompilationDatabase &DB, const std::string &File, const RuleSet &Rules,
-               const RunOptions &Options) {
+               const RunOptions &Options, FactsCache *Cache) {
   Outcome Out;
   std::vector<CompileCommand> Commands = DB.getCompileCommands(File);
   if (Commands.empty()) {
@@ -84,6 +91,19 @@ Outcome runOne(const CompilationDatabase &DB, const std::string &File, const Rul
     Args.insert(Args.begin() + 1, "-w");
     if (!Options.ResourceDir.empty() && !hasResourceDir(Args))
       Args.insert(Args.begin() + 1, "-resource-dir=" + Options.ResourceDir);
+    // The key is the command exactly as clang gets it, so an entry stands for this parse.
+    std::optional<FactsCache::Entry> Entry;
+    if (Cache) {
+      Entry = Cache->entry(Cmd.Filename, Cmd.Directory, Args);
+      FactsCache::Lookup Hit = Cache->lookup(*Entry);
+      if (Hit.Facts) {
+        Out.Facts.push_back(std::move(*Hit.Facts));
+        Out.Cached.push_back(File);
+        continue;
+      }
+      if (!Hit.Note.empty()) Out.Notes.push_back(std::move(Hit.Note));
+    }
+    ++Out.Analyzed;
     // A file system of our own: the process-wide one would make every thread share (and
     // change) one working directory.
     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = llvm::vfs::createPhysicalFileSystem();
@@ -97,8 +117,9 @@ Outcome runOne(const CompilationDatabase &DB, const std::string &File, const Rul
     bool Ok = Invocation.run();
     if (!Ok || Errors.getNumErrors() > 0) {
       Out.Failures.push_back({File, Errors.Message.empty() ? "the compiler failed" : Errors.Message});
-      continue;
+      continue;  // not cached: its old entry, if any, goes in FactsCache::prune
     }
+    if (Cache) Cache->store(*Entry, Facts);
     Out.Facts.push_back(std::move(Facts));
   }
   return Out;
@@ -108,17 +129,32 @@ Outcome runOne(const CompilationDatabase &DB, const std::string &File, const Rul
 
 RunResult runTranslationUnits(const CompilationDatabase &DB, const std::vector<std::string> &Files,
                               const RuleSet &Rules, const RunOptions &Options) {
+  std::optional<FactsCache> Cache;
+  if (!Options.CacheDir.empty()) Cache.emplace(Options.CacheDir, Rules);
   std::vector<Outcome> Outcomes(Files.size());
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Options.Jobs));
     for (size_t I = 0; I < Files.size(); ++I)
-      Pool.async([&, I] { Outcomes[I] = runOne(DB, Files[I], Rules, Options); });
+      Pool.async([&, I] { Outcomes[I] = runOne(DB, Files[I], Rules, Options, Cache ? &*Cache : nullptr); });
     Pool.wait();
   }
   RunResult Result;
   for (Outcome &O : Outcomes) {
     for (TUFacts &F : O.Facts) Result.Facts.push_back(std::move(F));
     for (TUFailure &F : O.Failures) Result.Failures.push_back(std::move(F));
+    Result.Analyzed += O.Analyzed;
+    Result.FromCache += static_cast<unsigned>(O.Cached.size());
+    for (std::string &F : O.Cached) Result.CachedFiles.push_back(std::move(F));
+    for (std::string &N : O.Notes) Result.Notes.push_back(std::move(N));
+  }
+  if (Cache) {
+    if (std::string Failure = Cache->writeFailure(); !Failure.empty()) Result.Notes.push_back(std::move(Failure));
+    // A run over the whole database may also drop the entries of files it no longer lists
+    // (a fixed database lists none: then only this run's files are pruned).
+    std::vector<std::string> All = DB.getAllFiles();
+    std::set<std::string> Ran(Files.begin(), Files.end());
+    bool Whole = !All.empty() && llvm::all_of(All, [&](const std::string &F) { return Ran.count(F) > 0; });
+    Cache->prune(Whole);
   }
   return Result;
 }

@@ -1,0 +1,5 @@
+#include "shapes/circle.h"
+
+namespace shapes {
+int circle_size() { return static_cast<int>(sizeof(Circle)); }
+}  // namespace shapes

@@ -1,0 +1,5 @@
+#include "shapes/label.h"
+
+namespace shapes {
+int label_size() { return static_cast<int>(sizeof(Label)); }
+}  // namespace shapes

@@ -30,4 +30,34 @@ std::optional<FixItHint> toFixIt(SourceManager &SM, const TextEdit &Edit) {
                                       Edit.Text);
 }
 
+namespace {
+
+LocatedNote locatedNote(SourceManager &SM, const SourcePos &Pos, const std::string &Text) {
+  LocatedNote N{toLocation(SM, Pos), Text};
+  // A note elsewhere (another translation unit's header, known from its facts) still says
+  // where, so the cycle can be followed from the diagnostic alone.
+  if (N.Loc.isInvalid() && Pos.valid())
+    N.Text += " (" + Pos.File + ":" + std::to_string(Pos.Line) + ")";
+  return N;
+}
+
+}  // namespace
+
+std::vector<LocatedNote> toNotes(SourceManager &SM, const Finding &F) {
+  std::vector<LocatedNote> Notes;
+  for (const PathStep &S : F.Path) {
+    if (S.Note.empty()) continue;
+    Notes.push_back(locatedNote(SM, S.Pos, S.Note));
+    for (const StepNote &V : S.Via) Notes.push_back(locatedNote(SM, V.Pos, V.Note));
+  }
+  return Notes;
+}
+
+std::vector<FixItHint> toFixIts(SourceManager &SM, const Finding &F) {
+  std::vector<FixItHint> Hints;
+  for (const TextEdit &E : F.Fixes)
+    if (std::optional<FixItHint> H = toFixIt(SM, E)) Hints.push_back(std::move(*H));
+  return Hints;
+}
+
 }  // namespace cyclops

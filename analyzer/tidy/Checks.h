@@ -1,0 +1,44 @@
+// Checks.h - the five cyclops clang-tidy checks, one per rule; CyclopsCheck does the work.
+#pragma once
+
+#include "CyclopsCheck.h"
+
+namespace cyclops::tidy {
+
+// cyclops-cycle-instance: code that links objects into a strong cycle.
+class CycleInstanceCheck : public CyclopsCheck {
+ public:
+  CycleInstanceCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
+      : CyclopsCheck(Name, Ctx, "cycle-instance") {}
+};
+
+// cyclops-capture-cycle: a closure holding a strong handle to the object that stores it.
+class CaptureCycleCheck : public CyclopsCheck {
+ public:
+  CaptureCycleCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
+      : CyclopsCheck(Name, Ctx, "capture-cycle") {}
+};
+
+// cyclops-untraced-field: a handle field its type's trace hook does not visit.
+class UntracedFieldCheck : public CyclopsCheck {
+ public:
+  UntracedFieldCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
+      : CyclopsCheck(Name, Ctx, "untraced-field") {}
+};
+
+// cyclops-missing-trace: a collectable type with handle fields and no trace hook.
+class MissingTraceCheck : public CyclopsCheck {
+ public:
+  MissingTraceCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
+      : CyclopsCheck(Name, Ctx, "missing-trace") {}
+};
+
+// cyclops-cycle-type: types whose strong fields can form a cycle (across translation units
+// with CyclopsFactsDir).
+class CycleTypeCheck : public CyclopsCheck {
+ public:
+  CycleTypeCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
+      : CyclopsCheck(Name, Ctx, "cycle-type") {}
+};
+
+}  // namespace cyclops::tidy

@@ -1,4 +1,5 @@
-// Output.h - findings as clang-style diagnostics, as JSON, or as SARIF.
+// Output.h - findings as clang-style diagnostics, as JSON, as SARIF, or as a GitLab Code Quality
+// report.
 #pragma once
 
 #include <vector>
@@ -41,5 +42,22 @@ llvm::json::Value toSarif(const std::vector<Finding> &Findings, const RuleSet &R
                           const BaselineSplit *Baseline = nullptr);
 void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const RuleSet &Rules,
                 const SourceRoot &Root, const BaselineSplit *Baseline = nullptr);
+
+// A Code Climate issue list, as GitLab reads it for `artifacts: reports: codequality:`: a JSON
+// array ("[]" when there is nothing) of
+//   {"type": "issue", "check_name": "cyclops-RULE", "description": MESSAGE,
+//    "categories": ["Bug Risk"], "severity", "fingerprint",
+//    "location": {"path", "lines": {"begin", "end"}},
+//    "other_locations": [{"path", "lines"}...], "content": {"body": Markdown}}
+// `path` is relative to `Root` when the file is under it (GitLab links it into the
+// repository), absolute otherwise. Severities: note -> "info", warning -> "major",
+// error -> "critical". The fingerprint is an MD5 of the finding's stable id and its path (and,
+// for a second place with the same id in one file, its ordinal there), so it is unique within
+// the report and the same across runs and unrelated edits: GitLab matches issues of two
+// pipelines by it. `other_locations` are the cycle's other edges. With a baseline, pass the
+// new findings only (BaselineSplit::New): the format has no baseline state.
+// O(n log n) in the findings, plus their paths.
+llvm::json::Value toCodeClimate(const std::vector<Finding> &Findings, const SourceRoot &Root);
+void writeCodeClimate(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const SourceRoot &Root);
 
 }  // namespace cyclops

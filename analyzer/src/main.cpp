@@ -1,10 +1,11 @@
-// main.cpp - the `cyclops` command line: `cyclops check`, `cyclops rules` and `cyclops confirm`
-// (whose work, and exit statuses, are in confirm/Confirm.h).
+// main.cpp - the `cyclops` command line: `cyclops check`, `cyclops rules`, `cyclops confirm`
+// (whose work, and exit statuses, are in confirm/Confirm.h) and `cyclops facts` (FactsCommand.h).
 //
 // Exit codes: 0 nothing at or above --fail-on (with --baseline: nothing new at or above it;
 // with --write-baseline: the run was recorded); 1 findings; 2 usage or input errors (a
 // missing or malformed compilation database, a file it does not list, a translation unit
-// that does not compile, a bad rules or baseline file), each reported on one line.
+// that does not compile, a bad rules or baseline file, a damaged facts file under --facts),
+// each reported on one line. `cyclops facts` exits 0 or 2.
 #include <memory>
 #include <optional>
 #include <set>
@@ -15,11 +16,13 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "Analyzer.h"
 #include "Baseline.h"
 #include "CompilationDb.h"
+#include "FactsCommand.h"
 #include "Output.h"
 #include "ResourceDir.h"
 #include "RuleDocs.h"
@@ -33,7 +36,7 @@ using namespace cyclops;
 
 namespace {
 
-enum class Format { Text, Json, Sarif };
+enum class Format { Text, Json, Sarif, CodeClimate };
 enum class Color { Auto, Always, Never };
 
 cl::OptionCategory Category("cyclops options");
@@ -61,7 +64,9 @@ cl::list<std::string> Files(cl::Positional, cl::desc("[FILES...]"), cl::sub(Chec
 cl::opt<Format> OutputFormat("format", cl::desc("Output format"),
                              cl::values(clEnumValN(Format::Text, "text", "clang-style diagnostics (default)"),
                                         clEnumValN(Format::Json, "json", "JSON"),
-                                        clEnumValN(Format::Sarif, "sarif", "SARIF 2.1.0 (GitHub code scanning)")),
+                                        clEnumValN(Format::Sarif, "sarif", "SARIF 2.1.0 (GitHub code scanning)"),
+                                        clEnumValN(Format::CodeClimate, "codeclimate",
+                                                   "Code Climate issues (GitLab Code Quality)")),
                              cl::init(Format::Text), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<Color> ColorOpt("color", cl::desc("Colour in text output"),
                         cl::values(clEnumValN(Color::Auto, "auto", "when writing to a terminal (default)"),
@@ -85,8 +90,8 @@ cl::opt<Severity> FailOn("fail-on", cl::desc("Lowest severity that makes the exi
 cl::opt<unsigned> Jobs("j", cl::desc("Translation units analyzed at once (default: one per core)"),
                        cl::value_desc("N"), cl::init(0), cl::Prefix, cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<std::string> SourceRootOpt("source-root",
-                                   cl::desc("Files under DIR are named relative to it in SARIF and baselines "
-                                            "(default: the current directory)"),
+                                   cl::desc("Files under DIR are named relative to it in SARIF, Code Climate "
+                                            "and baselines (default: the current directory)"),
                                    cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<std::string> BaselineFile("baseline",
                                   cl::desc("Report and fail only on findings whose id is not in FILE"),
@@ -95,10 +100,43 @@ cl::opt<std::string> WriteBaselineFile("write-baseline",
                                        cl::desc("Record this run's findings in FILE (exit status 0 unless "
                                                 "the input has errors)"),
                                        cl::value_desc("FILE"), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> CacheDirOpt("cache-dir",
+                                 cl::desc("Keep each translation unit's facts in DIR and reuse them while "
+                                          "its inputs, command and the rules are unchanged "
+                                          "(default: BUILD_DIR/.cyclops-cache)"),
+                                 cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<bool> NoCache("no-cache", cl::desc("Parse every translation unit; neither read nor write the cache"),
+                      cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<std::string> ResourceDirOpt("resource-dir",
                                     cl::desc("clang's resource directory (builtin headers); found "
                                              "automatically, or from $CYCLOPS_RESOURCE_DIR"),
                                     cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
+
+// cyclops check --facts=DIR: the facts `cyclops facts` wrote, instead of -p BUILD_DIR.
+cl::opt<std::string> FactsDir("facts",
+                              cl::desc("Merge the facts files (*.facts) under DIR, which `cyclops facts` wrote, "
+                                       "instead of parsing a build (-p)"),
+                              cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
+
+// cyclops facts -p BUILD_DIR FILE -o OUT.facts [--depfile=OUT.d] [--rules=FILE] [--resource-dir=DIR]
+cl::SubCommand FactsCmd("facts",
+                        "Extract one translation unit's facts into a file for `cyclops check --facts=DIR` "
+                        "(a build step: see cmake/CyclopsFacts.cmake)");
+cl::opt<std::string> FactsBuildDir("p", cl::desc("Build directory containing compile_commands.json"),
+                                   cl::value_desc("BUILD_DIR"), cl::Prefix, cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsFile(cl::Positional, cl::desc("FILE"), cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsOutput("o", cl::desc("The facts file to write"), cl::value_desc("OUT.facts"), cl::Prefix,
+                                 cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsDepFile("depfile",
+                                  cl::desc("Also write a Make-syntax depfile: OUT.facts and every file the "
+                                           "translation unit read (for Ninja and Make)"),
+                                  cl::value_desc("OUT.d"), cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsRules("rules", cl::desc("Rules file (as for cyclops check; both must use the same)"),
+                                cl::value_desc("FILE"), cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsResourceDir("resource-dir",
+                                      cl::desc("clang's resource directory (builtin headers); found "
+                                               "automatically, or from $CYCLOPS_RESOURCE_DIR"),
+                                      cl::value_desc("DIR"), cl::sub(FactsCmd), cl::cat(Category));
 
 constexpr int ExitFindings = 1;
 constexpr int ExitError = 2;
@@ -140,20 +178,30 @@ int listRules() {
 int check(const char *Argv0) {
   std::optional<RuleSet> Rules = rules();
   if (!Rules) return ExitError;
-  if (BuildDir.empty()) {
-    error("no build directory: use cyclops check -p BUILD_DIR [FILES...]");
+  if (!BuildDir.empty() && !FactsDir.empty()) {
+    error("-p BUILD_DIR and --facts=DIR exclude each other: parse a build, or merge the facts files of one");
     return ExitError;
   }
-  auto DB = loadCompilationDatabase(BuildDir);
-  if (!DB) {
-    error(llvm::toString(DB.takeError()));
+  if (BuildDir.empty() && FactsDir.empty()) {
+    error("no build directory: use cyclops check -p BUILD_DIR [FILES...] (or --facts=DIR)");
     return ExitError;
   }
-  llvm::Expected<std::string> ResourceDir =
-      findResourceDir(ResourceDirOpt, Argv0, reinterpret_cast<void *>(&listRules));
-  if (!ResourceDir) {
-    error(llvm::toString(ResourceDir.takeError()));
-    return ExitError;
+  // With --facts=DIR nothing is parsed: no database, no builtin headers.
+  std::unique_ptr<clang::tooling::CompilationDatabase> DB;
+  std::string ResourceDir;
+  if (FactsDir.empty()) {
+    auto Loaded = loadCompilationDatabase(BuildDir);
+    if (!Loaded) {
+      error(llvm::toString(Loaded.takeError()));
+      return ExitError;
+    }
+    DB = std::move(*Loaded);
+    llvm::Expected<std::string> Found = findResourceDir(ResourceDirOpt, Argv0, reinterpret_cast<void *>(&listRules));
+    if (!Found) {
+      error(llvm::toString(Found.takeError()));
+      return ExitError;
+    }
+    ResourceDir = std::move(*Found);
   }
   llvm::Expected<SourceRoot> Root = SourceRoot::open(SourceRootOpt);
   if (!Root) {
@@ -172,13 +220,35 @@ int check(const char *Argv0) {
   }
 
   bool InputErrors = false;
-  FileSelection Selection = selectFiles(**DB, Files);
+  std::optional<LoadedFacts> Merged;  // --facts=DIR: FILES... pick main files, as with -p
+  if (!FactsDir.empty()) {
+    llvm::Expected<LoadedFacts> L = loadFactsDir(FactsDir, Files, *Rules, Jobs);
+    if (!L) {
+      error("--facts: " + llvm::toString(L.takeError()));
+      return ExitError;
+    }
+    Merged = std::move(*L);
+  }
+  FileSelection Selection = Merged ? std::move(Merged->Selection) : selectFiles(*DB, Files);
   for (const std::string &E : Selection.Errors) error(E);
   InputErrors = !Selection.Errors.empty();
 
+  // The cache lives in the build directory by default: it describes that build's commands.
+  std::string CacheDir;
+  if (!NoCache) {
+    llvm::SmallString<256> Dir(CacheDirOpt);
+    if (Dir.empty()) {
+      Dir = BuildDir;
+      if (!llvm::sys::fs::is_directory(Dir)) llvm::sys::path::remove_filename(Dir);  // -p DB.json
+      llvm::sys::path::append(Dir, ".cyclops-cache");
+    }
+    CacheDir = std::string(Dir);
+  }
   AnalysisResult Result;
-  if (!Selection.Files.empty())
-    Result = analyze(**DB, Selection.Files, *Rules, AnalysisOptions{Jobs, *ResourceDir});
+  if (Merged)
+    Result = analyzeFacts(std::move(Merged->Facts), *Rules);
+  else if (!Selection.Files.empty())
+    Result = analyze(*DB, Selection.Files, *Rules, AnalysisOptions{Jobs, ResourceDir, CacheDir});
   for (const TUFailure &F : Result.Failures) error(F.File + ": does not compile: " + F.Reason);
   InputErrors = InputErrors || !Result.Failures.empty();
   for (const std::string &R : Result.Remarks) llvm::errs() << "cyclops: note: " << R << "\n";
@@ -219,6 +289,7 @@ int check(const char *Argv0) {
   switch (OutputFormat) {
     case Format::Json: writeJson(OS, Reported, Against); break;
     case Format::Sarif: writeSarif(OS, Reported, *Rules, *Root, Against); break;
+    case Format::CodeClimate: writeCodeClimate(OS, Reported, *Root); break;
     case Format::Text:
       writeText(OS, Reported, ColorOpt == Color::Always || (ColorOpt == Color::Auto && !File && OS.has_colors()));
       break;
@@ -236,6 +307,7 @@ int check(const char *Argv0) {
   if (Result.Suppressed) llvm::errs() << " (" << Result.Suppressed << " suppressed)";
   llvm::errs() << " in " << Result.TranslationUnits << " translation unit"
                << (Result.TranslationUnits == 1 ? "" : "s");
+  if (Result.FromCache) llvm::errs() << " (" << Result.FromCache << " from the cache)";
   if (!Result.Failures.empty()) llvm::errs() << "; " << Result.Failures.size() << " did not compile";
   llvm::errs() << "\n";
   if (Split)
@@ -251,6 +323,34 @@ int check(const char *Argv0) {
   return AtOrAbove ? ExitFindings : 0;
 }
 
+// cyclops facts: exit 0 with the facts (and depfile) written, 2 on any error.
+int facts(const char *Argv0) {
+  llvm::Expected<RuleSet> Rules = FactsRules.empty() ? defaultRules() : loadRulesFile(FactsRules);
+  if (!Rules) {
+    error(llvm::toString(Rules.takeError()));
+    return ExitError;
+  }
+  if (FactsBuildDir.empty()) {
+    error("no build directory: use cyclops facts -p BUILD_DIR FILE -o OUT.facts");
+    return ExitError;
+  }
+  llvm::Expected<std::string> ResourceDir =
+      findResourceDir(FactsResourceDir, Argv0, reinterpret_cast<void *>(&listRules));
+  if (!ResourceDir) {
+    error(llvm::toString(ResourceDir.takeError()));
+    return ExitError;
+  }
+  std::vector<std::string> Notes;
+  llvm::Error E = runFactsCommand({FactsBuildDir, FactsFile, FactsOutput, FactsDepFile, FactsRules, *ResourceDir},
+                                  *Rules, Notes);
+  for (const std::string &N : Notes) llvm::errs() << "cyclops: note: " << N << "\n";
+  if (E) {
+    error(llvm::toString(std::move(E)));
+    return ExitError;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -259,10 +359,13 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(Category);
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "cyclops - find strong reference cycles in C++\n\n"
-                                   "  cyclops check -p BUILD_DIR [FILES...] [--format=text|json|sarif] [-o FILE]\n"
+                                   "  cyclops check -p BUILD_DIR [FILES...] [-o FILE]\n"
+                                   "                [--format=text|json|sarif|codeclimate]\n"
                                    "                [--rules=FILE] [--fail-on=note|warning|error] [-j N]\n"
                                    "                [--baseline=FILE] [--write-baseline=FILE] [--source-root=DIR]\n"
-                                   "                [--color=auto|always|never]\n"
+                                   "                [--color=auto|always|never] [--cache-dir=DIR | --no-cache]\n"
+                                   "  cyclops check --facts=DIR [FILES...] (options as above, but -p)\n"
+                                   "  cyclops facts -p BUILD_DIR FILE -o OUT.facts [--depfile=OUT.d] [--rules=FILE]\n"
                                    "  cyclops rules [--rules=FILE]\n"
                                    "  cyclops confirm --findings=FILE.json [--report=OUT.json] [--html=OUT.html]\n"
                                    "                -- COMMAND [ARGS...]\n",
@@ -270,10 +373,11 @@ int main(int argc, char **argv) {
     return ExitError;
   if (CheckCmd) return check(argv[0]);
   if (RulesCmd) return listRules();
+  if (FactsCmd) return facts(argv[0]);
   if (ConfirmCmd)
     return confirm::runConfirm(
         {ConfirmFindings, ConfirmReport, ConfirmHtml, {ConfirmCommand.begin(), ConfirmCommand.end()}}, llvm::outs(),
         llvm::errs());
-  error("expected a subcommand: check, rules or confirm (see cyclops --help)");
+  error("expected a subcommand: check, facts, rules or confirm (see cyclops --help)");
   return ExitError;
 }

@@ -667,11 +667,12 @@ TEST(Cli, BaselineReportsOnlyNewFindingsAndWhatIsGone) {
   EXPECT_EQ(E.getString("file"), "node.cpp") << "relative to the source root";
   EXPECT_TRUE(E.getString("message")->starts_with("strong fields form a reference cycle"));
 
-  // Nothing new: nothing reported, exit 0.
+  // Nothing new: nothing reported, exit 0 (node.cpp's facts are in the cache since the run above).
   R = cyclops({"check", "-p", P.dir(), Root, "--baseline=" + Base});
   EXPECT_EQ(R.Exit, 0) << R.Err;
   EXPECT_EQ(R.Out, "");
-  EXPECT_EQ(R.Err, "cyclops: 0 new findings, 1 in the baseline, 0 gone from it in 1 translation unit\n");
+  EXPECT_EQ(R.Err,
+            "cyclops: 0 new findings, 1 in the baseline, 0 gone from it in 1 translation unit (1 from the cache)\n");
 
   // A new finding: only it is reported, and it fails the run.
   std::string Request = P.write("request.cpp", RequestSource);
@@ -876,6 +877,115 @@ TEST(Cli, MultiTranslationUnitProjectInParallel) {
   for (const auto &S : Path) Types.push_back(S.getAsObject()->getString("type")->str());
   EXPECT_EQ(Types, (std::vector<std::string>{"mtu::Account", "mtu::Ledger", "mtu::Owner"}));
   EXPECT_NE(One.Err.find("in 3 translation units"), std::string::npos) << One.Err;
+}
+
+// The issues of a --format=codeclimate report (GitLab Code Quality): a JSON array.
+std::vector<llvm::json::Object> codeClimateIssues(const std::string &Text) {
+  std::vector<llvm::json::Object> Issues;
+  auto Doc = llvm::json::parse(Text);
+  if (!Doc) {
+    ADD_FAILURE() << llvm::toString(Doc.takeError()) << "\n" << Text;
+    return Issues;
+  }
+  const llvm::json::Array *List = Doc->getAsArray();
+  if (!List) {
+    ADD_FAILURE() << "not a JSON array:\n" << Text;
+    return Issues;
+  }
+  for (const llvm::json::Value &V : *List) {
+    EXPECT_TRUE(V.getAsObject()) << Text;
+    if (V.getAsObject()) Issues.push_back(*V.getAsObject());
+  }
+  return Issues;
+}
+
+TEST(Cli, CodeClimateOutputForGitLabCodeQuality) {
+  Project P;
+  ASSERT_FALSE(llvm::sys::fs::create_directories(P.path("src")));
+  std::string Node = P.write("src/node.cpp", CycleSource);
+  std::string Clean = P.write("src/clean.cpp", CleanSource);
+  P.database({Node, Clean});
+  std::string Root = "--source-root=" + P.dir();
+  std::string Report = P.path("gl-code-quality-report.json");
+  Result R = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate", "-o", Report});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_TRUE(R.Out.empty()) << "-o writes the file, not stdout";
+  std::string First = slurp(Report);
+  std::vector<llvm::json::Object> Issues = codeClimateIssues(First);
+  ASSERT_EQ(Issues.size(), 1u) << First;
+  const llvm::json::Object &I = Issues[0];
+  EXPECT_EQ(I.getString("type"), "issue");
+  EXPECT_EQ(I.getString("check_name"), "cyclops-cycle-type");
+  EXPECT_EQ(I.getString("severity"), "major");
+  EXPECT_TRUE(I.getString("description")->starts_with("strong fields form a reference cycle: Node.kids")) << First;
+  EXPECT_EQ(I.getObject("location")->getString("path"), "src/node.cpp") << "relative to the source root";
+  EXPECT_EQ(I.getObject("location")->getObject("lines")->getInteger("begin"), 5);
+  std::string Fingerprint = I.getString("fingerprint")->str();
+  EXPECT_TRUE(std::regex_match(Fingerprint, std::regex("[0-9a-f]{32}"))) << Fingerprint;
+
+  // A second run gives the same report; an unrelated edit moves the line, not the fingerprint.
+  R = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate"});
+  EXPECT_EQ(R.Out, First);
+  P.write("src/node.cpp", std::string("// a comment\n\n") + CycleSource);
+  R = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate"});
+  Issues = codeClimateIssues(R.Out);
+  ASSERT_EQ(Issues.size(), 1u) << R.Out;
+  EXPECT_EQ(Issues[0].getObject("location")->getObject("lines")->getInteger("begin"), 7);
+  EXPECT_EQ(Issues[0].getString("fingerprint"), Fingerprint);
+
+  // GitLab's severity follows the rule's.
+  auto SeverityWith = [&](const std::string &Level, int Exit) {
+    std::string Rules = P.write("r.yaml", "base: default\nrules:\n  - id: cycle-type\n    severity: " + Level + "\n");
+    Result S = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate", "--rules=" + Rules});
+    EXPECT_EQ(S.Exit, Exit) << Level << ": " << S.Err;
+    std::vector<llvm::json::Object> L = codeClimateIssues(S.Out);
+    return L.size() == 1 ? L[0].getString("severity").value_or("(none)").str() : "(" + S.Out + ")";
+  };
+  EXPECT_EQ(SeverityWith("note", 0), "info");
+  EXPECT_EQ(SeverityWith("error", 1), "critical");
+
+  // Nothing found: an empty array, exit 0.
+  R = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate", Clean});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  EXPECT_EQ(R.Out, "[]\n");
+
+  // With a baseline, only what is new.
+  std::string Base = P.path("baseline.json");
+  EXPECT_EQ(cyclops({"check", "-p", P.dir(), Root, "--write-baseline=" + Base}).Exit, 0);
+  R = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate", "--baseline=" + Base});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  EXPECT_EQ(R.Out, "[]\n");
+  std::string Request = P.write("src/request.cpp", RequestSource);
+  P.database({Node, Clean, Request});
+  R = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate", "--baseline=" + Base});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  Issues = codeClimateIssues(R.Out);
+  ASSERT_EQ(Issues.size(), 1u) << R.Out;
+  EXPECT_EQ(Issues[0].getObject("location")->getString("path"), "src/request.cpp");
+}
+
+// GitLab keeps one issue per fingerprint: the same cycle in two files is two issues.
+TEST(Cli, CodeClimateFingerprintsAreUniquePerPlace) {
+  Project P;
+  const char *Source = "#include <vector>\n"
+                       "#include <cyc/cyc.h>\n"
+                       "namespace {\n"
+                       "void fb() {\n"
+                       "  auto li = cyc::make<std::vector<cyc::Handle<>>>();\n"
+                       "  li->push_back(li);\n"
+                       "}\n"
+                       "}  // namespace\n"
+                       "int use() { fb(); return 0; }\n";
+  std::string A = P.write("first.cpp", Source);
+  std::string B = P.write("second.cpp", Source);
+  P.database({A, B});
+  Result R = cyclops({"check", "-p", P.dir(), "--source-root=" + P.dir(), "--format=codeclimate"});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  std::vector<llvm::json::Object> Issues = codeClimateIssues(R.Out);
+  ASSERT_EQ(Issues.size(), 2u) << R.Out;
+  EXPECT_EQ(Issues[0].getObject("location")->getString("path"), "first.cpp");
+  EXPECT_EQ(Issues[1].getObject("location")->getString("path"), "second.cpp");
+  EXPECT_NE(Issues[0].getString("fingerprint"), Issues[1].getString("fingerprint"));
 }
 
 }  // namespace

@@ -26,20 +26,10 @@
 #include "Rules.h"
 #include "Runner.h"
 
+#include "CliRunner.h"
+
 namespace cyclops::test {
 namespace {
-
-std::string slurp(llvm::StringRef Path) {
-  auto B = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false);
-  return B ? (*B)->getBuffer().str() : std::string();
-}
-
-void spit(llvm::StringRef Path, llvm::StringRef Text) {
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(Path, EC);
-  ASSERT_FALSE(EC) << Path.str() << ": " << EC.message();
-  OS << Text;
-}
 
 std::string resourceDir() {
   static int Anchor;
@@ -478,50 +468,27 @@ TEST(FactsCache, RulesFingerprintCoversEveryValue) {
 
 // ---- the command line ----------------------------------------------------------------------
 
-struct Cli {
-  int Exit = -1;
-  std::string Out, Err;
-};
-
-Cli cyclops(const std::vector<std::string> &Args) {
-  llvm::SmallString<128> OutFile, ErrFile;
-  EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("cyclops-out", "txt", OutFile));
-  EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("cyclops-err", "txt", ErrFile));
-  std::vector<llvm::StringRef> Argv{CYCLOPS_BINARY};
-  for (const std::string &A : Args) Argv.push_back(A);
-  std::optional<llvm::StringRef> Redirects[] = {std::nullopt, llvm::StringRef(OutFile), llvm::StringRef(ErrFile)};
-  std::string Error;
-  Cli R;
-  R.Exit = llvm::sys::ExecuteAndWait(CYCLOPS_BINARY, Argv, std::nullopt, Redirects, 300, 0, &Error);
-  EXPECT_TRUE(Error.empty()) << Error;
-  R.Out = slurp(OutFile);
-  R.Err = slurp(ErrFile);
-  llvm::sys::fs::remove(OutFile);
-  llvm::sys::fs::remove(ErrFile);
-  return R;
-}
-
 TEST(FactsCacheCli, TheDefaultCacheIsInTheBuildDirectoryAndTheSummarySaysWhatCameFromIt) {
   Project P;
-  Cli Cold = cyclops({"check", "-p", P.dir(), "--format=json"});
+  CliResult Cold = cyclops({"check", "-p", P.dir(), "--format=json"});
   EXPECT_EQ(Cold.Exit, 1) << Cold.Err;
   EXPECT_EQ(Cold.Err, "cyclops: 1 finding in 3 translation units\n");
   EXPECT_EQ(entries(P.path(".cyclops-cache")).size(), 3u);
 
-  Cli Warm = cyclops({"check", "-p", P.dir(), "--format=json"});
+  CliResult Warm = cyclops({"check", "-p", P.dir(), "--format=json"});
   EXPECT_EQ(Warm.Exit, 1) << Warm.Err;
   EXPECT_EQ(Warm.Err, "cyclops: 1 finding in 3 translation units (3 from the cache)\n");
   EXPECT_EQ(Warm.Out, Cold.Out);
 
   P.touch("ledger.h");
-  Cli Edited = cyclops({"check", "-p", P.path("compile_commands.json"), "--format=json"});
+  CliResult Edited = cyclops({"check", "-p", P.path("compile_commands.json"), "--format=json"});
   EXPECT_EQ(Edited.Err, "cyclops: 1 finding in 3 translation units (2 from the cache)\n");
   EXPECT_EQ(Edited.Out, Cold.Out);
 
   // A damaged entry: one note naming it, then the usual summary.
   std::string Entry = entryOf(P.path(".cyclops-cache"), "account.cpp");
   spit(Entry, slurp(Entry).substr(0, 100));
-  Cli Damaged = cyclops({"check", "-p", P.dir(), "--format=json"});
+  CliResult Damaged = cyclops({"check", "-p", P.dir(), "--format=json"});
   EXPECT_EQ(Damaged.Exit, 1) << Damaged.Err;
   EXPECT_EQ(Damaged.Out, Cold.Out);
   EXPECT_EQ(Damaged.Err.rfind("cyclops: note: " + Entry + ": not a valid cyclops facts file: ", 0), 0u) << Damaged.Err;
@@ -536,7 +503,7 @@ TEST(FactsCacheCli, AnotherBuildOfTheAnalyzerDoesNotUseTheEntries) {
   Pass InProcess = run(P, defaults(), P.path(".cyclops-cache"));
   EXPECT_EQ(InProcess.Result.Analyzed, 3u);
   EXPECT_EQ(run(P, defaults(), P.path(".cyclops-cache")).Result.FromCache, 3u);
-  Cli Other = cyclops({"check", "-p", P.dir()});
+  CliResult Other = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(Other.Err, "cyclops: 1 finding in 3 translation units\n");
   Other = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(Other.Err, "cyclops: 1 finding in 3 translation units (3 from the cache)\n");
@@ -544,7 +511,7 @@ TEST(FactsCacheCli, AnotherBuildOfTheAnalyzerDoesNotUseTheEntries) {
 
 TEST(FactsCacheCli, CacheDirAndNoCache) {
   Project P;
-  Cli None = cyclops({"check", "-p", P.dir(), "--no-cache"});
+  CliResult None = cyclops({"check", "-p", P.dir(), "--no-cache"});
   EXPECT_EQ(None.Exit, 1) << None.Err;
   EXPECT_FALSE(llvm::sys::fs::exists(P.path(".cyclops-cache")));
   None = cyclops({"check", "-p", P.dir(), "--no-cache", "--cache-dir=" + P.path("elsewhere")});
@@ -552,7 +519,7 @@ TEST(FactsCacheCli, CacheDirAndNoCache) {
   EXPECT_FALSE(llvm::sys::fs::exists(P.path(".cyclops-cache")));
   EXPECT_FALSE(llvm::sys::fs::exists(P.path("elsewhere")));
 
-  Cli Mine = cyclops({"check", "-p", P.dir(), "--cache-dir=" + P.path("elsewhere")});
+  CliResult Mine = cyclops({"check", "-p", P.dir(), "--cache-dir=" + P.path("elsewhere")});
   EXPECT_EQ(entries(P.path("elsewhere")).size(), 3u);
   EXPECT_FALSE(llvm::sys::fs::exists(P.path(".cyclops-cache")));
   Mine = cyclops({"check", "-p", P.dir(), "--cache-dir=" + P.path("elsewhere")});
@@ -561,17 +528,17 @@ TEST(FactsCacheCli, CacheDirAndNoCache) {
   // Other rules: every translation unit again (the file's content counts, not its name).
   std::string RulesFile = P.path("rules.yaml");
   spit(RulesFile, "base: default\nrules:\n  - id: cycle-type\n    severity: error\n");
-  Cli Strict = cyclops({"check", "-p", P.dir(), "--cache-dir=" + P.path("elsewhere"), "--rules=" + RulesFile});
+  CliResult Strict = cyclops({"check", "-p", P.dir(), "--cache-dir=" + P.path("elsewhere"), "--rules=" + RulesFile});
   EXPECT_EQ(Strict.Err, "cyclops: 1 finding in 3 translation units\n");
   spit(RulesFile, "base: default\n");
-  Cli Defaults = cyclops({"check", "-p", P.dir(), "--cache-dir=" + P.path("elsewhere"), "--rules=" + RulesFile});
+  CliResult Defaults = cyclops({"check", "-p", P.dir(), "--cache-dir=" + P.path("elsewhere"), "--rules=" + RulesFile});
   EXPECT_EQ(Defaults.Err, "cyclops: 1 finding in 3 translation units\n");
   Defaults = cyclops({"check", "-p", P.dir(), "--cache-dir=" + P.path("elsewhere")});
   EXPECT_EQ(Defaults.Err, "cyclops: 1 finding in 3 translation units (3 from the cache)\n");
 
   // A cache that cannot be written: a note; the run is as good as one without a cache.
   spit(P.path("blocked"), "a file, not a directory\n");
-  Cli Blocked = cyclops({"check", "-p", P.dir(), "--format=json", "--cache-dir=" + P.path("blocked")});
+  CliResult Blocked = cyclops({"check", "-p", P.dir(), "--format=json", "--cache-dir=" + P.path("blocked")});
   EXPECT_EQ(Blocked.Exit, 1) << Blocked.Err;
   EXPECT_EQ(Blocked.Err.rfind("cyclops: note: facts cache not updated: ", 0), 0u) << Blocked.Err;
   EXPECT_NE(Blocked.Err.find("\ncyclops: 1 finding in 3 translation units\n"), std::string::npos) << Blocked.Err;

@@ -23,48 +23,12 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "CliRunner.h"
+
 extern char **environ;
 
 namespace cyclops::test {
 namespace {
-
-struct Result {
-  int Exit = -1;
-  std::string Out, Err;
-};
-
-std::string slurp(llvm::StringRef Path) {
-  auto B = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
-  return B ? (*B)->getBuffer().str() : std::string();
-}
-
-// Runs cyclops with `Args`; `Env` entries (NAME=VALUE) are added to the environment.
-Result cyclops(const std::vector<std::string> &Args, const std::vector<std::string> &Env = {}) {
-  llvm::SmallString<128> OutFile, ErrFile;
-  EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("cyclops-out", "txt", OutFile));
-  EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("cyclops-err", "txt", ErrFile));
-  std::vector<llvm::StringRef> Argv{CYCLOPS_BINARY};
-  for (const std::string &A : Args) Argv.push_back(A);
-  std::vector<std::string> EnvStrings;
-  std::vector<llvm::StringRef> EnvRefs;
-  std::optional<llvm::ArrayRef<llvm::StringRef>> EnvArg;
-  if (!Env.empty()) {
-    for (char **E = environ; *E; ++E) EnvStrings.push_back(*E);
-    EnvStrings.insert(EnvStrings.end(), Env.begin(), Env.end());
-    for (const std::string &S : EnvStrings) EnvRefs.push_back(S);
-    EnvArg = EnvRefs;
-  }
-  std::optional<llvm::StringRef> Redirects[] = {std::nullopt, llvm::StringRef(OutFile), llvm::StringRef(ErrFile)};
-  std::string Error;
-  Result R;
-  R.Exit = llvm::sys::ExecuteAndWait(CYCLOPS_BINARY, Argv, EnvArg, Redirects, /*SecondsToWait=*/300, 0, &Error);
-  EXPECT_TRUE(Error.empty()) << Error;
-  R.Out = slurp(OutFile);
-  R.Err = slurp(ErrFile);
-  llvm::sys::fs::remove(OutFile);
-  llvm::sys::fs::remove(ErrFile);
-  return R;
-}
 
 // Runs cyclops with its stdout on a pseudo-terminal (TERM=xterm): what a user at a terminal
 // sees. Returns what it printed there, or nullopt when no terminal could be opened.
@@ -107,20 +71,6 @@ std::optional<std::string> cyclopsOnTerminal(const std::vector<std::string> &Arg
   close(Master);
   if (Spawned != 0) return std::nullopt;
   return Out;
-}
-
-std::vector<std::string> lines(const std::string &Text) {
-  llvm::SmallVector<llvm::StringRef> Parts;
-  llvm::StringRef(Text).split(Parts, '\n', -1, /*KeepEmpty=*/false);
-  return {Parts.begin(), Parts.end()};
-}
-
-// The error lines of stderr ("cyclops: error: ...").
-std::vector<std::string> errors(const Result &R) {
-  std::vector<std::string> E;
-  for (const std::string &L : lines(R.Err))
-    if (llvm::StringRef(L).starts_with("cyclops: error: ")) E.push_back(L);
-  return E;
 }
 
 // A throwaway project: sources and a compile_commands.json with this machine's paths.
@@ -172,22 +122,22 @@ const char *CleanSource = "#include <memory>\n"
                           "struct List { std::shared_ptr<List> next; };\n";
 
 TEST(Cli, NoSubcommandIsAUsageError) {
-  Result R = cyclops({});
+  CliResult R = cyclops({});
   EXPECT_EQ(R.Exit, 2);
-  EXPECT_EQ(errors(R).size(), 1u) << R.Err;
+  EXPECT_EQ(errorLines(R).size(), 1u) << R.Err;
   EXPECT_EQ(cyclops({"check", "--no-such-option"}).Exit, 2);
 }
 
 TEST(Cli, CheckNeedsABuildDirectory) {
-  Result R = cyclops({"check"});
+  CliResult R = cyclops({"check"});
   EXPECT_EQ(R.Exit, 2);
-  ASSERT_EQ(errors(R).size(), 1u) << R.Err;
+  ASSERT_EQ(errorLines(R).size(), 1u) << R.Err;
   EXPECT_NE(R.Err.find("-p BUILD_DIR"), std::string::npos);
 }
 
 TEST(Cli, MissingCompilationDatabase) {
   Project P;
-  Result R = cyclops({"check", "-p", P.dir()});
+  CliResult R = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(R.Exit, 2);
   ASSERT_EQ(lines(R.Err).size(), 1u) << R.Err;
   EXPECT_NE(R.Err.find("no compile_commands.json in '" + P.dir() + "'"), std::string::npos) << R.Err;
@@ -199,7 +149,7 @@ TEST(Cli, MissingCompilationDatabase) {
 TEST(Cli, MalformedCompilationDatabase) {
   Project P;
   P.write("compile_commands.json", "[\n  {\"directory\": \"/tmp\",\n  \"file\": \"a.cpp\"\n");
-  Result R = cyclops({"check", "-p", P.dir()});
+  CliResult R = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(R.Exit, 2);
   ASSERT_EQ(lines(R.Err).size(), 1u) << R.Err;
   EXPECT_NE(R.Err.find("compile_commands.json' is malformed"), std::string::npos) << R.Err;
@@ -213,7 +163,7 @@ TEST(Cli, MalformedCompilationDatabase) {
   P.write("compile_commands.json", "[{\"directory\": \"/tmp\"}]");
   R = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(R.Exit, 2);
-  EXPECT_EQ(errors(R).size(), 1u) << R.Err;
+  EXPECT_EQ(errorLines(R).size(), 1u) << R.Err;
   EXPECT_NE(R.Err.find("malformed"), std::string::npos) << R.Err;
 
   P.write("compile_commands.json", "[]");
@@ -227,9 +177,9 @@ TEST(Cli, FileNotInTheDatabaseIsReportedAndTheRestAnalyzed) {
   std::string Listed = P.write("listed.cpp", CycleSource);
   std::string Unlisted = P.write("unlisted.cpp", CleanSource);
   P.database({Listed});
-  Result R = cyclops({"check", "-p", P.dir(), Listed, Unlisted, P.path("missing.cpp")});
+  CliResult R = cyclops({"check", "-p", P.dir(), Listed, Unlisted, P.path("missing.cpp")});
   EXPECT_EQ(R.Exit, 2);
-  auto E = errors(R);
+  auto E = errorLines(R);
   ASSERT_EQ(E.size(), 2u) << R.Err;
   EXPECT_NE(E[0].find("unlisted.cpp' is not in the compilation database"), std::string::npos) << E[0];
   EXPECT_NE(E[1].find("missing.cpp': no such file"), std::string::npos) << E[1];
@@ -242,9 +192,9 @@ TEST(Cli, TranslationUnitThatDoesNotCompileIsNamedAndTheRestAnalyzed) {
   std::string Bad = P.write("bad.cpp", "#include <memory>\nstruct S { UnknownType member; };\n");
   std::string Missing = P.write("missing_header.cpp", "#include \"no_such_header.h\"\n");
   P.database({Good, Bad, Missing});
-  Result R = cyclops({"check", "-p", P.dir(), "--format=json"});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--format=json"});
   EXPECT_EQ(R.Exit, 2);
-  auto E = errors(R);
+  auto E = errorLines(R);
   ASSERT_EQ(E.size(), 2u) << R.Err;
   EXPECT_NE(E[0].find(Bad + ": does not compile: " + Bad + ":2:12: error: unknown type name 'UnknownType'"),
             std::string::npos)
@@ -262,7 +212,7 @@ TEST(Cli, BadRulesFiles) {
   std::string Src = P.write("a.cpp", CleanSource);
   P.database({Src});
   std::string Unknown = P.write("unknown.yaml", "base: default\nhandles:\n  - family: x\n    strong: [x::R]\n    colour: red\n");
-  Result R = cyclops({"check", "-p", P.dir(), "--rules=" + Unknown});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--rules=" + Unknown});
   EXPECT_EQ(R.Exit, 2);
   ASSERT_EQ(lines(R.Err).size(), 1u) << R.Err;
   EXPECT_NE(R.Err.find(Unknown + ":5:5: unknown key 'colour'"), std::string::npos) << R.Err;
@@ -280,7 +230,7 @@ TEST(Cli, BadRulesFiles) {
 }
 
 TEST(Cli, RulesListsEveryRule) {
-  Result R = cyclops({"rules"});
+  CliResult R = cyclops({"rules"});
   EXPECT_EQ(R.Exit, 0) << R.Err;
   for (const char *Id : {"cycle-instance", "capture-cycle", "cycle-type", "untraced-field", "missing-trace"}) {
     EXPECT_NE(R.Out.find(std::string(Id) + " "), std::string::npos) << Id << "\n" << R.Out;
@@ -289,11 +239,11 @@ TEST(Cli, RulesListsEveryRule) {
     std::string Doc = std::string(CYC_TESTDATA_DIR) + "/../../rules/docs/" + Id + ".md";
     auto Text = llvm::MemoryBuffer::getFile(Doc);
     ASSERT_TRUE(bool(Text)) << Doc;
-    Result E = cyclops({"rules", std::string("--explain=") + Id});
+    CliResult E = cyclops({"rules", std::string("--explain=") + Id});
     EXPECT_EQ(E.Exit, 0) << E.Err;
     EXPECT_EQ(E.Out, (*Text)->getBuffer().str()) << Id;
   }
-  Result Unknown = cyclops({"rules", "--explain=no-such-rule"});
+  CliResult Unknown = cyclops({"rules", "--explain=no-such-rule"});
   EXPECT_EQ(Unknown.Exit, 2);
   EXPECT_NE(Unknown.Err.find("--explain: unknown rule 'no-such-rule'"), std::string::npos) << Unknown.Err;
   EXPECT_EQ(R.Out.find("not checked by this version"), std::string::npos) << R.Out;
@@ -314,7 +264,7 @@ TEST(Cli, ExitCodesFollowFailOn) {
   EXPECT_EQ(cyclops({"check", "-p", P.dir(), "--fail-on=error"}).Exit, 0);
   EXPECT_EQ(cyclops({"check", "-p", P.dir(), "--fail-on=note"}).Exit, 1);
   std::string Strict = P.write("strict.yaml", "base: default\nrules:\n  - id: cycle-type\n    severity: error\n");
-  Result R = cyclops({"check", "-p", P.dir(), "--fail-on=error", "--rules=" + Strict});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--fail-on=error", "--rules=" + Strict});
   EXPECT_EQ(R.Exit, 1);
   EXPECT_NE(R.Out.find(": error: strong fields form a reference cycle"), std::string::npos) << R.Out;
 }
@@ -336,7 +286,7 @@ TEST(Cli, SameCycleInTwoFilesIsReportedInBoth) {
   std::string A = P.write("first.cpp", Source);
   std::string B = P.write("second.cpp", Source);
   P.database({A, B});
-  Result R = cyclops({"check", "-p", P.dir(), "--format=json"});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--format=json"});
   EXPECT_EQ(R.Exit, 1) << R.Err;
   EXPECT_NE(R.Out.find("first.cpp"), std::string::npos) << R.Out;
   EXPECT_NE(R.Out.find("second.cpp"), std::string::npos) << R.Out;
@@ -346,7 +296,7 @@ TEST(Cli, TextOutputIsClangsDiagnosticFormat) {
   Project P;
   std::string Src = P.write("node.cpp", CycleSource);
   P.database({Src});
-  Result R = cyclops({"check", "-p", P.dir()});
+  CliResult R = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(R.Exit, 1);
   auto L = lines(R.Out);
   ASSERT_GE(L.size(), 5u) << R.Out;
@@ -367,7 +317,7 @@ TEST(Cli, JsonOutputHasTheDesignedShapeAndStableIds) {
   std::string Src = P.write("node.cpp", CycleSource);
   P.database({Src});
   std::string Report = P.path("report.json");
-  Result R = cyclops({"check", "-p", P.dir(), "--format=json", "-o", Report});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--format=json", "-o", Report});
   EXPECT_EQ(R.Exit, 1);
   EXPECT_TRUE(R.Out.empty()) << "-o writes the file, not stdout";
   auto Json = llvm::json::parse(slurp(Report));
@@ -430,7 +380,7 @@ TEST(Cli, TextOutputShowsTheSourceLineAndACaretForEveryDiagnostic) {
   Project P;
   std::string Src = P.write("two.cpp", TwoRulesSource);
   P.database({Src});
-  Result R = cyclops({"check", "-p", P.dir()});
+  CliResult R = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(R.Exit, 1) << R.Err;
   std::vector<std::string> L = lines(R.Out);
   std::vector<std::string> Source = lines(TwoRulesSource);
@@ -470,20 +420,20 @@ TEST(Cli, ColorOnlyWhenAskedForOutsideATerminal) {
   Project P;
   std::string Src = P.write("node.cpp", CycleSource);
   P.database({Src});
-  Result Never = cyclops({"check", "-p", P.dir(), "--color=never"});
+  CliResult Never = cyclops({"check", "-p", P.dir(), "--color=never"});
   EXPECT_EQ(Never.Exit, 1);
   EXPECT_FALSE(hasEscapes(Never.Out)) << Never.Out;
   EXPECT_FALSE(hasEscapes(Never.Err)) << Never.Err;
 
   // auto (the default) into a pipe or a file: plain.
-  Result Auto = cyclops({"check", "-p", P.dir()}, {"TERM=xterm"});
+  CliResult Auto = cyclops({"check", "-p", P.dir()}, {"TERM=xterm"});
   EXPECT_EQ(Auto.Out, Never.Out);
   std::string Report = P.path("report.txt");
   EXPECT_EQ(cyclops({"check", "-p", P.dir(), "--color=auto", "-o", Report}, {"TERM=xterm"}).Exit, 1);
   EXPECT_EQ(slurp(Report), Never.Out);
 
   // always: colours, into a file too, around the same text.
-  Result Always = cyclops({"check", "-p", P.dir(), "--color=always"});
+  CliResult Always = cyclops({"check", "-p", P.dir(), "--color=always"});
   EXPECT_EQ(Always.Exit, 1);
   EXPECT_TRUE(hasEscapes(Always.Out)) << Always.Out;
   EXPECT_EQ(withoutEscapes(Always.Out), Never.Out);
@@ -491,7 +441,7 @@ TEST(Cli, ColorOnlyWhenAskedForOutsideATerminal) {
   EXPECT_TRUE(hasEscapes(slurp(Report)));
   EXPECT_EQ(withoutEscapes(slurp(Report)), Never.Out);
 
-  Result Bad = cyclops({"check", "-p", P.dir(), "--color=sometimes"});
+  CliResult Bad = cyclops({"check", "-p", P.dir(), "--color=sometimes"});
   EXPECT_EQ(Bad.Exit, 2);
   EXPECT_NE(Bad.Err.find("sometimes"), std::string::npos) << Bad.Err;
 }
@@ -535,7 +485,7 @@ TEST(Cli, SarifOutputForCodeScanning) {
   Text.replace(Text.find("  std::shared_ptr<Node> parent;"), 2, "/*\xc3\xa9*/");
   std::string Src = P.write("node.cpp", Text);
   P.database({Src});
-  Result R = cyclops({"check", "-p", P.dir(), "--format=sarif", "--source-root=" + P.dir()});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--format=sarif", "--source-root=" + P.dir()});
   EXPECT_EQ(R.Exit, 1) << R.Err;
   std::optional<llvm::json::Value> Doc;
   const llvm::json::Object *Run = sarifRun(Doc, R.Out);
@@ -603,7 +553,7 @@ TEST(Cli, SarifOutputForCodeScanning) {
   EXPECT_EQ(Where(*Steps[1].getAsObject()->get("location")), "%SRCROOT% node.cpp:5:28");
 
   // The stable id, and the fix-it.
-  Result Json = cyclops({"check", "-p", P.dir(), "--format=json"});
+  CliResult Json = cyclops({"check", "-p", P.dir(), "--format=json"});
   auto JsonDoc = llvm::json::parse(Json.Out);
   ASSERT_TRUE(static_cast<bool>(JsonDoc)) << llvm::toString(JsonDoc.takeError());
   const llvm::json::Object &JsonFinding = *(*JsonDoc->getAsObject()->getArray("findings"))[0].getAsObject();
@@ -648,7 +598,7 @@ TEST(Cli, BaselineReportsOnlyNewFindingsAndWhatIsGone) {
   std::string Root = "--source-root=" + P.dir();
 
   // Recording: the findings are still shown; the exit status says the run was recorded.
-  Result R = cyclops({"check", "-p", P.dir(), Root, "--write-baseline=" + Base});
+  CliResult R = cyclops({"check", "-p", P.dir(), Root, "--write-baseline=" + Base});
   EXPECT_EQ(R.Exit, 0) << R.Err;
   EXPECT_NE(R.Out.find("[cyclops-cycle-type]"), std::string::npos) << R.Out;
   EXPECT_NE(R.Err.find("cyclops: recorded 1 finding in '" + Base + "'"), std::string::npos) << R.Err;
@@ -758,7 +708,7 @@ TEST(Cli, BadBaselineFiles) {
   std::string Src = P.write("node.cpp", CycleSource);
   P.database({Src});
   auto OneError = [&](const std::string &Base, const std::string &Expected) {
-    Result R = cyclops({"check", "-p", P.dir(), "--baseline=" + Base});
+    CliResult R = cyclops({"check", "-p", P.dir(), "--baseline=" + Base});
     EXPECT_EQ(R.Exit, 2) << Base;
     EXPECT_EQ(lines(R.Err).size(), 1u) << R.Err;
     EXPECT_NE(R.Err.find("cyclops: error: "), std::string::npos) << R.Err;
@@ -779,9 +729,9 @@ TEST(Cli, BadBaselineFiles) {
 
   // Writing where no file can be: one line, exit 2.
   std::string Unwritable = P.path("no-such-dir/baseline.json");
-  Result R = cyclops({"check", "-p", P.dir(), "--write-baseline=" + Unwritable});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--write-baseline=" + Unwritable});
   EXPECT_EQ(R.Exit, 2);
-  auto E = errors(R);
+  auto E = errorLines(R);
   ASSERT_EQ(E.size(), 1u) << R.Err;
   EXPECT_NE(E[0].find("cannot write baseline '" + Unwritable + "'"), std::string::npos) << E[0];
 
@@ -791,7 +741,7 @@ TEST(Cli, BadBaselineFiles) {
   std::string Partial = P.path("partial.json");
   R = cyclops({"check", "-p", P.dir(), "--write-baseline=" + Partial});
   EXPECT_EQ(R.Exit, 2);
-  E = errors(R);
+  E = errorLines(R);
   ASSERT_EQ(E.size(), 2u) << R.Err;
   EXPECT_NE(E[1].find("not writing baseline '" + Partial + "': the input has errors"), std::string::npos) << E[1];
   EXPECT_FALSE(llvm::sys::fs::exists(Partial));
@@ -803,7 +753,7 @@ TEST(Cli, SuppressionComment) {
   Text.replace(Text.find("parent;"), 7, "parent;  // cyclops: ignore(cycle-type)");
   std::string Src = P.write("node.cpp", Text);
   P.database({Src});
-  Result R = cyclops({"check", "-p", P.dir()});
+  CliResult R = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(R.Exit, 0) << R.Out;
   EXPECT_EQ(R.Err, "cyclops: 0 findings (1 suppressed) in 1 translation unit\n");
 }
@@ -820,9 +770,9 @@ TEST(Cli, FindsClangsBuiltinHeaders) {
                                                         "static_assert(alignof(max_align_t) >= 8);\n") +
                                                 CycleSource);
   P.database({Src});
-  Result R = cyclops({"check", "-p", P.dir()});
+  CliResult R = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(R.Exit, 1) << R.Err;
-  EXPECT_TRUE(errors(R).empty()) << R.Err;
+  EXPECT_TRUE(errorLines(R).empty()) << R.Err;
 
   // An explicit directory that is not one is an error, said once.
   R = cyclops({"check", "-p", P.dir()}, {"CYCLOPS_RESOURCE_DIR=" + P.dir()});
@@ -848,7 +798,7 @@ TEST(Cli, PassesTheResourceDirectoryToEveryCompileCommand) {
                                           "#endif\n"
                                           "size_t n;\n");
   P.database({Src});
-  Result R = cyclops({"check", "-p", P.dir()});
+  CliResult R = cyclops({"check", "-p", P.dir()});
   EXPECT_EQ(R.Exit, 2) << "by default cyclops uses clang's own directory, without the marker";
   EXPECT_NE(R.Err.find("error: the stand-in resource directory was not used"), std::string::npos) << R.Err;
   R = cyclops({"check", "-p", P.dir()}, {"CYCLOPS_RESOURCE_DIR=" + Fake});
@@ -862,8 +812,8 @@ TEST(Cli, PassesTheResourceDirectoryToEveryCompileCommand) {
 }
 
 TEST(Cli, MultiTranslationUnitProjectInParallel) {
-  Result One = cyclops({"check", "-p", CYC_MULTI_TU_BUILD_DIR, "--format=json", "-j1"});
-  Result Two = cyclops({"check", "-p", CYC_MULTI_TU_BUILD_DIR, "--format=json", "-j", "2"});
+  CliResult One = cyclops({"check", "-p", CYC_MULTI_TU_BUILD_DIR, "--format=json", "-j1"});
+  CliResult Two = cyclops({"check", "-p", CYC_MULTI_TU_BUILD_DIR, "--format=json", "-j", "2"});
   EXPECT_EQ(One.Exit, 1) << One.Err;
   EXPECT_EQ(Two.Exit, 1) << Two.Err;
   EXPECT_EQ(One.Out, Two.Out);
@@ -907,7 +857,7 @@ TEST(Cli, CodeClimateOutputForGitLabCodeQuality) {
   P.database({Node, Clean});
   std::string Root = "--source-root=" + P.dir();
   std::string Report = P.path("gl-code-quality-report.json");
-  Result R = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate", "-o", Report});
+  CliResult R = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate", "-o", Report});
   EXPECT_EQ(R.Exit, 1) << R.Err;
   EXPECT_TRUE(R.Out.empty()) << "-o writes the file, not stdout";
   std::string First = slurp(Report);
@@ -936,7 +886,7 @@ TEST(Cli, CodeClimateOutputForGitLabCodeQuality) {
   // GitLab's severity follows the rule's.
   auto SeverityWith = [&](const std::string &Level, int Exit) {
     std::string Rules = P.write("r.yaml", "base: default\nrules:\n  - id: cycle-type\n    severity: " + Level + "\n");
-    Result S = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate", "--rules=" + Rules});
+    CliResult S = cyclops({"check", "-p", P.dir(), Root, "--format=codeclimate", "--rules=" + Rules});
     EXPECT_EQ(S.Exit, Exit) << Level << ": " << S.Err;
     std::vector<llvm::json::Object> L = codeClimateIssues(S.Out);
     return L.size() == 1 ? L[0].getString("severity").value_or("(none)").str() : "(" + S.Out + ")";
@@ -979,7 +929,7 @@ TEST(Cli, CodeClimateFingerprintsAreUniquePerPlace) {
   std::string A = P.write("first.cpp", Source);
   std::string B = P.write("second.cpp", Source);
   P.database({A, B});
-  Result R = cyclops({"check", "-p", P.dir(), "--source-root=" + P.dir(), "--format=codeclimate"});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--source-root=" + P.dir(), "--format=codeclimate"});
   EXPECT_EQ(R.Exit, 1) << R.Err;
   std::vector<llvm::json::Object> Issues = codeClimateIssues(R.Out);
   ASSERT_EQ(Issues.size(), 2u) << R.Out;

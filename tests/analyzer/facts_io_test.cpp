@@ -20,15 +20,10 @@
 #include "Rules.h"
 #include "Runner.h"
 
+#include "CliRunner.h"
+
 namespace cyclops::test {
 namespace {
-
-void spit(llvm::StringRef Path, llvm::StringRef Text) {
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(Path, EC);
-  ASSERT_FALSE(EC) << Path.str() << ": " << EC.message();
-  OS << Text;
-}
 
 // The facts of every testdata/analyzer file, each its own translation unit, extracted by Clang.
 const std::vector<TUFacts> &realFacts() {

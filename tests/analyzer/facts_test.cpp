@@ -18,55 +18,14 @@
 #include "FactsCommand.h"
 #include "FactsIO.h"
 
+#include "CliRunner.h"
+
 namespace cyclops::test {
 namespace {
 
-struct Result {
-  int Exit = -1;
-  std::string Out, Err;
-};
-
-std::string slurp(llvm::StringRef Path) {
-  auto B = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false);
-  return B ? (*B)->getBuffer().str() : std::string();
-}
-
-void spit(llvm::StringRef Path, llvm::StringRef Text) {
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(Path, EC);
-  ASSERT_FALSE(EC) << Path.str() << ": " << EC.message();
-  OS << Text;
-}
-
-Result cyclops(const std::vector<std::string> &Args) {
-  llvm::SmallString<128> OutFile, ErrFile;
-  EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("cyclops-facts-out", "txt", OutFile));
-  EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("cyclops-facts-err", "txt", ErrFile));
-  std::vector<llvm::StringRef> Argv{CYCLOPS_BINARY};
-  for (const std::string &A : Args) Argv.push_back(A);
-  std::optional<llvm::StringRef> Redirects[] = {std::nullopt, llvm::StringRef(OutFile), llvm::StringRef(ErrFile)};
-  std::string Error;
-  Result R;
-  R.Exit = llvm::sys::ExecuteAndWait(CYCLOPS_BINARY, Argv, std::nullopt, Redirects, /*SecondsToWait=*/300, 0, &Error);
-  EXPECT_TRUE(Error.empty()) << Error;
-  R.Out = slurp(OutFile);
-  R.Err = slurp(ErrFile);
-  llvm::sys::fs::remove(OutFile);
-  llvm::sys::fs::remove(ErrFile);
-  return R;
-}
-
-std::vector<std::string> lines(llvm::StringRef Text) {
-  llvm::SmallVector<llvm::StringRef> Parts;
-  Text.split(Parts, '\n', -1, /*KeepEmpty=*/false);
-  return {Parts.begin(), Parts.end()};
-}
-
 // The one error line a failing command must print, or a test failure.
-std::string onlyError(const Result &R) {
-  std::vector<std::string> E;
-  for (const std::string &L : lines(R.Err))
-    if (llvm::StringRef(L).starts_with("cyclops: error: ")) E.push_back(L);
+std::string onlyError(const CliResult &R) {
+  std::vector<std::string> E = errorLines(R);
   EXPECT_EQ(E.size(), 1u) << R.Err;
   return E.empty() ? std::string() : E.front();
 }
@@ -120,7 +79,7 @@ std::string multiTu(llvm::StringRef Name) { return pathJoin(CYC_TESTDATA_DIR, ("
 void factsOfMultiTu(const std::string &Dir) {
   for (const std::string &F : MultiTuFiles) {
     std::string Out = pathJoin(Dir, F + ".facts");
-    Result R = cyclops({"facts", "-p", CYC_MULTI_TU_BUILD_DIR, multiTu(F), "-o", Out, "--depfile", Out + ".d"});
+    CliResult R = cyclops({"facts", "-p", CYC_MULTI_TU_BUILD_DIR, multiTu(F), "-o", Out, "--depfile", Out + ".d"});
     ASSERT_EQ(R.Exit, 0) << F << ": " << R.Err;
     EXPECT_EQ(R.Err, "") << "a facts step is quiet when it succeeds";
   }
@@ -158,15 +117,15 @@ TEST(Facts, MergedFactsFindWhatCheckFinds) {
   std::string Dir = S.path("facts");
   factsOfMultiTu(Dir);
   for (const char *Format : {"--format=json", "--format=text", "--format=sarif"}) {
-    Result Parsed = cyclops({"check", "-p", CYC_MULTI_TU_BUILD_DIR, Format, "--color=never"});
-    Result Merged = cyclops({"check", "--facts=" + Dir, Format, "--color=never"});
+    CliResult Parsed = cyclops({"check", "-p", CYC_MULTI_TU_BUILD_DIR, Format, "--color=never"});
+    CliResult Merged = cyclops({"check", "--facts=" + Dir, Format, "--color=never"});
     EXPECT_EQ(Parsed.Exit, 1) << Parsed.Err;
     EXPECT_EQ(Merged.Exit, 1) << Merged.Err;
     EXPECT_EQ(Merged.Out, Parsed.Out) << Format;
     EXPECT_TRUE(contains(Merged.Err, "1 finding in 3 translation units")) << Merged.Err;
   }
   // The cycle spans the three files: no one facts file has it, and each one alone finds nothing.
-  Result Json = cyclops({"check", "--facts=" + Dir, "--format=json"});
+  CliResult Json = cyclops({"check", "--facts=" + Dir, "--format=json"});
   auto V = llvm::json::parse(Json.Out);
   ASSERT_TRUE(static_cast<bool>(V)) << llvm::toString(V.takeError());
   const llvm::json::Array &Findings = *V->getAsObject()->getArray("findings");
@@ -177,7 +136,7 @@ TEST(Facts, MergedFactsFindWhatCheckFinds) {
   EXPECT_EQ(cyclops({"check", "--facts=" + One.dir()}).Exit, 0);
 
   // -j and the facts' layout in the directory change nothing.
-  Result J1 = cyclops({"check", "--facts=" + Dir, "--format=json", "-j1"});
+  CliResult J1 = cyclops({"check", "--facts=" + Dir, "--format=json", "-j1"});
   EXPECT_EQ(J1.Out, Json.Out);
   Scratch Nested;
   for (const std::string &F : MultiTuFiles)
@@ -198,12 +157,12 @@ TEST(Facts, FilesPickTranslationUnitsAsWithABuildDirectory) {
       P.push_back(multiTu(File));
       F.push_back(multiTu(File));
     }
-    Result Parsed = cyclops(P), Merged = cyclops(F);
+    CliResult Parsed = cyclops(P), Merged = cyclops(F);
     EXPECT_EQ(Merged.Exit, Parsed.Exit) << Merged.Err;
     EXPECT_EQ(Merged.Out, Parsed.Out);
     EXPECT_TRUE(contains(Merged.Err, "in " + std::to_string(Picked.size()) + " translation units")) << Merged.Err;
   }
-  Result R = cyclops({"check", "--facts=" + Dir, multiTu("account.cpp"), multiTu("model.h")});
+  CliResult R = cyclops({"check", "--facts=" + Dir, multiTu("account.cpp"), multiTu("model.h")});
   EXPECT_EQ(R.Exit, 2);
   EXPECT_TRUE(contains(onlyError(R), "model.h' has no facts under '" + Dir + "'")) << R.Err;
 }
@@ -248,7 +207,7 @@ TEST(Facts, DepfileEscapesWhatMakeAndNinjaWouldMisread) {
   S.write("my sources/dollar$dir/h.h", "struct H {};\n");
   S.database({{Src, {}}});
   std::string Out = S.path("out #/a b.facts");
-  Result R = cyclops({"facts", "-p", S.dir(), Src, "-o", Out, "--depfile=" + Out + ".d"});
+  CliResult R = cyclops({"facts", "-p", S.dir(), Src, "-o", Out, "--depfile=" + Out + ".d"});
   ASSERT_EQ(R.Exit, 0) << R.Err;
   std::string Text = slurp(Out + ".d");
   EXPECT_TRUE(contains(Text, "out\\ \\#/a\\ b.facts: \\\n")) << Text;
@@ -265,7 +224,7 @@ TEST(Facts, RulesFileIsAnInputAndMustMatchTheChecks) {
   Scratch S;
   std::string Rules = S.write("rules.yaml", "base: default\nrules:\n  - id: cycle-type\n    severity: error\n");
   std::string Out = S.path("facts/owner.cpp.facts");
-  Result R = cyclops({"facts", "-p", CYC_MULTI_TU_BUILD_DIR, multiTu("owner.cpp"), "-o", Out, "--depfile",
+  CliResult R = cyclops({"facts", "-p", CYC_MULTI_TU_BUILD_DIR, multiTu("owner.cpp"), "-o", Out, "--depfile",
                       Out + ".d", "--rules=" + Rules});
   ASSERT_EQ(R.Exit, 0) << R.Err;
   auto Deps = parseDepfile(slurp(Out + ".d")).second;
@@ -289,7 +248,7 @@ TEST(Facts, DamagedOrForeignFactsFileIsNamed) {
   ASSERT_FALSE(Good.empty());
   auto expectNamed = [&](const std::string &Text, const std::string &Why) {
     spit(Victim, Text);
-    Result R = cyclops({"check", "--facts=" + Dir});
+    CliResult R = cyclops({"check", "--facts=" + Dir});
     EXPECT_EQ(R.Exit, 2) << Why;
     std::string E = onlyError(R);
     EXPECT_TRUE(contains(E, Victim + ": ")) << E;
@@ -311,11 +270,11 @@ TEST(Facts, TwoFilesForOneTranslationUnit) {
   Scratch S;
   std::string Dir = S.path("facts");
   factsOfMultiTu(Dir);
-  Result Before = cyclops({"check", "--facts=" + Dir, "--format=json"});
+  CliResult Before = cyclops({"check", "--facts=" + Dir, "--format=json"});
   // One source in two targets: the same facts twice are one translation unit.
   llvm::sys::fs::create_directories(pathJoin(Dir, "other-target"));
   ASSERT_FALSE(llvm::sys::fs::copy_file(pathJoin(Dir, "owner.cpp.facts"), pathJoin(Dir, "other-target/owner.cpp.facts")));
-  Result Same = cyclops({"check", "--facts=" + Dir, "--format=json"});
+  CliResult Same = cyclops({"check", "--facts=" + Dir, "--format=json"});
   EXPECT_EQ(Same.Exit, 1) << Same.Err;
   EXPECT_EQ(Same.Out, Before.Out);
   EXPECT_TRUE(contains(Same.Err, "in 3 translation units")) << Same.Err;
@@ -325,7 +284,7 @@ TEST(Facts, TwoFilesForOneTranslationUnit) {
   ASSERT_TRUE(static_cast<bool>(F)) << llvm::toString(F.takeError());
   F->Facts.Records.pop_back();
   ASSERT_FALSE(static_cast<bool>(writeFactsFile(pathJoin(Dir, "other-target/owner.cpp.facts"), F->Facts, F->Key)));
-  Result R = cyclops({"check", "--facts=" + Dir});
+  CliResult R = cyclops({"check", "--facts=" + Dir});
   EXPECT_EQ(R.Exit, 2);
   std::string E = onlyError(R);
   EXPECT_TRUE(contains(E, "'" + pathJoin(Dir, "other-target/owner.cpp.facts") + "'")) << E;
@@ -337,7 +296,7 @@ TEST(Facts, CheckUsageErrors) {
   Scratch S;
   std::string Dir = S.path("facts");
   factsOfMultiTu(Dir);
-  Result R = cyclops({"check", "-p", CYC_MULTI_TU_BUILD_DIR, "--facts=" + Dir});
+  CliResult R = cyclops({"check", "-p", CYC_MULTI_TU_BUILD_DIR, "--facts=" + Dir});
   EXPECT_EQ(R.Exit, 2);
   EXPECT_TRUE(contains(onlyError(R), "-p BUILD_DIR and --facts=DIR exclude each other")) << R.Err;
   EXPECT_EQ(R.Out, "");
@@ -368,7 +327,7 @@ TEST(Facts, FactsCommandErrors) {
   S.database({{Good, {}}, {Bad, {}}});
   std::string Out = S.path("out/x.facts");
 
-  Result R = cyclops({"facts", "-p", S.dir(), Unlisted, "-o", Out});
+  CliResult R = cyclops({"facts", "-p", S.dir(), Unlisted, "-o", Out});
   EXPECT_EQ(R.Exit, 2);
   EXPECT_TRUE(contains(onlyError(R), "'" + Unlisted + "' is not in the compilation database")) << R.Err;
 
@@ -425,7 +384,7 @@ TEST(Facts, SeveralCompileCommandsUseTheFirst) {
     std::vector<std::string> A{"-DSTRONG"}, B{};
     S.database({{Src, StrongFirst ? A : B}, {Src, StrongFirst ? B : A}});
     std::string Out = S.path("facts/two.cpp.facts");
-    Result R = cyclops({"facts", "-p", S.dir(), Src, "-o", Out});
+    CliResult R = cyclops({"facts", "-p", S.dir(), Src, "-o", Out});
     ASSERT_EQ(R.Exit, 0) << R.Err;
     EXPECT_TRUE(contains(R.Err, "cyclops: note: '" + Src + "' has 2 compile commands; its facts are from the first"))
         << R.Err;

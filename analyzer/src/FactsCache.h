@@ -45,9 +45,6 @@
 
 namespace cyclops {
 
-// A canonical text of every value in Rules: equal text, equal rules. Used in cache keys.
-std::string rulesFingerprint(const RuleSet &Rules);
-
 class FactsCache {
  public:
   // Entries live in Dir (created by the first store). Rules: the rules of this run.

@@ -79,13 +79,6 @@ std::string escapeMake(llvm::StringRef Path) {
   return Out;
 }
 
-// Length-prefixed, so that no two rule sets give one string.
-void put(llvm::raw_ostream &OS, llvm::StringRef S) { OS << S.size() << ':' << S << ';'; }
-void put(llvm::raw_ostream &OS, const std::vector<std::string> &List) {
-  OS << '[' << List.size() << ']';
-  for (const std::string &S : List) put(OS, S);
-}
-
 }  // namespace
 
 std::string makeDepfile(llvm::StringRef Target, llvm::ArrayRef<std::string> Deps) {
@@ -95,27 +88,7 @@ std::string makeDepfile(llvm::StringRef Target, llvm::ArrayRef<std::string> Deps
 }
 
 std::string rulesKey(const RuleSet &Rules) {
-  // Every field of RuleSet: one left out here would let a check merge facts extracted with
-  // rules that differ in it.
-  std::string Text;
-  llvm::raw_string_ostream OS(Text);
-  for (const HandleFamily &F : Rules.Families) {
-    put(OS, F.Name);
-    put(OS, F.Strong);
-    put(OS, F.Weak);
-    OS << F.Collector << F.FixIt;
-  }
-  OS << '|';
-  put(OS, Rules.Owners);
-  put(OS, Rules.PointerOwners);
-  put(OS, Rules.BackPointerNames);
-  OS << Rules.CycleType.MaxLength << ',' << Rules.CycleType.MaxCycles << '|';
-  for (const RuleInfo &R : Rules.Rules) {
-    put(OS, R.Id);
-    put(OS, R.Summary);
-    OS << static_cast<int>(R.Level) << R.Enabled;
-  }
-  return "rules=" + llvm::utohexstr(hashContent(Text), /*LowerCase=*/true, 16);
+  return "rules=" + llvm::utohexstr(hashContent(rulesFingerprint(Rules)), /*LowerCase=*/true, 16);
 }
 
 llvm::Error runFactsCommand(const FactsCommandOptions &Options, const RuleSet &Rules,

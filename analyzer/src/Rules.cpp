@@ -322,4 +322,34 @@ llvm::Expected<RuleSet> loadRulesFile(llvm::StringRef Path) {
   return parseRules((*Buffer)->getBuffer(), Path, *Defaults);
 }
 
+std::string rulesFingerprint(const RuleSet &Rules) {
+  // Structured bindings name every member: a member added to these structs stops this from
+  // compiling until it is added to the fingerprint too.
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  auto list = [&](llvm::StringRef Name, const std::vector<std::string> &V) {
+    OS << Name << "[";
+    for (const std::string &S : V) OS << S.size() << ":" << S << ",";
+    OS << "]\n";
+  };
+  const auto &[Families, Owners, PointerOwners, BackPointerNames, CycleType, RuleList] = Rules;
+  for (const HandleFamily &F : Families) {
+    const auto &[Name, Strong, Weak, Collector, FixIt] = F;
+    OS << "family " << Name.size() << ":" << Name << " collector=" << Collector << " fixit=" << FixIt << "\n";
+    list("strong", Strong);
+    list("weak", Weak);
+  }
+  list("owners", Owners);
+  list("pointer-owners", PointerOwners);
+  list("back-pointer-names", BackPointerNames);
+  const auto &[MaxLength, MaxCycles] = CycleType;
+  OS << "cycle-type " << MaxLength << " " << MaxCycles << "\n";
+  for (const RuleInfo &R : RuleList) {
+    const auto &[Id, Level, Summary, Enabled] = R;
+    OS << "rule " << Id.size() << ":" << Id << " level=" << static_cast<int>(Level) << " enabled=" << Enabled
+       << " summary=" << Summary.size() << ":" << Summary << "\n";
+  }
+  return Out;
+}
+
 }  // namespace cyclops

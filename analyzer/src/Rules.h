@@ -69,4 +69,8 @@ llvm::Expected<RuleSet> parseRules(llvm::StringRef Text, llvm::StringRef Name,
 // Reads and parses a rules file on top of the compiled-in defaults.
 llvm::Expected<RuleSet> loadRulesFile(llvm::StringRef Path);
 
+// A canonical text of every value in Rules: equal text, equal rules. Facts extracted under
+// one rule set are keyed by it (the facts cache, `cyclops facts`).
+std::string rulesFingerprint(const RuleSet &Rules);
+
 }  // namespace cyclops

@@ -19,44 +19,16 @@ Exit status: 0 when every ratio meets the target, 1 when one misses, 2 on errors
 """
 import argparse
 import concurrent.futures
-import json
 import os
-import re
-import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 
+from compile_db import die, load_db
+
 TARGET = 1.25
-
-
-def die(msg):
-    print(f"compare_analyzer: {msg}", file=sys.stderr)
-    sys.exit(2)
-
-
-def load_db(build_dir, pattern):
-    path = os.path.join(build_dir, "compile_commands.json")
-    try:
-        with open(path) as f:
-            entries = json.load(f)
-    except OSError as e:
-        die(f"{path}: {e.strerror}")
-    except json.JSONDecodeError as e:
-        die(f"{path}:{e.lineno}: {e.msg}")
-    seen, out = set(), []
-    for e in entries:
-        file = os.path.normpath(os.path.join(e["directory"], e["file"]))
-        if file in seen or (pattern and not re.search(pattern, file)):
-            continue
-        seen.add(file)
-        args = e.get("arguments") or shlex.split(e["command"])
-        out.append((e["directory"], file, args))
-    if not out:
-        die(f"{path}: no translation unit matches")
-    return out
 
 
 def syntax_only(clang, args):

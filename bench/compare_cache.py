@@ -21,7 +21,6 @@ Usage: python3 bench/compare_cache.py [--cyclops BIN] [-p BUILD_DIR] [--filter R
 Exit status: 0 when the target is met, 1 when it is missed, 2 on errors.
 """
 import argparse
-import json
 import os
 import re
 import shutil
@@ -31,29 +30,10 @@ import sys
 import tempfile
 import time
 
+from compile_db import die, load_db
+
 TARGET = 10.0
 DEFAULT_FILTER = r"/(analyzer|runtime)/src/"
-
-
-def die(msg):
-    print(f"compare_cache: {msg}", file=sys.stderr)
-    sys.exit(2)
-
-
-def load_files(build_dir, pattern):
-    path = os.path.join(build_dir, "compile_commands.json")
-    try:
-        with open(path) as f:
-            entries = json.load(f)
-    except OSError as e:
-        die(f"{path}: {e.strerror}")
-    except json.JSONDecodeError as e:
-        die(f"{path}:{e.lineno}: {e.msg}")
-    files = sorted({os.path.normpath(os.path.join(e["directory"], e["file"])) for e in entries})
-    files = [f for f in files if not pattern or re.search(pattern, f)]
-    if not files:
-        die(f"{path}: no translation unit matches {pattern!r}")
-    return files
 
 
 def check(cyclops, build_dir, files, jobs, cache_args):
@@ -87,7 +67,7 @@ def main():
 
     if not os.access(args.cyclops, os.X_OK):
         die(f"not found: {args.cyclops} (build it: cmake --build BUILD_DIR --target cyclops)")
-    files = load_files(args.build_dir, args.filter)
+    files = sorted(file for _, file, _ in load_db(args.build_dir, args.filter))
     print(f"{len(files)} translation units from {args.build_dir}/compile_commands.json "
           f"(filter {args.filter!r}); median of {args.runs} run(s); -j {args.jobs or 'one per core'}")
 

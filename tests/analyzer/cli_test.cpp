@@ -269,22 +269,24 @@ TEST(Cli, ExitCodesFollowFailOn) {
   EXPECT_NE(R.Out.find(": error: strong fields form a reference cycle"), std::string::npos) << R.Out;
 }
 
+// A function local to its file (anonymous namespace) that inserts a list into itself.
+constexpr const char LocalSelfInsertion[] = "#include <vector>\n"
+                                            "#include <cyc/cyc.h>\n"
+                                            "namespace {\n"
+                                            "void fb() {\n"
+                                            "  auto li = cyc::make<std::vector<cyc::Handle<>>>();\n"
+                                            "  li->push_back(li);\n"
+                                            "}\n"
+                                            "}  // namespace\n"
+                                            "int use() { fb(); return 0; }\n";
+
 // Two files with the same local function forming the same cycle: two findings, one per file
 // (findings that agree in id are merged only when they are at the same place, as a finding
 // in a header seen from several translation units is).
 TEST(Cli, SameCycleInTwoFilesIsReportedInBoth) {
   Project P;
-  const char *Source = "#include <vector>\n"
-                       "#include <cyc/cyc.h>\n"
-                       "namespace {\n"
-                       "void fb() {\n"
-                       "  auto li = cyc::make<std::vector<cyc::Handle<>>>();\n"
-                       "  li->push_back(li);\n"
-                       "}\n"
-                       "}  // namespace\n"
-                       "int use() { fb(); return 0; }\n";
-  std::string A = P.write("first.cpp", Source);
-  std::string B = P.write("second.cpp", Source);
+  std::string A = P.write("first.cpp", LocalSelfInsertion);
+  std::string B = P.write("second.cpp", LocalSelfInsertion);
   P.database({A, B});
   CliResult R = cyclops({"check", "-p", P.dir(), "--format=json"});
   EXPECT_EQ(R.Exit, 1) << R.Err;
@@ -917,17 +919,8 @@ TEST(Cli, CodeClimateOutputForGitLabCodeQuality) {
 // GitLab keeps one issue per fingerprint: the same cycle in two files is two issues.
 TEST(Cli, CodeClimateFingerprintsAreUniquePerPlace) {
   Project P;
-  const char *Source = "#include <vector>\n"
-                       "#include <cyc/cyc.h>\n"
-                       "namespace {\n"
-                       "void fb() {\n"
-                       "  auto li = cyc::make<std::vector<cyc::Handle<>>>();\n"
-                       "  li->push_back(li);\n"
-                       "}\n"
-                       "}  // namespace\n"
-                       "int use() { fb(); return 0; }\n";
-  std::string A = P.write("first.cpp", Source);
-  std::string B = P.write("second.cpp", Source);
+  std::string A = P.write("first.cpp", LocalSelfInsertion);
+  std::string B = P.write("second.cpp", LocalSelfInsertion);
   P.database({A, B});
   CliResult R = cyclops({"check", "-p", P.dir(), "--source-root=" + P.dir(), "--format=codeclimate"});
   EXPECT_EQ(R.Exit, 1) << R.Err;

@@ -234,8 +234,9 @@ int check(const char *Argv0) {
   InputErrors = !Selection.Errors.empty();
 
   // The cache lives in the build directory by default: it describes that build's commands.
+  // Merged facts parse nothing, so they need none.
   std::string CacheDir;
-  if (!NoCache) {
+  if (!NoCache && !Merged) {
     llvm::SmallString<256> Dir(CacheDirOpt);
     if (Dir.empty()) {
       Dir = BuildDir;

@@ -26,7 +26,8 @@
 // that nobody touched since the last collection costs nothing, and a collection that finds
 // one garbage cycle costs the size of that cycle. Why not Bacon & Rajan's own marking:
 // it decrements the real counts, which other threads may be changing; a scratch field lets
-// handles be copied and dropped on other threads while a collection runs.
+// handles be copied on other threads while a collection runs, and drops only wait for it
+// when they drop a handle to an object it is examining.
 //
 // Generations bound the work of automatic collections when candidates reach into large
 // old structures: every object a collection finds alive moves one generation up (0..2), and
@@ -44,10 +45,34 @@
 //   destroyed after taking that lock (object.cpp: destroy), and every other examined object
 //   is referenced from an examined one; so nothing examined is freed under the collector.
 //   Threads dropping a reference that needs buffering wait for the lock meanwhile.
-// * GcHead::color is kNone outside a collection.
-// * Garbage is committed with a compare-exchange of each count from the value first seen
-//   to the same value | kDead. If a count changed (a Weak::lock() raced with us), that
-//   object and everything it reaches is alive after all and is not torn down.
+// * GcHead::color is kNone outside a collection, and so is kExamined: it is set on an
+//   object by the atomic read of its count (Collection::read_count) and taken off by
+//   settle(), both under Heap::lock. A drop that finds kExamined takes the lock, so it waits.
+// * Hence, in a collection, the count of an examined object never goes down between its
+//   read and the end of settle(). Copies and Weak::lock() may still raise it.
+// * Garbage is committed with a compare-exchange of each count from the word first read to
+//   the same word | kDead (a plain store while the process has one thread). If one fails,
+//   that object and everything it reaches is alive after all and is not torn down.
+//
+// Why the commit is safe with other threads copying, dropping and locking handles
+// ---------------------------------------------------------------------------------
+// Let W be the objects step 3 commits, r(o) the moment o's count was read; all reads come
+// before the first commit. An object of W is referenced from examined objects only from W
+// (else it would be black), and refs(o) = 0 says that at r(o) no other handle to o existed.
+// So any handle to o that a thread holds later was made after r(o), in one of three ways:
+//   (a) Weak::lock() on o: it fails once o is committed;
+//   (b) a copy of another handle to o that is not in W: made after r(o) too, and earlier;
+//   (c) a copy of a traced field, reached from some p of W while holding a handle to p:
+//       that handle exists after r(p), so it too was made after r(p), and earlier.
+// A handle made after r(o) and before o's commit raises o's count, and no drop lowers it
+// before settle() (o is examined): o's commit fails. Hence, by induction on the order in
+// which handles are made, every handle made into W is to an object reachable through traced
+// fields from one whose commit failed: the first one made is (a) before the commit, or a
+// copy before it; each later one, if made after its target's commit, is (b) or (c) from an
+// earlier one, and traced fields are not written during a collection (<cyc/gc.h>).
+// resurrect_raced() blackens exactly what failed commits reach. This needs no weak
+// reference: a thread that holds a strong handle to p, copies o out of p, then drops p
+// before r(p), made its copy after r(o) and so fails o's commit.
 //
 // Teardown of garbage: (1) kDead is set: weak references read null; (2) every traced
 // handle inside the garbage is reset (CPython's tp_clear), which cannot free garbage since
@@ -65,7 +90,7 @@
 // the lists it read. The invariants above hold with "kBuffered is set" read as "it is
 // listed". A collection numbers itself under the lock, so a stamp tells exactly which
 // collections came after the drop. Without CYC_REPORT all this costs one predicted branch
-// each in decref_and_buffer, destroy and make's publish, and nothing on copies and on
+// each in decref_locked, destroy and make's publish, and nothing on copies and on
 // drops that take the fast path.
 #include <cstdio>
 #include <mutex>
@@ -105,16 +130,27 @@ struct Collection {
   int gen = 0;
   bool boundary_hit = false;
   bool reporting = false;  // CYC_REPORT: roots are known by root_since, not by kBuffered
+  bool alone = false;      // the process had one thread when the collection began
+  // CHECK_WRITES: every handle step 1 saw, object by object, to compare with after the commit.
+  bool checking = false;
+  std::vector<GcHead*> traced;          // in the order step 1 traced them
+  std::vector<std::size_t> traced_end;  // where each one's handles end in traced_handles
+  std::vector<Header*> traced_handles;
   std::vector<GcHead*> roots;
   std::vector<GcHead*> visited;
   std::vector<GcHead*> stack;
   std::vector<GcHead*> white;
   std::unordered_map<GcHead*, Since> root_since;
 
-  void reset(int g, bool report) {
+  void reset(int g, bool report, bool check) {
     gen = g;
     boundary_hit = false;
     reporting = report;
+    alone = single_threaded();
+    checking = check;
+    traced.clear();
+    traced_end.clear();
+    traced_handles.clear();
     roots.clear();
     visited.clear();
     stack.clear();
@@ -136,6 +172,25 @@ struct Collection {
     return g;
   }
 
+  // Reads an object's count word for the first time in this collection and, in the same
+  // atomic step, sets kExamined: from then on every drop of the object waits for this
+  // collection (see decref in <cyc/detail/object.h>), so the count never goes below what
+  // was read. Returns the word as it was, without kExamined.
+  std::uint32_t read_count(GcHead* g) const noexcept {
+    std::atomic<std::uint32_t>& strong = header_of(g)->strong;
+    if (alone) return strong.load(std::memory_order_relaxed);
+    return strong.fetch_or(kExamined, std::memory_order_acq_rel) & ~kExamined;
+  }
+
+  // Takes flags off a count word, with other threads still copying the handle.
+  void clear_flags(GcHead* g, std::uint32_t flags) const noexcept {
+    std::atomic<std::uint32_t>& strong = header_of(g)->strong;
+    if (alone)
+      strong.store(strong.load(std::memory_order_relaxed) & ~flags, std::memory_order_relaxed);
+    else
+      strong.fetch_and(~flags, std::memory_order_acq_rel);
+  }
+
   void gray(GcHead* g, std::uint32_t count_word) {
     g->seen = count_word;
     g->refs = static_cast<std::int32_t>(count_word & kCountMask);
@@ -150,6 +205,12 @@ struct Collection {
       GcHead* g = stack.back();
       stack.pop_back();
       call_trace(g, tracer);
+      if constexpr (T::kRecords) {
+        if (checking) {
+          traced.push_back(g);
+          traced_end.push_back(traced_handles.size());
+        }
+      }
     }
   }
 };
@@ -157,14 +218,16 @@ struct Collection {
 // Step 1: subtract internal references.
 class SubtractTracer final : public Tracer {
  public:
+  static constexpr bool kRecords = true;  // what it sees is what CHECK_WRITES compares with
   explicit SubtractTracer(Collection& c) : Tracer(&visit), c_(c) {}
 
  private:
   static void visit(Tracer& t, HandleBase& hb) {
     Collection& c = static_cast<SubtractTracer&>(t).c_;
+    if (c.checking) c.traced_handles.push_back(hb.header());
     GcHead* g = c.member(hb);
     if (!g) return;
-    if (g->color == kNone) c.gray(g, header_of(g)->strong.load(std::memory_order_acquire));
+    if (g->color == kNone) c.gray(g, c.read_count(g));
     --g->refs;
   }
   Collection& c_;
@@ -173,6 +236,7 @@ class SubtractTracer final : public Tracer {
 // Step 2 (and resurrection at commit): mark what `from` colors reachable as black.
 class BlackenTracer final : public Tracer {
  public:
+  static constexpr bool kRecords = false;
   BlackenTracer(Collection& c, std::uint8_t from) : Tracer(&visit), c_(c), from_(from) {}
 
  private:
@@ -200,36 +264,55 @@ struct Collector {
   std::vector<std::pair<std::size_t, gc::Callback>> callbacks;
   std::size_t next_callback = 1;
   std::vector<Handle<>> garbage;
+  // Automatic::kWhileSingleThreaded found the process multi-threaded: allocation no longer
+  // triggers collections, safepoint() runs them (see <cyc/gc.h>).
+  bool deferred = false;
 };
+
+// gc::Automatic, read on the allocation path when a collection is due.
+constinit std::atomic<int> g_automatic{static_cast<int>(gc::Automatic::kWhileSingleThreaded)};
+
+// Debug builds of libcyc check the threading contract in every collection.
+#ifdef NDEBUG
+constexpr bool kCheckWritesAlways = false;
+#else
+constexpr bool kCheckWritesAlways = true;
+#endif
 
 Collector& collector() {
   static Collector* c = new Collector;
   return *c;
 }
 
-// Steps 1-3 and the commit, under Heap::lock. Leaves the garbage in c.white. With `keep`
-// (SAVE_ALL, or the report at exit) the garbage is found but not committed.
-void examine(Collection& c, bool keep) {
+// The phases below run in this order under Heap::lock; examine() strings them together.
+
+// Takes the candidate lists of the generations collected as the roots, without touching the
+// objects yet (one pass fewer over scattered memory).
+void gather_roots(Collection& c) {
   Heap& heap = detail::heap();
   for (int i = 0; i <= c.gen; ++i) {
     const CandidateList& list = heap.candidates[i];
     for (std::size_t j = 0; j < list.entries.size(); ++j)
       if (GcHead* g = list.entries[j]) {
-        c.roots.push_back(g);  // not touching the objects yet: that is one pass fewer
+        c.roots.push_back(g);
         if (c.reporting) c.root_since.emplace(g, list.since[j]);
       }
   }
+}
 
-  tl_in_trace = true;
+// Step 1 (CPython's update_refs + subtract_refs in one walk): reads the count of every root
+// and of everything it reaches, and subtracts the references between them.
+void subtract_refs(Collection& c) {
   SubtractTracer subtract(c);
   for (std::size_t i = 0; i < c.roots.size(); ++i) {
     prefetch_ahead(c.roots, i);
     GcHead* r = c.roots[i];
     if (r->color != kNone) continue;
-    std::uint32_t word = header_of(r)->strong.load(std::memory_order_acquire);
+    const std::uint32_t word = c.read_count(r);
     if ((word & kCountMask) == 0) {
       // Its last reference is being dropped on another thread, which waits for the lock
       // to unlink it: not ours to examine.
+      c.clear_flags(r, kExamined);
       r->color = kSkip;
       r->seen = word;
       c.visited.push_back(r);
@@ -238,10 +321,13 @@ void examine(Collection& c, bool keep) {
     c.gray(r, word);
     c.drain(subtract);
   }
+}
 
-  // Objects with references from outside are alive, and so is all they reach. The others
-  // are garbage unless something alive reaches them later in this loop: collect them as
-  // tentative garbage and keep those still gray afterwards (CPython's move_unreachable).
+// Step 2 (CPython's move_unreachable): objects with references from outside are alive, and
+// so is all they reach. The others are garbage unless something alive reaches them later in
+// this loop: they are collected as tentative garbage in c.white, and step 3 keeps those
+// still gray.
+void move_unreachable(Collection& c) {
   BlackenTracer blacken(c, kGray);
   for (std::size_t i = 0; i < c.visited.size(); ++i) {
     prefetch_ahead(c.visited, i);
@@ -255,12 +341,13 @@ void examine(Collection& c, bool keep) {
       c.white.push_back(g);
     }
   }
+}
 
-  // Commit: from here on Weak::lock() fails on the garbage. An object without weak
-  // references cannot be reached by any other thread (every strong reference to it is
-  // inside the garbage), so a plain store does; the others need a compare-exchange in case
-  // a Weak::lock() got in since we read the count.
-  const bool alone = single_threaded();
+// Step 3: the garbage is what is still gray; color it white. Unless `keep`, commit each
+// object with a compare-exchange of its count from the word first read to the same word
+// with kDead: from then on Weak::lock() fails on it. Returns whether some compare-exchange
+// failed, i.e. some count went up since it was read (see "Why the commit is safe" above).
+bool commit_garbage(Collection& c, bool keep) {
   bool raced = false;
   std::size_t kept = 0;
   for (std::size_t i = 0; i < c.white.size(); ++i) {
@@ -270,29 +357,86 @@ void examine(Collection& c, bool keep) {
     g->color = kWhite;
     c.white[kept++] = g;
     if (keep) continue;
-    Header* h = header_of(g);
-    if (alone || h->weak.load(std::memory_order_acquire) == 1) {
-      h->strong.store(g->seen | kDead, std::memory_order_relaxed);
+    std::atomic<std::uint32_t>& strong = header_of(g)->strong;
+    if (c.alone) {
+      strong.store(g->seen | kDead, std::memory_order_relaxed);
     } else {
-      std::uint32_t expected = g->seen;
-      if (!h->strong.compare_exchange_strong(expected, g->seen | kDead, std::memory_order_acq_rel))
+      std::uint32_t expected = g->seen | kExamined;
+      if (!strong.compare_exchange_strong(expected, expected | kDead, std::memory_order_acq_rel))
         raced = true;
     }
   }
   c.white.resize(kept);
-  if (raced) {
-    // A failed compare-exchange means a Weak::lock() won: that object, and all it reaches,
-    // is alive after all.
-    BlackenTracer resurrect(c, kWhite);
-    for (GcHead* g : c.white) {
-      if (g->color != kWhite || (header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
-        continue;
-      g->color = kBlack;
-      c.stack.push_back(g);
-      c.drain(resurrect);
-    }
-    std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
+  return raced;
+}
+
+// Step 4, only after a failed commit: an object whose count went up is reachable from some
+// thread after all, and so is everything it reaches. Those are alive again (kDead cleared);
+// c.white keeps the rest.
+void resurrect_raced(Collection& c) {
+  BlackenTracer resurrect(c, kWhite);
+  for (GcHead* g : c.white) {
+    if (g->color != kWhite || (header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
+      continue;
+    g->color = kBlack;
+    c.stack.push_back(g);
+    c.drain(resurrect);
   }
+  std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
+}
+
+// CHECK_WRITES: replays one object's trace against the handles step 1 saw in it, and keeps
+// the first field that differs.
+class CompareTracer final : public Tracer {
+ public:
+  CompareTracer(const std::vector<Header*>& seen, std::size_t begin, std::size_t end)
+      : Tracer(&visit), seen_(seen), next_(begin), end_(end) {}
+
+  bool changed() const { return changed_ || next_ != end_; }
+  const std::string& field() const { return field_; }
+
+ private:
+  static void visit(Tracer& t, HandleBase& hb) {
+    auto& self = static_cast<CompareTracer&>(t);
+    const bool same = self.next_ < self.end_ && self.seen_[self.next_] == hb.header();
+    if (!same && !self.changed_) {
+      self.changed_ = true;
+      self.field_ = std::string(t.field_name());
+    }
+    ++self.next_;
+  }
+  const std::vector<Header*>& seen_;
+  std::size_t next_, end_;
+  bool changed_ = false;
+  std::string field_;
+};
+
+// CHECK_WRITES, after the commit: every object step 1 traced must still hold the handles it
+// held then. A difference means some thread wrote a traced field during the collection,
+// which the threading contract of <cyc/gc.h> forbids: abort, naming the type and the field.
+void check_writes(const Collection& c) {
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < c.traced.size(); ++i) {
+    CompareTracer compare(c.traced_handles, begin, c.traced_end[i]);
+    call_trace(c.traced[i], compare);
+    if (compare.changed()) {
+      const std::string what = "traced field '" + (compare.field().empty() ? "?" : compare.field()) +
+                               "' changed during the collection (see the threading contract in <cyc/gc.h>)";
+      fatal(what.c_str(), header_of(c.traced[i])->type->rtti);
+    }
+    begin = c.traced_end[i];
+  }
+}
+
+// Steps 1-4, under Heap::lock. Leaves the garbage in c.white. With `keep` (SAVE_ALL, or the
+// report at exit) the garbage is found but not committed.
+void examine(Collection& c, bool keep) {
+  gather_roots(c);
+  tl_in_trace = true;
+  subtract_refs(c);
+  move_unreachable(c);
+  if (commit_garbage(c, keep)) resurrect_raced(c);
+  if (c.checking) check_writes(c);
   tl_in_trace = false;
 }
 
@@ -323,30 +467,32 @@ void verify_garbage(const Collection& c) {
 }
 #endif
 
-// After examine(), still under Heap::lock: settle the candidate lists and generations, in
-// one pass over what was examined (every candidate was examined).
+// After examine(), still under Heap::lock: settle the candidate lists and generations, and
+// take kExamined off everything that stays alive, in one pass over what was examined (every
+// candidate was examined). Drops of examined objects waited for the lock, so none of them
+// found a candidate still buffered: an alive candidate can simply be unbuffered, and the
+// next drop that leaves it with a non-zero count records it again.
 void settle(Collection& c) {
   Heap& heap = detail::heap();
   const std::uint8_t older = static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2);
-  const bool alone = single_threaded();
   for (int i = 0; i <= c.gen; ++i) heap.candidates[i].clear();
   try {
     for (std::size_t i = 0; i < c.visited.size(); ++i) {
       prefetch_ahead(c.visited, i);
       GcHead* g = c.visited[i];
-      Header* h = header_of(g);
       // The candidates of the generations collected are exactly the examined objects that
       // were buffered when first read (the lock keeps kBuffered still meanwhile), or, while
       // reporting, that were listed.
       const bool root = c.is_root(g);
       if (g->color == kWhite) {
-        // Dead garbage is never buffered again (the bit may stay set in its dead count
-        // word); garbage kept alive by SAVE_ALL is an ordinary object again.
-        if (root && !c.reporting && !(h->strong.load(std::memory_order_relaxed) & kDead))
-          h->strong.fetch_and(~kBuffered, std::memory_order_relaxed);
-        continue;  // torn down next
+        // Committed garbage keeps its count word as it is (torn down next); garbage kept
+        // alive by SAVE_ALL is an ordinary, unlisted object again.
+        if (!(header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
+          c.clear_flags(g, root && !c.reporting ? kBuffered | kExamined : kExamined);
+        continue;
       }
       if (g->color == kBlack && g->gen <= c.gen) g->gen = older;
+      std::uint32_t clear = kExamined;
       if (root) {
         // Re-listing keeps the entry's stamp: no drop happened since.
         auto push = [&](std::uint8_t list) {
@@ -361,24 +507,12 @@ void settle(Collection& c) {
           // Its examination stopped at older objects: examine it again with them.
           g->gen = older;
           push(older);
-        } else if (c.reporting) {
-          // Alive, and no longer listed. Drops wait for the lock while reporting, so none
-          // happened during the collection; the next one lists it again.
-        } else {
-          // Alive. Unbuffer it, unless its count moved since we read it: then a reference
-          // was dropped during the collection, and that drop found it still buffered.
-          std::uint32_t expected = g->seen;
-          bool unbuffered;
-          if (alone) {
-            unbuffered = h->strong.load(std::memory_order_relaxed) == expected;
-            if (unbuffered) h->strong.store(expected & ~kBuffered, std::memory_order_relaxed);
-          } else {
-            unbuffered = h->strong.compare_exchange_strong(expected, g->seen & ~kBuffered,
-                                                           std::memory_order_acq_rel);
-          }
-          if (!unbuffered) heap.candidates[0].push(g, 0);
+        } else if (!c.reporting) {
+          clear |= kBuffered;  // alive: no longer a candidate
         }
+        // While reporting an alive candidate is simply no longer listed.
       }
+      if (g->color != kSkip) c.clear_flags(g, clear);  // a skipped one never had kExamined
       g->color = kNone;
     }
   } catch (...) {
@@ -457,7 +591,7 @@ std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = 
   const bool want_report = reporting || !callbacks.empty() || (debug & gc::COLLECTABLE);
 
   Collection& c = col.scratch;
-  c.reset(gen, reporting);
+  c.reset(gen, reporting, (debug & gc::CHECK_WRITES) != 0 || kCheckWritesAlways);
   gc::CollectReport report;
   report.generation = gen;
   std::vector<Handle<>> saved;
@@ -545,26 +679,53 @@ std::vector<Header*> collect_at_exit() {
   return kept;
 }
 
-void collect_automatic() noexcept {
-  if (tl_collecting || !g_enabled.load(std::memory_order_relaxed) ||
-      g_threshold0.load(std::memory_order_relaxed) == 0)
-    return;
+// Sets the allocation trigger from the configuration (Collector::config held): threshold 0
+// or deferred collections mean allocation never triggers one.
+void refresh_trigger(Collector& col) noexcept {
+  g_threshold0.store(col.threshold[0] == 0 || col.deferred ? SIZE_MAX : col.threshold[0],
+                     std::memory_order_relaxed);
+}
+
+bool may_collect_implicitly() noexcept {
+  return single_threaded() ||
+         g_automatic.load(std::memory_order_relaxed) == static_cast<int>(gc::Automatic::kAnyThread);
+}
+
+// An automatic collection, if one is due: generation 0 once count[0] reached threshold[0], or,
+// as in CPython, the oldest generation whose count reached its threshold. With `wait`, waits
+// for a collection running on another thread; without, leaves the work to it.
+std::size_t collect_if_due(bool wait) {
+  if (tl_collecting || !g_enabled.load(std::memory_order_relaxed)) return 0;
   Collector& col = collector();
-  std::unique_lock<std::mutex> running(col.running, std::try_to_lock);
-  if (!running.owns_lock()) return;  // another thread is collecting
-  if (g_count0.load(std::memory_order_relaxed) < g_threshold0.load(std::memory_order_relaxed)) return;
+  std::unique_lock<std::mutex> running(col.running, std::defer_lock);
+  if (wait)
+    running.lock();
+  else if (!running.try_lock())
+    return 0;
   int gen = 0;
   {
     std::lock_guard<std::mutex> g(col.config);
-    // As CPython: the oldest generation whose count exceeds its threshold.
+    if (col.threshold[0] == 0 || g_count0.load(std::memory_order_relaxed) < col.threshold[0]) return 0;
     for (int i = gc::kGenerations - 1; i > 0; --i)
       if (col.count[i] >= col.threshold[i]) {
         gen = i;
         break;
       }
   }
+  return collect_now(gen, Reason::kAutomatic);
+}
+
+void collect_automatic() noexcept {
+  if (!may_collect_implicitly()) {
+    // A second thread has started: from now on automatic collections wait for safepoint().
+    Collector& col = collector();
+    std::lock_guard<std::mutex> g(col.config);
+    col.deferred = true;
+    refresh_trigger(col);
+    return;
+  }
   try {
-    collect_now(gen, Reason::kAutomatic);
+    collect_if_due(false);
   } catch (...) {
     // A callback threw; an automatic collection has no caller to tell.
   }
@@ -596,7 +757,24 @@ void set_threshold(std::size_t t0, std::size_t t1, std::size_t t2) noexcept {
   c.threshold[0] = t0;
   c.threshold[1] = t1;
   c.threshold[2] = t2;
-  detail::g_threshold0.store(t0 == 0 ? SIZE_MAX : t0);
+  detail::refresh_trigger(c);
+}
+
+void set_automatic(Automatic where) noexcept {
+  auto& c = collector();
+  std::lock_guard<std::mutex> g(c.config);
+  detail::g_automatic.store(static_cast<int>(where), std::memory_order_relaxed);
+  c.deferred = false;  // the next allocation past the threshold decides again
+  detail::refresh_trigger(c);
+}
+
+Automatic get_automatic() noexcept {
+  return static_cast<Automatic>(detail::g_automatic.load(std::memory_order_relaxed));
+}
+
+std::size_t safepoint() {
+  if (detail::tl_in_trace) detail::fatal("cyc::gc::safepoint() called from inside a trace hook");
+  return detail::collect_if_due(true);
 }
 
 std::array<std::size_t, kGenerations> get_threshold() noexcept {

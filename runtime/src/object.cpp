@@ -191,7 +191,10 @@ void free_block(void* p, std::size_t size) noexcept {
   if (last) release(h, false);
 }
 
-void decref_and_buffer(Header* h) noexcept {
+// Every drop that records a candidate, or that finds a collection examining the object
+// (kExamined), comes here. Taking Heap::lock waits for that collection to decide: the
+// collector clears kExamined before it lets the lock go, so under the lock it is never set.
+void decref_locked(Header* h) noexcept {
   if (g_reporting.load(std::memory_order_relaxed)) [[unlikely]] return decref_and_time(h);
   bool last = false;
   {

@@ -554,6 +554,25 @@ TEST_F(DeviceAllocatorTest, ARequestLargerThanTheCapacityIsOutOfMemory) {
   }
 }
 
+TEST_F(DeviceAllocatorTest, ACapacityBelowTheSmallestSegmentSaysSo) {
+  make_allocator(1 * MiB);  // CYC_DEVICE_CAPACITY=1MiB
+  try {
+    get(1);
+    FAIL() << "a 2 MiB segment fit in 1 MiB";
+  } catch (const OutOfMemory& e) {
+    EXPECT_NE(std::string(e.what()).find("served from a segment of at least 2.00 MiB, more than the capacity"),
+              std::string::npos)
+        << e.what();
+  }
+  make_allocator(8 * MiB);
+  try {
+    get(9 * MiB);
+    FAIL() << "9 MiB fit in 8";
+  } catch (const OutOfMemory& e) {
+    EXPECT_NE(std::string(e.what()).find("at least 10.00 MiB"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(DeviceAllocatorTest, AnAbsurdRequestIsOutOfMemoryOrTooLargeNeverAnOverflow) {
   EXPECT_THROW(get(std::size_t{1} << 62), OutOfMemory);
   EXPECT_THROW(get(std::numeric_limits<std::size_t>::max() - 1000), cyc::device::Error);

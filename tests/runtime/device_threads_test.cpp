@@ -65,6 +65,7 @@ class DeviceThreadsTest : public ::testing::Test {
   void SetUp() override { cyc::gc::collect(); }
   void TearDown() override {
     cyc::gc::enable();
+    cyc::gc::set_automatic(cyc::gc::Automatic::kWhileSingleThreaded);
     cyc::gc::collect();
   }
   Allocation get(d::Allocator& a, std::size_t n, Stream s = Stream{}) {
@@ -186,8 +187,10 @@ TEST_F(DeviceThreadsTest, RunningOutOnManyThreadsFreesTheCacheAndRetries) {
 TEST_F(DeviceThreadsTest, ThreadsLeakCyclesHoldingBuffersAndTheAllocatorReclaimsThem) {
   // Every thread leaks li = [buffer]; li.append(li) in a loop; only the allocator's
   // out-of-memory collections free them. Each write to a traced field happens before any
-  // handle to the list is dropped (the collector's threading contract).
+  // handle to the list is dropped (the collector's threading contract), so the program may
+  // let collections run on any thread.
   cyc::gc::disable();
+  cyc::gc::set_automatic(cyc::gc::Automatic::kAnyThread);
   d::Allocator alloc(d::make_host_backend(), 48 * MiB);
   std::atomic<long> leaked{0}, ooms{0};
   run_threads(kThreads, [&](int) {
@@ -210,6 +213,28 @@ TEST_F(DeviceThreadsTest, ThreadsLeakCyclesHoldingBuffersAndTheAllocatorReclaims
   cyc::gc::collect();
   EXPECT_EQ(alloc.stats().allocated_bytes.all.current, 0);
   EXPECT_EQ(alloc.check(), "");
+}
+
+TEST_F(DeviceThreadsTest, WithThreadsRunningOutDoesNotCollectUnlessTheProgramSaysWhere) {
+  // The fixture's threads have run: by default the allocator may not start a collection on
+  // its own, since another thread could be writing a traced field of what it would examine.
+  run_threads(1, [](int) {});
+  d::Allocator alloc(d::make_host_backend(), 4 * MiB);
+  {
+    auto buf = cyc::make<Buffer>(d::AllocationAccess::make(alloc, 3 * MiB, Stream{}, typeid(Buffer)));
+    auto li = cyc::make<std::vector<cyc::Handle<>>>();
+    li->push_back(std::move(buf));
+    li->push_back(li);
+  }
+  try {
+    (void)get(alloc, 3 * MiB);
+    FAIL() << "the leaked 3 MiB should still be held";
+  } catch (const OutOfMemory& e) {
+    EXPECT_NE(std::string(e.what()).find("cyc::gc::safepoint()"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(alloc.stats().num_oom_collections, 0);
+  EXPECT_GE(cyc::gc::collect(), 1u);  // where the program knows no thread writes the graph
+  EXPECT_NO_THROW((void)get(alloc, 3 * MiB));
 }
 
 TEST_F(DeviceThreadsTest, CudaBackendWithAStreamPerThread) {

@@ -1,14 +1,21 @@
 // gc_threads_test.cpp - the threading contract of <cyc/handle.h> and <cyc/gc.h>: counts are
-// atomic, handles may be copied and dropped on any thread (also while a collection runs),
-// Weak::lock() may race with the last drop, collections are serialized, and automatic
-// collections run on whichever thread allocates. Run under ThreadSanitizer (label
+// atomic, handles may be copied, dropped and locked on any thread (also while a collection
+// runs, and then a copy made out of garbage keeps it alive), Weak::lock() may race with the
+// last drop, collections are serialized, automatic collections wait for safepoint() once the
+// process has threads unless set_automatic(kAnyThread) says otherwise, and CHECK_WRITES
+// catches a traced field written during a collection. Run under ThreadSanitizer (label
 // "threads"); iteration counts are kept moderate for that.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <cstddef>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <cyc/cyc.h>
@@ -66,6 +73,7 @@ class GcThreadsTest : public ::testing::Test {
   }
   void TearDown() override {
     cyc::gc::set_threshold(700, 10, 10);
+    cyc::gc::set_automatic(cyc::gc::Automatic::kWhileSingleThreaded);
     cyc::gc::enable();
     cyc::gc::collect();
     EXPECT_EQ(g_live.load(), 0) << "objects left alive";
@@ -283,6 +291,9 @@ TEST_F(GcThreadsTest, ThreadsMakeCyclesWhileAnotherCollects) {
 }
 
 TEST_F(GcThreadsTest, AutomaticCollectionOnManyThreads) {
+  // Every graph below is complete before any handle to it is dropped, and never written
+  // after: no collection can see a traced field change, so collections may run anywhere.
+  cyc::gc::set_automatic(cyc::gc::Automatic::kAnyThread);
   cyc::gc::set_threshold(10, 5, 5);
   const auto before = cyc::gc::stats();
   std::atomic<long> found{0};
@@ -310,3 +321,219 @@ TEST_F(GcThreadsTest, AutomaticCollectionOnManyThreads) {
 }
 
 }  // namespace
+
+// ---- Copies out of garbage while it is examined -----------------------------------------
+// A node whose trace hook, once armed, lets another thread act at a chosen moment of the
+// collection: after the collector has read the node's count and before it reads those of the
+// nodes it reaches. That thread only copies, drops and locks handles, as the contract allows.
+struct Hooked {
+  static inline std::function<void()> on_trace;  // set while armed; run once
+  static inline const Hooked* target = nullptr;
+  int id = 0;
+  std::vector<cyc::Handle<Hooked>> kids;
+  explicit Hooked(int i) : id(i) { g_live.fetch_add(1, std::memory_order_relaxed); }
+  ~Hooked() {
+    destroyed_ids().push_back(id);
+    g_live.fetch_sub(1, std::memory_order_relaxed);
+  }
+  void trace(cyc::Tracer& t) {
+    if (this == target && on_trace) std::exchange(on_trace, nullptr)();
+    t(kids, "kids");
+  }
+  static std::vector<int>& destroyed_ids() {
+    static std::vector<int> ids;
+    return ids;
+  }
+  static bool destroyed(int id) {
+    for (int d : destroyed_ids())
+      if (d == id) return true;
+    return false;
+  }
+};
+
+// Runs `step` on a helper thread and waits until it says it is done (or `patience` passes:
+// a step that drops a handle to an object being examined waits for the collection itself).
+class Helper {
+ public:
+  Helper() : thread_([this] { loop(); }) {}
+  ~Helper() {
+    post([] {}, std::chrono::seconds(5));
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      quit_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  bool post(std::function<void()> step, std::chrono::milliseconds patience) {
+    std::unique_lock<std::mutex> g(mu_);
+    step_ = std::move(step);
+    done_ = false;
+    cv_.notify_all();
+    return cv_.wait_for(g, patience, [&] { return done_; });
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> g(mu_);
+    for (;;) {
+      cv_.wait(g, [&] { return quit_ || step_; });
+      if (!step_) return;
+      auto step = std::exchange(step_, nullptr);
+      g.unlock();
+      step();
+      g.lock();
+      done_ = true;
+      cv_.notify_all();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::function<void()> step_;
+  bool done_ = false, quit_ = false;
+  std::thread thread_;
+};
+
+// x0 <-> x1, with x1 recorded as a candidate before x0: the collection reads x1 first.
+std::pair<cyc::Handle<Hooked>, cyc::Handle<Hooked>> ring_of_two() {
+  auto x0 = cyc::make<Hooked>(0);
+  auto x1 = cyc::make<Hooked>(1);
+  x0->kids.push_back(x1);
+  x1->kids.push_back(x0);
+  return {x0, x1};
+}
+
+TEST_F(GcThreadsTest, ACopyMadeOutOfAnObjectDroppedDuringTheCollectionKeepsItsTargetAlive) {
+  Hooked::destroyed_ids().clear();
+  Helper helper;
+  cyc::Handle<Hooked> held, copy;  // the helper thread's handles
+  {
+    auto [x0, x1] = ring_of_two();
+    held = x0;
+    x1.reset();  // x1 becomes a candidate, then x0
+    x0.reset();
+  }
+  // While the collection examines the ring, after it read x1's count and before x0's: the
+  // helper copies x1 out of x0 and drops its own handle to x0.
+  Hooked::target = held->kids[0].get();
+  Hooked::on_trace = [&] {
+    EXPECT_TRUE(helper.post(
+        [&] {
+          copy = held->kids[0];
+          held.reset();
+        },
+        std::chrono::seconds(5)));
+  };
+  EXPECT_EQ(cyc::gc::collect(), 0u) << "x1 is held by the helper, and x1 holds x0";
+  EXPECT_FALSE(Hooked::destroyed(0));
+  EXPECT_FALSE(Hooked::destroyed(1));
+  ASSERT_TRUE(copy);
+  EXPECT_EQ(copy->id, 1);
+  EXPECT_EQ(copy->kids[0]->id, 0);
+  helper.post([&] { copy.reset(); }, std::chrono::seconds(5));
+  EXPECT_EQ(cyc::gc::collect(), 2u);
+}
+
+TEST_F(GcThreadsTest, AWeakLockAndACopyDuringTheCollectionKeepTheirTargetsAlive) {
+  Hooked::destroyed_ids().clear();
+  Helper helper;
+  cyc::Weak<Hooked> weak;
+  cyc::Handle<Hooked> copy;
+  {
+    auto [x0, x1] = ring_of_two();
+    weak = x0;
+    x1.reset();
+    x0.reset();
+  }
+  // After the collection read x1 and before it reads x0: lock x0, copy x1 out of it, drop x0.
+  // The drop may wait for the collection (x0 may be examined by then), so do not wait for it.
+  Hooked::target = weak.lock()->kids[0].get();
+  Hooked::on_trace = [&] {
+    helper.post(
+        [&] {
+          if (auto x = weak.lock()) copy = x->kids[0];
+        },
+        std::chrono::milliseconds(200));
+  };
+  EXPECT_EQ(cyc::gc::collect(), 0u);
+  helper.post([] {}, std::chrono::seconds(5));  // the step is over
+  ASSERT_TRUE(copy) << "x0 was alive when the helper locked it";
+  EXPECT_FALSE(Hooked::destroyed(1));
+  EXPECT_EQ(copy->kids[0]->id, 0);
+  helper.post([&] { copy.reset(); }, std::chrono::seconds(5));
+  EXPECT_EQ(cyc::gc::collect(), 2u);
+  EXPECT_FALSE(weak.lock());
+}
+
+// ---- Where automatic collections run -----------------------------------------------------
+
+int make_cycles(int n) {
+  for (int i = 0; i < n; ++i) {
+    auto a = cyc::make<Node>(i);
+    a->next = a;
+  }
+  return n;
+}
+
+TEST_F(GcThreadsTest, WithThreadsAutomaticCollectionsWaitForASafepoint) {
+  run_threads(1, [](int) {});  // the process has had a second thread
+  ASSERT_EQ(cyc::gc::get_automatic(), cyc::gc::Automatic::kWhileSingleThreaded);
+  cyc::gc::set_threshold(10, 5, 5);
+  const auto before = cyc::gc::stats();
+  make_cycles(100);
+  EXPECT_EQ(cyc::gc::stats()[0].collections, before[0].collections) << "make<T> collected";
+  EXPECT_EQ(g_live.load(), 100);
+  EXPECT_EQ(cyc::gc::safepoint(), 100u);
+  EXPECT_EQ(cyc::gc::stats()[0].collections, before[0].collections + 1);
+  EXPECT_EQ(cyc::gc::safepoint(), 0u) << "nothing due";
+  EXPECT_EQ(g_live.load(), 0);
+}
+
+TEST_F(GcThreadsTest, SafepointHonoursDisableAndThresholdZero) {
+  run_threads(1, [](int) {});
+  cyc::gc::set_threshold(1, 5, 5);
+  make_cycles(3);
+  cyc::gc::disable();
+  EXPECT_EQ(cyc::gc::safepoint(), 0u);
+  cyc::gc::enable();
+  cyc::gc::set_threshold(0);
+  EXPECT_EQ(cyc::gc::safepoint(), 0u);
+  cyc::gc::set_threshold(1, 5, 5);
+  EXPECT_EQ(cyc::gc::safepoint(), 3u);
+}
+
+TEST_F(GcThreadsTest, AnyThreadBringsBackCollectionsOnAllocation) {
+  run_threads(1, [](int) {});
+  cyc::gc::set_threshold(10, 5, 5);
+  make_cycles(50);  // defers
+  cyc::gc::set_automatic(cyc::gc::Automatic::kAnyThread);
+  const auto before = cyc::gc::stats();
+  make_cycles(50);
+  EXPECT_GT(cyc::gc::stats()[0].collections, before[0].collections);
+}
+
+// ---- CHECK_WRITES --------------------------------------------------------------------------
+// Its trace hook swaps its two fields on the second call, as another thread writing them
+// during the collection would.
+struct Swapper {
+  cyc::Handle<Node> a, b;
+  int calls = 0;
+  void trace(cyc::Tracer& t) {
+    if (calls++ == 1) std::swap(a, b);
+    t(a, "a");
+    t(b, "b");
+  }
+};
+
+TEST(GcCheckWritesDeathTest, ATracedFieldWrittenDuringACollectionAbortsNamingIt) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto run = [] {
+    cyc::gc::set_debug(cyc::gc::CHECK_WRITES);
+    auto s = cyc::make<Swapper>();
+    s->a = cyc::make<Node>(1);
+    s->b = cyc::make<Node>(2);
+    cyc::Handle<Swapper>(s).reset();  // s becomes a candidate: the collection examines it
+    cyc::gc::collect();
+  };
+  EXPECT_DEATH(run(), "traced field 'a' changed during the collection.*Swapper");
+}

@@ -36,14 +36,17 @@
 // a full cycle collection (cyc::gc::collect()) on the calling thread, so that garbage
 // cycles holding device memory give it back, and retries, and only then (3) throws
 // OutOfMemory. Step 2 runs whether or not automatic collection is enabled (gc::disable()
-// turns off the allocation-count trigger only); set_collect_on_oom(false) turns it off.
+// turns off the allocation-count trigger only); set_collect_on_oom(false) turns it off. Like
+// an automatic collection, it runs only where a collection may start unasked: while the
+// process has one thread, or anywhere after gc::set_automatic(gc::Automatic::kAnyThread)
+// (<cyc/gc.h>, Threading); otherwise the OutOfMemory message says it was not run.
 //
 // Threading: every function here may be called from any thread; allocation and free from
 // many threads at once are safe (one mutex per allocator, never held while the collector or
 // user code runs). An Allocation or Buffer object is not itself synchronized. The cycle
 // collection of step 2 runs on the allocating thread under the collector's contract
 // (<cyc/gc.h>): it must not run concurrently with writes to traced fields of the object
-// graph it examines - the same rule as for the automatic collections of cyc::make.
+// graph it examines - the same rule, and the same default, as for automatic collections.
 //
 // Complexity: a request served from the cache and a free cost O(log n) in the number of
 // cached free blocks plus one uncontended lock; new segments cost one backend call.

@@ -53,9 +53,29 @@
 // reads the clock.
 //
 // Threading: every function here may be called from any thread. Collections are serialized.
-// A collection must not run concurrently with writes to traced fields (handles inside
-// objects) of the object graph it examines; copying and dropping handles on other threads
-// meanwhile is fine. Automatic collections run on the thread that allocates.
+// While a collection runs, other threads may copy, drop and Weak::lock() handles at will; a
+// drop of a handle to an object the collection is examining waits until the collection has
+// decided about it (at most the time the collection holds its lock). What a collection needs
+// is that no thread *writes a traced field* (assigns, resets, moves or swaps a handle that a
+// trace hook visits, or changes a traced container) of an object it examines: the candidates
+// and everything they reach, which the program cannot know. So:
+//  * In a process with one thread, automatic collections run when make<T> allocates, as in
+//    CPython.
+//  * Once a second thread has started (the default, Automatic::kWhileSingleThreaded), no
+//    collection runs unless the program asks: collect(), or safepoint(), which runs the
+//    automatic collection that has come due, if any. Call them where no other thread writes
+//    traced fields: from a main loop while workers wait, or under the lock that the program
+//    holds whenever it writes its object graphs. The device allocator's collection when
+//    memory runs out (<cyc/device.h>) follows the same rule.
+//  * set_automatic(Automatic::kAnyThread) lets automatic (and out-of-memory) collections run
+//    on whichever thread allocates, as they do in one thread. Choose it when no thread writes
+//    a traced field while another may allocate: e.g. every graph is complete before any
+//    handle to it is dropped, and never written after; or every make<T> and every write of a
+//    traced field happen under one lock.
+//  * set_debug(CHECK_WRITES), always on in debug builds of libcyc, checks the rule: after
+//    deciding, a collection traces again every object it examined and aborts, naming the
+//    type and the field, if a traced field changed meanwhile. It costs one more trace of the
+//    examined objects and a pointer per handle seen.
 #pragma once
 
 #include <array>
@@ -91,6 +111,21 @@ void set_threshold(std::size_t threshold0, std::size_t threshold1 = 10, std::siz
 std::array<std::size_t, kGenerations> get_threshold() noexcept;
 std::array<std::size_t, kGenerations> get_count() noexcept;
 
+// Where automatic collections run; see "Threading" above.
+enum class Automatic {
+  kWhileSingleThreaded,  // on allocation while the process has one thread, then at safepoint()
+  kAnyThread,            // on allocation on any thread: the program keeps the threading rule
+};
+void set_automatic(Automatic where) noexcept;
+Automatic get_automatic() noexcept;
+
+// Runs the automatic collection that is due (the same generation make<T> would collect), if
+// any, on this thread; waits for a collection running on another thread first. Returns the
+// number of unreachable objects found (0 when none was due, when automatic collection is
+// disabled, or when called from a destructor or callback of a running collection). Cheap when
+// none is due. Call it where no other thread writes traced fields (see "Threading").
+std::size_t safepoint();
+
 // Number of live tracked objects (those of traceable types).
 std::size_t tracked() noexcept;
 template <class T>
@@ -114,6 +149,7 @@ enum Debug : unsigned {
   STATS = 1u << 0,        // print a line about each collection to stderr
   COLLECTABLE = 1u << 1,  // print each garbage cycle found to stderr
   SAVE_ALL = 1u << 5,     // keep garbage alive in garbage() instead of freeing it
+  CHECK_WRITES = 1u << 6, // abort when a traced field changes during a collection (see Threading)
 };
 void set_debug(unsigned flags) noexcept;
 unsigned get_debug() noexcept;

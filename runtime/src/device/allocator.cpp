@@ -31,6 +31,13 @@ std::size_t segment_size(std::size_t rounded) {
   return (rounded + kRoundLarge - 1) / kRoundLarge * kRoundLarge;
 }
 
+// The least a request of `rounded` bytes can be served from: the segment of the small pool,
+// or (large pool) a segment of just the request rounded up to 2 MiB (see attempt()).
+std::size_t smallest_segment(std::size_t rounded) {
+  if (rounded <= kSmallSize) return kSmallBuffer;
+  return (rounded + kRoundLarge - 1) / kRoundLarge * kRoundLarge;
+}
+
 std::string format_bytes(std::size_t bytes) {
   char buf[48];
   const double b = static_cast<double>(bytes);
@@ -234,7 +241,7 @@ Block* Allocator::attempt(Pool& pool, std::uintptr_t stream, std::size_t rounded
   if (Block* b = new_segment(pool, stream, preferred)) return b;
   if (!pool.small) {
     // A 20 MiB segment did not fit: one just large enough may.
-    const std::size_t exact = (rounded + kRoundLarge - 1) / kRoundLarge * kRoundLarge;
+    const std::size_t exact = smallest_segment(rounded);
     if (exact < preferred) return new_segment(pool, stream, exact);
   }
   return nullptr;
@@ -294,7 +301,8 @@ Block* Allocator::allocate(std::size_t bytes, Stream stream, const std::type_inf
   //    garbage Buffers, which come back here through free(), so the lock is not held.
   bool collected = false;
   std::size_t found = 0;
-  if (collect_on_oom()) {
+  const bool may_collect = collect_on_oom() && cyc::detail::may_collect_implicitly();
+  if (may_collect) {
     lock.unlock();
     found = cyc::gc::collect();
     lock.lock();
@@ -445,10 +453,18 @@ void Allocator::throw_oom(std::size_t bytes, std::size_t rounded, Stream stream,
   if (collected)
     msg += ", then ran the cycle collector (it found " + std::to_string(collected_objects) +
            " unreachable object(s)) and retried";
-  else
+  else if (!collect_on_oom())
     msg += "; the cycle collector was not run (cyc::device::set_collect_on_oom(false))";
+  else
+    msg += "; the cycle collector was not run: the process has several threads, where only "
+           "cyc::gc::collect() and cyc::gc::safepoint() run it (see <cyc/gc.h>, Threading)";
   std::vector<OutOfMemory::Owner> live = owners();
-  if (live.empty()) {
+  const std::size_t least = smallest_segment(rounded);
+  if (live.empty() && limit_ && least > *limit_) {
+    msg += ". No live blocks: a request of this size is served from a segment of at least " +
+           format_bytes(least) + ", more than the capacity; set a capacity of at least " +
+           format_bytes(least) + " (CYC_DEVICE_CAPACITY).";
+  } else if (live.empty()) {
     msg += ". No live blocks: the request is larger than what the backend can give.";
   } else {
     msg += ". Largest live owners: ";

@@ -39,6 +39,8 @@ inline constexpr std::size_t kRoundLarge = 2u << 20;       // larger requests ro
 std::size_t round_size(std::size_t bytes);
 // The segment size a new segment for a block of `rounded` bytes gets.
 std::size_t segment_size(std::size_t rounded);
+// The smallest segment that can serve a block of `rounded` bytes (what a capacity must allow).
+std::size_t smallest_segment(std::size_t rounded);
 
 struct Segment;
 struct Block;

@@ -7,7 +7,7 @@
 //
 //     [ GcHead (tracked types only) ][ Header ][ padding ][ T ]
 //
-// * Header::strong holds the strong count in its low 30 bits and two flags:
+// * Header::strong holds the strong count in its low 29 bits and three flags:
 //   kDead     - set by the collector when it commits an object as garbage; from then on
 //               Weak::lock() fails and decrements never trigger destruction.
 //   kBuffered - the object sits in one of the collector's candidate buffers. Kept in the
@@ -15,6 +15,10 @@
 //               atomic step (see decref below and runtime/src/collector.cpp). Never set
 //               while CYC_REPORT is on: then every drop to a non-zero count takes the
 //               slow path, which times it (see <cyc/gc.h>).
+//   kExamined - a running collection has read the count (set by the same atomic step that
+//               reads it) and has not decided yet. Every drop that finds it set waits for the
+//               collection under the buffer lock, so the count of an object being examined
+//               never goes down: the collector relies on that (runtime/src/collector.cpp).
 // * Header::weak counts Weak<T> handles plus one held collectively by the strong
 //   references. The memory is freed when it drops to zero.
 // * GcHead is only touched under the collector's buffer lock, except by the collector
@@ -51,7 +55,8 @@ namespace detail {
 
 inline constexpr std::uint32_t kDead = 1u << 31;
 inline constexpr std::uint32_t kBuffered = 1u << 30;
-inline constexpr std::uint32_t kCountMask = kBuffered - 1;
+inline constexpr std::uint32_t kExamined = 1u << 29;
+inline constexpr std::uint32_t kCountMask = kExamined - 1;
 
 // Everything the runtime needs to know about a type, built at compile time by make<T>.
 struct TypeInfo {
@@ -97,9 +102,10 @@ static_assert(sizeof(Header) == 16);
 
 // Implemented in runtime/src. None of these throw.
 void collect_automatic() noexcept;                   // an automatic collection, if enabled
+bool may_collect_implicitly() noexcept;              // may a collection run here unasked (<cyc/gc.h>)?
 void count_tracked(std::int64_t delta) noexcept;     // live tracked objects, per thread
 void release(Header* h, bool sole) noexcept;         // strong count reached zero (sole: no weak refs either)
-void decref_and_buffer(Header* h) noexcept;          // slow path of decref: record a candidate root
+void decref_locked(Header* h) noexcept;              // slow path of decref: under the buffer lock
 void drop_weak(Header* h) noexcept;                  // weak count reached zero: free the memory
 void* allocate_block(std::size_t size);              // small-object cache in front of operator new
 void free_block(void* p, std::size_t size) noexcept;
@@ -186,6 +192,13 @@ inline bool becomes_candidate(std::uint32_t word) noexcept {
   return (word & kCountMask) > 1 && !(word & (kBuffered | kDead));
 }
 
+// Whether a drop from this count word must take the slow path, under the buffer lock: it makes
+// the object a candidate root, or a collection is examining the object (the drop then waits
+// until the collection has decided, so that the count it read never goes down meanwhile).
+inline bool drop_needs_lock(std::uint32_t word) noexcept {
+  return becomes_candidate(word) || (word & kExamined) != 0;
+}
+
 // Drops one strong reference. For tracked objects a decrement to a non-zero count may have
 // made a cycle unreachable, so the object becomes a candidate root of the next collection
 // (Bacon & Rajan's "possible root"). Recording it happens *before* our reference is gone,
@@ -197,18 +210,17 @@ inline void decref(Header* h) noexcept {
   // atomic read-modify-write is needed (and the memory goes without touching the weak count).
   if (counts == kSoleOwner) return release(h, true);
   const bool tracked = h->type->tracked();
-  if (tracked && becomes_candidate(old)) return decref_and_buffer(h);
+  if (tracked && drop_needs_lock(old)) return decref_locked(h);
   if (single_threaded()) {
     h->strong.store(old - 1, std::memory_order_relaxed);
   } else if (!tracked) {
     old = h->strong.fetch_sub(1, std::memory_order_acq_rel);
   } else {
-    // kBuffered must not vanish between our check and our decrement (the collector clears
-    // it with a compare-exchange from the count it saw), so decrement with a CAS that
-    // re-checks it.
+    // Neither kBuffered may vanish nor kExamined appear between our check and our
+    // decrement, so decrement with a CAS that re-checks them.
     while (!h->strong.compare_exchange_weak(old, old - 1, std::memory_order_acq_rel,
                                             std::memory_order_relaxed)) {
-      if (becomes_candidate(old)) return decref_and_buffer(h);
+      if (drop_needs_lock(old)) return decref_locked(h);
     }
   }
   // kBuffered may still be set on the last reference; release() unlinks the object.

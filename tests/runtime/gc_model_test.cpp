@@ -23,7 +23,6 @@
 //   CYC_MODEL_OPS=N           operations per seed of GcModel.*
 //   CYC_MODEL_SEED=S          seed S only: replays a failure of GcModel.*, whose message names
 //                             its seed and operation (thread interleavings do not replay)
-//   CYC_MODEL_KNOWN_RACES=1   also runs the tests of known collector races, skipped otherwise
 // A long run of the single-threaded part:
 //   CYC_MODEL_SEEDS=2000 CYC_MODEL_OPS=2000 build/tests/runtime/gc_model_test --gtest_filter='GcModel.*'
 #include <gtest/gtest.h>
@@ -108,8 +107,6 @@ Plan plan(std::size_t seeds, std::size_t ops) {
   }
   return p;
 }
-
-bool known_races_enabled() { return env_number("CYC_MODEL_KNOWN_RACES", 0) != 0; }
 
 template <class... Parts>
 std::string str(const Parts&... parts) {
@@ -1196,7 +1193,7 @@ TEST(GcModel, RandomOperationsAfterAThreadRan) {
 // --- the multi-threaded part --------------------------------------------------------------
 
 // A handle a worker holds, with the id of its node. `anchor`: handed over before the round
-// (and, without the known races, never dropped during it). `lineage`: copied from an anchor
+// (and, without copies out of garbage, never dropped during it). `lineage`: copied from an anchor
 // or out of a node reached from one, so the node stays reachable from an anchor.
 struct Held {
   cyc::Handle<Node> handle;
@@ -1212,7 +1209,7 @@ struct WeakRef {
 
 struct Worker {
   std::uint64_t seed = 0;
-  bool known_races = false;  // also copy out of locked objects, and drop sources right after
+  bool out_of_garbage = false;  // also copy out of locked objects, and drop sources right after
   std::vector<Held> held;
   std::vector<WeakRef> weaks;
   std::vector<std::string> problems;
@@ -1240,12 +1237,12 @@ void worker_copy(Worker& w, Rng& rng) {
 void worker_drop(Worker& w, Rng& rng) {
   if (w.held.empty()) return;
   const std::size_t i = rng.below(w.held.size());
-  if (w.held[i].anchor && !w.known_races) return;
+  if (w.held[i].anchor && !w.out_of_garbage) return;
   std::swap(w.held[i], w.held.back());
   w.held.pop_back();
 }
 
-// Weak::lock(); with the known races, copies an edge out of the locked object and drops it:
+// Weak::lock(); with copies out of garbage, copies an edge out of the locked object and drops it:
 //   if (auto x = weak.lock()) y = x->kids[i];
 void worker_lock(Worker& w, Rng& rng) {
   if (w.weaks.empty()) return;
@@ -1256,7 +1253,7 @@ void worker_lock(Worker& w, Rng& rng) {
   ++w.locked;
   check_held(w, x, ref.id, "locked");
   const std::size_t edges = x->kids.size();
-  if (w.known_races && edges > 0 && w.held.size() < kMaxHeld) {
+  if (w.out_of_garbage && edges > 0 && w.held.size() < kMaxHeld) {
     Held y{x->kids[rng.below(edges)], -1, false, false};
     y.id = y.handle->id;
     check_held(w, y.handle, y.id, "copied out of a locked object");
@@ -1267,19 +1264,19 @@ void worker_lock(Worker& w, Rng& rng) {
   }
 }
 
-// Copies an edge out of a held node. Without the known races, only out of nodes an anchor
+// Copies an edge out of a held node. Without copies out of garbage, only out of nodes an anchor
 // reaches; with them, the source may be dropped right after.
 void worker_copy_out(Worker& w, Rng& rng) {
   if (w.held.empty() || w.held.size() >= kMaxHeld) return;
   const std::size_t i = rng.below(w.held.size());
-  if (!w.known_races && !w.held[i].lineage) return;
+  if (!w.out_of_garbage && !w.held[i].lineage) return;
   const Node& source = *w.held[i].handle;
   if (source.kids.empty()) return;
   Held y{source.kids[rng.below(source.kids.size())], -1, false, w.held[i].lineage};
   y.id = y.handle->id;
   check_held(w, y.handle, y.id, "copied out of a held object");
   ++w.copied_out;
-  if (w.known_races && rng.percent(50)) {
+  if (w.out_of_garbage && rng.percent(50)) {
     std::swap(w.held[i], w.held.back());
     w.held.pop_back();
   }
@@ -1398,8 +1395,8 @@ struct RoundTally {
 // One round: build, hand out, race, then check against the model. Returns what went wrong.
 class Round {
  public:
-  Round(std::uint64_t seed, bool known_races)
-      : seed_(seed), known_races_(known_races), rng_(seed), graph_(rng_) {}
+  Round(std::uint64_t seed, bool out_of_garbage)
+      : seed_(seed), out_of_garbage_(out_of_garbage), rng_(seed), graph_(rng_) {}
 
   std::string run(RoundTally& tally) {
     registry().reset(4096);
@@ -1448,7 +1445,7 @@ class Round {
     for (int t = 0; t < kWorkers; ++t) {
       Worker& w = workers_[static_cast<std::size_t>(t)];
       w.seed = rng_.next();
-      w.known_races = known_races_;
+      w.out_of_garbage = out_of_garbage_;
       for (int k = 0; k < 3; ++k) {
         const std::size_t i = rng_.below(graph_.size());
         w.held.push_back(Held{graph_.handle(i), static_cast<int>(i), true, true});
@@ -1586,19 +1583,19 @@ class Round {
   }
 
   const std::uint64_t seed_;
-  const bool known_races_;
+  const bool out_of_garbage_;
   Rng rng_;
   RoundGraph graph_;
   std::vector<cyc::Handle<Node>> mine_;
   std::array<Worker, kWorkers> workers_;
 };
 
-void run_rounds(const char* name, bool known_races) {
+void run_rounds(const char* name, bool out_of_garbage) {
   expect_default_collector();
   const Plan p = plan(kSanitized ? 150 : 400, 0);
   RoundTally tally;
   for (std::uint64_t seed : p.seeds) {
-    const std::string error = Round(seed, known_races).run(tally);
+    const std::string error = Round(seed, out_of_garbage).run(tally);
     if (!error.empty()) {
       ADD_FAILURE() << error << "\n  (" << tally.rounds << " rounds passed before it)";
       return;
@@ -1614,19 +1611,16 @@ void run_rounds(const char* name, bool known_races) {
 // Copies and drops of handles whose nodes an anchor keeps reachable, copies out of them, and
 // Weak::lock() anywhere (the locked object is only read, then kept or dropped), racing with
 // the main thread's drops and collections: what the threading contract allows, short of the
-// shapes of the known races below.
+// copies out of garbage below.
 TEST(GcModelThreads, WorkersCopyDropAndLockWhileMainCollects) {
   run_rounds("GcModelThreads.WorkersCopyDropAndLockWhileMainCollects", false);
 }
 
-// --- known races --------------------------------------------------------------------------
+// --- copies out of garbage ----------------------------------------------------------------
 
-constexpr const char* kKnownRace = "a known collector race; CYC_MODEL_KNOWN_RACES=1 runs it";
-
-// With the known races: workers also copy edges out of objects they just locked and drop
+// Copies out of garbage: workers also copy edges out of objects they just locked and drop
 // those at once, and drop handles right after copying out of them.
 TEST(GcModelThreads, WorkersCopyOutOfLockedObjectsWhileMainCollects) {
-  if (!known_races_enabled()) GTEST_SKIP() << kKnownRace;
   run_rounds("GcModelThreads.WorkersCopyOutOfLockedObjectsWhileMainCollects", true);
 }
 
@@ -1678,7 +1672,7 @@ struct RaceTally {
   std::string first;           // the first round that went wrong
 };
 
-// One round of a known race: `worker` runs on its own thread after `delay`, while the main
+// One round of a copy out of garbage: `worker` runs on its own thread after `delay`, while the main
 // thread runs `main_side` (which drops the main thread's handles) and collects. The worker
 // returns the handle to X1 it ends with, if any. X1 must not be destroyed while it holds it,
 // and everything must go once it drops it.
@@ -1761,7 +1755,6 @@ void report_race(const char* name, const RaceTally& tally) {
 // collects; meanwhile a worker locks X0, copies X1 out of it, drops X0 and keeps X1. X0's
 // count is back to what the collector read, but X1 is held.
 TEST(GcModelThreads, WeakLockCopyDuringCollect) {
-  if (!known_races_enabled()) GTEST_SKIP() << kKnownRace;
   const RaceTally tally =
       race_rounds([](std::size_t n, std::chrono::nanoseconds delay, RaceTally& t) {
         cyc::Handle<Node> x0 = make_ring(n);
@@ -1783,7 +1776,6 @@ TEST(GcModelThreads, WeakLockCopyDuringCollect) {
 // copies X1 out of X0 and drops X0 (a drop of a buffered object, which takes the lock-free
 // path) and keeps X1.
 TEST(GcModelThreads, StrongCopyDropDuringCollect) {
-  if (!known_races_enabled()) GTEST_SKIP() << kKnownRace;
   const RaceTally tally =
       race_rounds([](std::size_t n, std::chrono::nanoseconds delay, RaceTally& t) {
         cyc::Handle<Node> x1;

@@ -9,6 +9,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -306,6 +307,27 @@ TEST(ConfirmMatch, NothingObservedLeavesEveryCycleFindingNotExercised) {
   EXPECT_TRUE(R.Confirmed.empty());
   EXPECT_EQ(R.NotExercised, (std::vector<size_t>{0}));
   EXPECT_EQ(R.Processes, 0u);
+}
+
+// Steps named by letters: "aab" is a.f -> a.f -> b.f.
+std::vector<ObservedStep> lettered(llvm::StringRef Letters) {
+  std::vector<ObservedStep> Path;
+  for (char C : Letters) Path.push_back(ObservedStep{std::string(1, C), "f", std::string(1, C)});
+  return Path;
+}
+
+// Every rotation of a cycle is one shape, however its steps repeat; other cycles are not.
+TEST(ConfirmMatch, EveryRotationOfACycleIsOneShape) {
+  for (llvm::StringRef Cycle : {"a", "ab", "aab", "abab", "aabaab", "abaabaab", "babbab", "aaaaaab", "abcabd"}) {
+    Observations O;
+    for (size_t R = 0; R < Cycle.size(); ++R)
+      O.Cycles.push_back(makeCycle(lettered((Cycle.substr(R) + Cycle.take_front(R)).str()), 1, 0));
+    O.Cycles.push_back(makeCycle(lettered((Cycle + "c").str()), 1, 0));
+    ConfirmResult R = match({}, O);
+    ASSERT_EQ(R.Missed.size(), 2u) << Cycle.str();
+    EXPECT_EQ(R.Missed[0].Seen.Count + R.Missed[1].Seen.Count, Cycle.size() + 1) << Cycle.str();
+    EXPECT_TRUE(R.Missed[0].Seen.Count == Cycle.size() || R.Missed[1].Seen.Count == Cycle.size()) << Cycle.str();
+  }
 }
 
 TEST(ConfirmRender, PathsSizesAndTimes) {
@@ -655,6 +677,55 @@ TEST_F(ConfirmCli, AMalformedReportLineIsNamedAndKept) {
   EXPECT_EQ(slurp(Kept), slurp(FakeDir + "/malformed.jsonl"));
   llvm::sys::fs::remove(Kept);
   EXPECT_FALSE(llvm::sys::fs::exists(path("out.json")));  // nothing half-written
+}
+
+// The collector's writer cuts paths at 1024 steps, but confirm reads any report: a ring of
+// 200,000 objects (and a cycle of 20,000 distinct types) is read, grouped, matched, drawn and
+// written in time linear in its length (ctest gives this test a deadline).
+TEST_F(ConfirmCli, APathOfTwoHundredThousandStepsIsMatched) {
+  constexpr size_t Steps = 200000, DistinctSteps = 20000;
+  std::string Ring, Distinct;
+  for (size_t I = 0; I < Steps; ++I)
+    Ring += std::string(I ? "," : "") + R"({"type":"app::Node","field":"next","owner":"app::Node"})";
+  for (size_t I = 0; I < DistinctSteps; ++I) {
+    std::string T = "app::T" + std::to_string(I);
+    Distinct += std::string(I ? "," : "") + R"({"type":")" + T + R"(","field":"next","owner":")" + T + "\"}";
+  }
+  auto Record = [](const std::string &Path) {
+    return R"({"record":"cycle","pid":7,"collection":1,"reason":"explicit","path":[)" + Path +
+           R"(],"objects":1,"host_bytes":64,"device_bytes":0,"waited_ns":5,"waited_collections":0})" "\n";
+  };
+  std::string Report = path("long.jsonl"), Findings = path("findings.json");
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream(Report, EC) << Record(Ring) << Record(Distinct);
+    llvm::raw_fd_ostream(Findings, EC)
+        << R"({"findings":[{"id":"ring","rule":"cycle-type","file":"node.h","line":3,"column":1,"message":"m",)"
+        << R"("path":[{"type":"app::Node","field":"next"}]}]})";
+  }
+  Outcome R = confirm(Report, "0", {"--report=" + path("out.json"), "--html=" + path("out.html")}, Findings);
+  EXPECT_EQ(R.Exit, 1) << R.Err;  // the distinct cycle is MISSED
+  EXPECT_TRUE(errorLines(R).empty()) << R.Err;
+  EXPECT_NE(R.Err.find("cyclops: 1 confirmed, 0 not exercised, 1 missed;"), std::string::npos) << R.Err;
+  EXPECT_NE(R.Out.find("app::T0.next -> app::T1.next -> app::T2.next -> app::T3.next -> app::T4.next -> ... "
+                       "19995 more steps -> (app::T0)"),
+            std::string::npos)
+      << R.Out.substr(0, 2000);
+
+  auto Json = llvm::json::parse(slurp(path("out.json")));
+  ASSERT_TRUE(bool(Json)) << error(Json.takeError());
+  const llvm::json::Array *Confirmed = Json->getAsObject()->getArray("confirmed");
+  ASSERT_TRUE(Confirmed && Confirmed->size() == 1);
+  const llvm::json::Object &Ring0 = *(*Confirmed)[0].getAsObject();
+  EXPECT_EQ(Ring0.getString("id"), "ring");
+  EXPECT_EQ(Ring0.getArray("observed_path")->size(), Steps);
+  const llvm::json::Array *Missed = Json->getAsObject()->getArray("missed");
+  ASSERT_TRUE(Missed && Missed->size() == 1);
+  EXPECT_EQ((*Missed)[0].getAsObject()->getArray("path")->size(), DistinctSteps);
+
+  std::string Html = slurp(path("out.html"));
+  EXPECT_NE(Html.find("200000 objects in the cycle: it goes round the 1 step drawn 200000 times"), std::string::npos);
+  EXPECT_NE(Html.find("19989 objects of the cycle not drawn"), std::string::npos);
 }
 
 }  // namespace

@@ -48,6 +48,11 @@ void writeHtml(llvm::raw_ostream &OS, const ConfirmView &V);
 std::string formatBytes(uint64_t Bytes);                            // "96 B", "1.5 KiB", "4.0 MiB"
 std::string formatDuration(uint64_t Nanos);                         // "850 ns", "12.5 us", "1.23 ms", "2.50 s"
 std::string stepName(llvm::StringRef Type, llvm::StringRef Field);  // "A.f", "A[]" for elements
+// How many steps, repeated, make up the whole path (its length when no fewer do): a ring of
+// six Nodes is Node.next six times. Steps are the same when their types and fields are.
+// Linear in the path's length.
+size_t repeatingPeriod(const std::vector<ObservedStep> &Path);
+size_t repeatingPeriod(const std::vector<FindingStep> &Path);
 // "A.f -> B.g -> (A)". A path of more than six steps is shortened: one that repeats to its
 // period and " (N rounds)", another to its first five steps and "... N more steps".
 std::string renderPath(const std::vector<ObservedStep> &Path);

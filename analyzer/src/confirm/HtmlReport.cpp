@@ -71,16 +71,8 @@ struct Drawing {
 
 Drawing plan(const std::vector<ObservedStep> &Path) {
   Drawing D;
-  const size_t N = Path.size();
-  size_t Period = N;
-  for (size_t P = 1; P < N && Period == N; ++P) {
-    if (N % P) continue;
-    bool Repeats = true;
-    for (size_t I = P; I < N && Repeats; ++I)
-      Repeats = Path[I].Type == Path[I % P].Type && Path[I].Field == Path[I % P].Field;
-    if (Repeats) Period = P;
-  }
-  D.Rounds = N / Period;
+  const size_t Period = repeatingPeriod(Path);
+  D.Rounds = Path.size() / Period;
   size_t Shown = Period;
   if (Shown > MaxNodes) {
     D.Elided = Shown - (MaxNodes - 1);

@@ -85,20 +85,33 @@ std::optional<Alignment> align(const NormalPath &F, const NormalPath &O, bool Ty
   return std::nullopt;
 }
 
-// One key for every rotation of an observed path: its smallest rotation. O(m^2) step
-// comparisons for m steps, without copying the path for each rotation.
+// The start of the smallest rotation of Steps, in O(m) comparisons for m steps: two
+// candidate starts I and J race; after K equal steps, the one with the larger next step, and
+// every start up to K past it, cannot be smallest (Shiloach's minimal-rotation algorithm).
+size_t smallestRotation(const std::vector<std::string> &Steps) {
+  const size_t M = Steps.size();
+  size_t I = 0, J = 1, K = 0;
+  while (I < M && J < M && K < M) {
+    const int Order = Steps[(I + K) % M].compare(Steps[(J + K) % M]);
+    if (Order == 0) {
+      ++K;
+      continue;
+    }
+    (Order > 0 ? I : J) += K + 1;
+    if (I == J) ++J;
+    K = 0;
+  }
+  return std::min(I, J);
+}
+
+// One key for every rotation of an observed path: its smallest rotation. Linear in the
+// path's length (a collected ring of a million objects is a path of a million steps).
 std::string shapeKey(const NormalPath &P) {
   const size_t M = P.Types.size();
   std::vector<std::string> Steps;
+  Steps.reserve(M);
   for (size_t I = 0; I < M; ++I) Steps.push_back(P.Types[I] + '\x1f' + P.Fields[I] + '\x1f' + P.Owners[I]);
-  size_t Best = 0;
-  for (size_t R = 1; R < M; ++R)
-    for (size_t I = 0; I < M; ++I) {
-      const std::string &A = Steps[(R + I) % M], &B = Steps[(Best + I) % M];
-      if (A == B) continue;
-      if (A < B) Best = R;
-      break;
-    }
+  const size_t Best = smallestRotation(Steps);
   std::string Key;
   for (size_t I = 0; I < M; ++I) Key += Steps[(Best + I) % M] + '\x1e';
   return Key;

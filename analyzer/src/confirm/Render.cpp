@@ -13,17 +13,23 @@ std::string scaled(double Value, unsigned Decimals, llvm::StringRef Unit) {
   return S;
 }
 
-// The smallest P that divides N with Steps[i] == Steps[i % P] for every i.
-template <typename Step, typename Same>
-size_t period(const std::vector<Step> &Steps, Same Equal) {
+// The smallest P that divides N with Steps[i] == Steps[i % P] for every i, from the prefix
+// function of Knuth, Morris and Pratt: Border[I] is the length of the longest proper prefix of
+// Steps[0..I] that is also its suffix. The shortest period of the whole is N - Border[N-1]; a
+// path goes round it a whole number of times only when it divides N. O(N) step comparisons.
+template <typename Step>
+size_t period(const std::vector<Step> &Steps) {
+  auto Same = [](const Step &A, const Step &B) { return A.Type == B.Type && A.Field == B.Field; };
   const size_t N = Steps.size();
-  for (size_t P = 1; P < N; ++P) {
-    if (N % P) continue;
-    bool Repeats = true;
-    for (size_t I = P; I < N && Repeats; ++I) Repeats = Equal(Steps[I], Steps[I % P]);
-    if (Repeats) return P;
+  if (N == 0) return 0;
+  std::vector<size_t> Border(N, 0);
+  for (size_t I = 1; I < N; ++I) {
+    size_t K = Border[I - 1];
+    while (K > 0 && !Same(Steps[I], Steps[K])) K = Border[K - 1];
+    Border[I] = Same(Steps[I], Steps[K]) ? K + 1 : 0;
   }
-  return N;
+  const size_t Shortest = N - Border[N - 1];
+  return N % Shortest == 0 ? Shortest : N;
 }
 
 // Paths longer than this are shortened: to one period and a count of rounds when they
@@ -35,7 +41,7 @@ std::string render(const std::vector<Step> &Path) {
   if (Path.empty()) return "";
   size_t Period = Path.size();
   if (Path.size() > LongPath)
-    Period = period(Path, [](const Step &A, const Step &B) { return A.Type == B.Type && A.Field == B.Field; });
+    Period = period(Path);
   size_t Shown = Period > LongPath ? LongPath - 1 : Period;
   std::string S;
   for (size_t I = 0; I < Shown; ++I) S += stepName(Path[I].Type, Path[I].Field) + " -> ";
@@ -70,6 +76,9 @@ std::string formatDuration(uint64_t Nanos) {
 std::string stepName(llvm::StringRef Type, llvm::StringRef Field) {
   return Field.empty() ? (Type + "[]").str() : (Type + "." + Field).str();
 }
+
+size_t repeatingPeriod(const std::vector<ObservedStep> &Path) { return period(Path); }
+size_t repeatingPeriod(const std::vector<FindingStep> &Path) { return period(Path); }
 
 std::string renderPath(const std::vector<ObservedStep> &Path) { return render(Path); }
 std::string renderPath(const std::vector<FindingStep> &Path) { return render(Path); }

@@ -7,6 +7,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "InputLimits.h"
+
 namespace cyclops {
 
 constexpr int64_t BaselineVersion = 1;
@@ -32,7 +34,7 @@ llvm::Expected<Baseline> loadBaseline(llvm::StringRef Path) {
   if (!Buffer)
     return llvm::createStringError(Buffer.getError(),
                                    "cannot read baseline '" + Path + "': " + Buffer.getError().message());
-  llvm::Expected<llvm::json::Value> Json = llvm::json::parse((*Buffer)->getBuffer());
+  llvm::Expected<llvm::json::Value> Json = parseJson((*Buffer)->getBuffer());
   if (!Json) return malformed(Path, llvm::toString(Json.takeError()));
 
   const llvm::json::Object *Root = Json->getAsObject();

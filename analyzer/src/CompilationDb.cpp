@@ -11,6 +11,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include "InputLimits.h"
+
 namespace cyclops {
 
 using clang::tooling::CompilationDatabase;
@@ -47,7 +49,7 @@ llvm::Expected<std::unique_ptr<CompilationDatabase>> loadCompilationDatabase(llv
     return fail("cannot read '" + Path + "': " + Buffer.getError().message());
   }
   // Check the JSON first: LLVM's parser says where it broke.
-  llvm::Expected<llvm::json::Value> Json = llvm::json::parse((*Buffer)->getBuffer());
+  llvm::Expected<llvm::json::Value> Json = parseJson((*Buffer)->getBuffer());
   if (!Json) return fail("'" + Path + "' is malformed: " + llvm::toString(Json.takeError()));
   if (!Json->getAsArray()) return fail("'" + Path + "' is malformed: expected an array of compile commands");
   if (Json->getAsArray()->empty()) return fail("'" + Path + "' lists no translation units");

@@ -19,6 +19,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include "FactsIO.h"
+#include "InputLimits.h"
 
 #ifndef CYCLOPS_VERSION
 #define CYCLOPS_VERSION "unknown"
@@ -105,7 +106,7 @@ std::string buildStamp() {
 
 // A facts file of another format version is stale (another cyclops wrote it), not damaged.
 bool isOtherVersion(llvm::StringRef Text) {
-  llvm::Expected<llvm::json::Value> Header = llvm::json::parse(Text.split('\n').first);
+  llvm::Expected<llvm::json::Value> Header = parseJson(Text.split('\n').first);
   if (!Header) {
     llvm::consumeError(Header.takeError());
     return false;

@@ -14,6 +14,8 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 
+#include "InputLimits.h"
+
 namespace cyclops {
 
 namespace json = llvm::json;
@@ -278,7 +280,7 @@ std::string serializeFacts(const TUFacts &Facts, llvm::StringRef Key) {
 
 llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text) {
   auto [HeaderLine, Rest] = Text.split('\n');
-  llvm::Expected<json::Value> Header = json::parse(HeaderLine);
+  llvm::Expected<json::Value> Header = parseJson(HeaderLine);
   if (!Header) {
     llvm::consumeError(Header.takeError());
     return malformed("no header line");
@@ -299,7 +301,7 @@ llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text) {
     return malformed(llvm::formatv("{0} bytes of facts, the header says {1} (truncated?)", Body.size(), *Bytes));
   if (hex(hashContent(Body)) != *Hash) return malformed("checksum mismatch (damaged?)");
 
-  llvm::Expected<json::Value> Value = json::parse(Body);
+  llvm::Expected<json::Value> Value = parseJson(Body);
   if (!Value) return malformed(llvm::toString(Value.takeError()));
   const json::Object *O = Value->getAsObject();
   if (!O) return malformed("the facts are not an object");

@@ -10,8 +10,11 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include "InputLimits.h"
 
 namespace cyclops {
 namespace {
@@ -235,24 +238,88 @@ bool RuleSet::enabled(llvm::StringRef Id) const {
   return R && R->Enabled;
 }
 
+namespace {
+
+llvm::Error fail(const std::string &Message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), Message);
+}
+
+// "NAME:LINE:COLUMN: MESSAGE", the form of every error in a rules file (COLUMN from 1).
+std::string located(llvm::StringRef Name, unsigned Line, unsigned Column, const llvm::Twine &Message) {
+  return (Name + ":" + llvm::Twine(Line) + ":" + llvm::Twine(Column) + ": " + Message).str();
+}
+
+// A SourceMgr diagnostic handler that keeps the first error in the std::string at Ctx.
+void keepFirst(const llvm::SMDiagnostic &D, void *Ctx) {
+  auto *Out = static_cast<std::string *>(Ctx);
+  if (Out->empty()) *Out = located(D.getFilename(), D.getLineNo(), D.getColumnNo() + 1, D.getMessage());
+}
+
+// The first sequence or mapping under N (N included) that is more than Levels deep, or null.
+// The recursion stops at that depth: it is bounded where yaml::Input's is not.
+llvm::yaml::Node *tooDeep(llvm::yaml::Node *N, unsigned Levels) {
+  auto *Seq = llvm::dyn_cast_or_null<llvm::yaml::SequenceNode>(N);
+  auto *Map = llvm::dyn_cast_or_null<llvm::yaml::MappingNode>(N);
+  if (!Seq && !Map) return nullptr;
+  if (Levels == 0) return N;
+  if (Seq)
+    for (llvm::yaml::Node &Item : *Seq)
+      if (llvm::yaml::Node *Deep = tooDeep(&Item, Levels - 1)) return Deep;
+  if (Map)
+    for (llvm::yaml::KeyValueNode &Entry : *Map) {
+      if (llvm::yaml::Node *Deep = tooDeep(Entry.getKey(), Levels - 1)) return Deep;
+      if (llvm::yaml::Node *Deep = tooDeep(Entry.getValue(), Levels - 1)) return Deep;
+    }
+  return nullptr;
+}
+
+// yaml::Input builds each document's tree recursively, without a limit: the error for a
+// document nesting deeper than MaxNesting, found before Input reads it, or "" when none does.
+// A syntax error ends the search; reporting it is Input's job.
+std::string nestingError(llvm::StringRef Text, llvm::StringRef Name) {
+  llvm::SourceMgr SM;
+  SM.setDiagHandler([](const llvm::SMDiagnostic &, void *) {});
+  llvm::yaml::Stream S(llvm::MemoryBufferRef(Text, Name), SM);
+  for (llvm::yaml::Document &Doc : S)
+    if (llvm::yaml::Node *Deep = tooDeep(Doc.getRoot(), MaxNesting)) {
+      auto [Line, Column] = SM.getLineAndColumn(Deep->getSourceRange().Start);
+      return located(Name, Line, Column, nestingMessage());
+    }
+  return "";
+}
+
+// Maps the first document of In onto Raw; false when there is none or it did not parse. In's
+// `>>` would map and validate anyway, and with no document (or a root it could not build, such
+// as an alias) it has no current node, which the first validation error dereferences.
+bool readDocument(llvm::yaml::Input &In, RawRules &Raw) {
+  if (!In.setCurrentDocument() || In.error() || !In.getCurrentNode()) return false;
+  llvm::yaml::EmptyContext Ctx;
+  llvm::yaml::yamlize(In, Raw, /*Required=*/true, Ctx);
+  return !In.error();
+}
+
+// After the one document of a rules file read by readDocument: reports a further one on In.
+void rejectFurtherDocument(llvm::yaml::Input &In) {
+  if (!In.nextDocument() || !In.setCurrentDocument() || In.error() || !In.getCurrentNode()) return;
+  static_cast<llvm::yaml::IO &>(In).setError("a rules file holds one YAML document");  // at its root
+}
+
+}  // namespace
+
 llvm::Expected<RuleSet> parseRules(llvm::StringRef Text, llvm::StringRef Name,
                                    const RuleSet &Defaults) {
+  if (std::string E = nestingError(Text, Name); !E.empty()) return fail(E);
   std::string FirstError;
-  auto Handler = [](const llvm::SMDiagnostic &D, void *Ctx) {
-    auto *Out = static_cast<std::string *>(Ctx);
-    if (!Out->empty()) return;
-    llvm::raw_string_ostream OS(*Out);
-    OS << D.getFilename() << ":" << D.getLineNo() << ":" << (D.getColumnNo() + 1)
-       << ": " << D.getMessage();
-  };
   RawRules Raw;
   {
-    llvm::yaml::Input In(llvm::MemoryBufferRef(Text, Name), nullptr, Handler, &FirstError);
-    In >> Raw;
-    if (In.error() || !FirstError.empty()) {
-      if (FirstError.empty()) FirstError = (Name + ": invalid rules file").str();
-      return llvm::createStringError(llvm::inconvertibleErrorCode(), FirstError);
-    }
+    llvm::yaml::Input In(llvm::MemoryBufferRef(Text, Name), nullptr, keepFirst, &FirstError);
+    const bool Read = readDocument(In, Raw);
+    if (Read) rejectFurtherDocument(In);
+    if (!FirstError.empty()) return fail(FirstError);
+    if (!Read)
+      return fail(located(Name, 1, 1,
+                          In.error() ? "not a valid YAML document"
+                                     : "no rules: the file holds no YAML document (see rules/default.yaml)"));
   }
 
   RuleSet Out;

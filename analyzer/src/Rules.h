@@ -2,7 +2,9 @@
 //
 // rules/default.yaml is compiled into the binary; `--rules=FILE` adds to it (`base: default`)
 // or replaces it (`base: none`, the default for a file that does not say). The file is read
-// with LLVM's YAMLTraits: an unknown key or a bad value is an error with the file and line.
+// with LLVM's YAMLTraits: an unknown key or a bad value is an error with the file and line, and
+// so is a file that is not YAML, holds no document or more than one, or nests deeper than
+// MaxNesting (InputLimits.h).
 #pragma once
 
 #include <string>

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <random>
 #include <regex>
 #include <set>
 
@@ -227,6 +228,60 @@ TEST(Cli, BadRulesFiles) {
   EXPECT_EQ(R.Exit, 2);
   ASSERT_EQ(lines(R.Err).size(), 1u) << R.Err;
   EXPECT_NE(R.Err.find("cannot read rules file"), std::string::npos) << R.Err;
+}
+
+// Whatever a rules file holds, a file that is not rules is one line naming the file, line and
+// column, and exit 2 (LLVM's YAML reader crashed on some: a closing brace, an alias).
+TEST(Cli, MalformedRulesFilesAreOneLineAndExitTwo) {
+  Project P;
+  std::mt19937 Random(7);
+  std::string Bytes(512, '\0');
+  for (char &C : Bytes) C = static_cast<char>(Random() % 256);
+  const std::vector<std::pair<std::string, std::string>> Files = {
+      {"brace.yaml", "}"},
+      {"quote.yaml", "\"abc"},
+      {"alias.yaml", "*a"},
+      {"at.yaml", "@"},
+      {"random.yaml", Bytes},
+      {"empty.yaml", ""},
+      {"tabs.yaml", "handles:\n\t- family: x\n\t  strong: [x::R]\n"},
+      {"deep.yaml", "handles: " + std::string(100000, '[') + std::string(100000, ']') + "\n"},
+      {"two-documents.yaml", "base: default\n---\nbase: none\n"},
+  };
+  for (const auto &[Name, Text] : Files) {
+    std::string Path = P.write(Name, Text);
+    CliResult R = cyclops({"rules", "--rules=" + Path});
+    EXPECT_EQ(R.Exit, 2) << Name << ": " << R.Err;
+    ASSERT_EQ(lines(R.Err).size(), 1u) << Name << ": " << R.Err;
+    const std::string Prefix = "cyclops: error: " + Path + ":";
+    ASSERT_TRUE(llvm::StringRef(R.Err).starts_with(Prefix)) << Name << ": " << R.Err;
+    EXPECT_TRUE(std::regex_match(R.Err.substr(Prefix.size()), std::regex("[0-9]+:[0-9]+: [^\n]+\n")))
+        << Name << ": " << R.Err;
+  }
+  std::string Src = P.write("a.cpp", CleanSource);
+  P.database({Src});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--rules=" + P.path("brace.yaml")});
+  EXPECT_EQ(R.Exit, 2);
+  EXPECT_EQ(R.Err, "cyclops: error: " + P.path("brace.yaml") + ":1:1: Unexpected token\n");
+}
+
+// LLVM's JSON parser recurses once per level: input nested too deeply for it is an error, the
+// same as any malformed input.
+TEST(Cli, DeeplyNestedJsonInputsAreOneLineErrors) {
+  Project P;
+  const std::string Deep = std::string(1000000, '[') + std::string(1000000, ']');
+  std::string Base = P.write("baseline.json", "{\"version\": 1, \"findings\": " + Deep + "}");
+  std::string Src = P.write("a.cpp", CleanSource);
+  P.database({Src});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--baseline=" + Base});
+  EXPECT_EQ(R.Exit, 2);
+  EXPECT_EQ(R.Err, "cyclops: error: baseline '" + Base +
+                       "' is malformed: [1:126, byte=126]: nested deeper than 100 levels\n");
+  P.write("compile_commands.json", Deep);
+  R = cyclops({"check", "-p", P.dir()});
+  EXPECT_EQ(R.Exit, 2);
+  EXPECT_EQ(R.Err, "cyclops: error: '" + P.path("compile_commands.json") +
+                       "' is malformed: [1:100, byte=100]: nested deeper than 100 levels\n");
 }
 
 TEST(Cli, RulesListsEveryRule) {

@@ -439,6 +439,17 @@ TEST(ConfirmReportReader, ErrorsNameFileAndLine) {
   Expect("{\"record\":\"alive\",\"objects\":1}\n", "r.jsonl:1: alive record: no \"type\"");
 }
 
+// LLVM's JSON parser recurses once per level: deeper input is a syntax error like any other.
+TEST(ConfirmReaders, NestingTooDeepIsAnErrorWithFileLineAndColumn) {
+  auto Findings = parseFindings("{\"findings\": " + std::string(1000000, '['), "f.json");
+  ASSERT_FALSE(bool(Findings));
+  EXPECT_EQ(error(Findings.takeError()), "f.json:1:113: invalid JSON: nested deeper than 100 levels");
+  auto Report = parseReport("{\"record\":\"alive\",\"type\":\"A\"}\n{\"path\": " + std::string(1000000, '[') + "\n",
+                            "r.jsonl");
+  ASSERT_FALSE(bool(Report));
+  EXPECT_EQ(error(Report.takeError()), "r.jsonl:2:109: invalid JSON: nested deeper than 100 levels");
+}
+
 TEST(ConfirmReportReader, AMissingReportIsNoObservations) {
   auto R = readReport("no/such/report.jsonl");
   ASSERT_TRUE(bool(R)) << error(R.takeError());

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
+#include <regex>
 
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Path.h"
 
+#include "InputLimits.h"
 #include "ResourceDir.h"
 #include "Rules.h"
 #include "checks/Check.h"
@@ -130,6 +133,64 @@ TEST(Rules, BadValuesAreErrorsWithFileAndLine) {
   EXPECT_EQ(E.rfind("my-rules.yaml:", 0), 0u) << E;
   E = errorOf("rules:\n  - id: cycle-type\n  - id: cycle-type\n");
   EXPECT_NE(E.find("listed twice"), std::string::npos) << E;
+}
+
+// Whatever the bytes, a rules file that does not parse is one error that starts with the file,
+// line and column: never a crash, never a second line.
+bool isOneLocatedError(const std::string &E) {
+  static const std::regex Located("my-rules\\.yaml:[0-9]+:[0-9]+: [^\n]+");
+  return std::regex_match(E, Located);
+}
+
+TEST(Rules, MalformedFilesAreOneErrorWithFileLineAndColumn) {
+  const std::string Deep(100000, '[');
+  const std::vector<std::string> Malformed = {
+      "}", "\"abc", "*a", "@", "", "# nothing but a comment\n", "handles: *a\n", "&a {base: *a}\n",
+      "handles:\n\t- family: x\n\t  strong: [x::R]\n",  // tabs indenting
+      "handles: " + Deep + std::string(100000, ']') + "\n", "handles: " + Deep + "\n", Deep,
+      "version: 1\n---\nbase: none\n", "version: 1\n---\n}\n", "%FOO bar\n", "[1, 2]\n", "abc\n",
+      "? [a]\n: b\n"};
+  for (const std::string &Text : Malformed) {
+    std::string E = errorOf(Text);
+    EXPECT_TRUE(isOneLocatedError(E)) << "input: " << Text.substr(0, 60) << "\nerror: " << E;
+  }
+  EXPECT_EQ(errorOf("}"), "my-rules.yaml:1:1: Unexpected token");
+  EXPECT_EQ(errorOf("*a"), "my-rules.yaml:1:3: unknown node kind");
+  EXPECT_EQ(errorOf(""), "my-rules.yaml:1:1: no rules: the file holds no YAML document (see rules/default.yaml)");
+  EXPECT_EQ(errorOf("handles: " + Deep), "my-rules.yaml:1:110: nested deeper than 100 levels");
+  EXPECT_EQ(errorOf("version: 1\n---\nbase: none\n"), "my-rules.yaml:3:1: a rules file holds one YAML document");
+  // Nesting up to the limit is the rules' business, not the parser's.
+  std::string Deepest = "handles: " + std::string(MaxNesting - 1, '[') + std::string(MaxNesting - 1, ']');
+  std::string E = errorOf(Deepest);
+  EXPECT_TRUE(isOneLocatedError(E) && llvm::StringRef(E).ends_with(": not a mapping")) << E;
+  // An empty document after the rules is nothing.
+  EXPECT_EQ(errorOf("version: 1\n---\n"), "");
+}
+
+TEST(Rules, RandomBytesAreAnErrorOrRules) {
+  std::mt19937 Random(20240601);
+  for (int Round = 0; Round < 2000; ++Round) {
+    std::string Text(Random() % 64, '\0');
+    for (char &C : Text) C = static_cast<char>(Random() % 256);
+    std::string E = errorOf(Text);
+    EXPECT_TRUE(E.empty() || isOneLocatedError(E)) << "round " << Round << ": " << E;
+  }
+}
+
+// JSON inputs (baselines, facts, findings, reports, compile_commands.json) share the limit.
+TEST(InputLimits, JsonNestedDeeperThanTheLimitIsAParseErrorAtItsBracket) {
+  auto Depth = [](unsigned N) { return std::string(N, '[') + std::string(N, ']'); };
+  auto Parsed = parseJson(Depth(MaxNesting));
+  EXPECT_TRUE(static_cast<bool>(Parsed)) << llvm::toString(Parsed.takeError());
+  auto Deep = parseJson("{\"a\":\n  " + Depth(MaxNesting) + "}");
+  ASSERT_FALSE(static_cast<bool>(Deep));
+  EXPECT_EQ(llvm::toString(Deep.takeError()), "[2:101, byte=107]: nested deeper than 100 levels");
+  Deep = parseJson(std::string(1000000, '{'));
+  ASSERT_FALSE(static_cast<bool>(Deep));
+  EXPECT_EQ(llvm::toString(Deep.takeError()), "[1:100, byte=100]: nested deeper than 100 levels");
+  // Brackets in strings are text, an escaped quote does not end one.
+  auto Quoted = parseJson("[\"\\\"" + std::string(200, '[') + "\"]");
+  EXPECT_TRUE(static_cast<bool>(Quoted)) << llvm::toString(Quoted.takeError());
 }
 
 TEST(Rules, UnreadableFileIsAnError) {

@@ -5,6 +5,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include "InputLimits.h"
+
 namespace cyclops::confirm {
 
 bool isCycleRule(llvm::StringRef Rule) {
@@ -63,7 +65,7 @@ bool optionalInt(const llvm::json::Object &O, llvm::StringRef Key, int64_t &Out)
 }  // namespace
 
 llvm::Expected<std::vector<StaticFinding>> parseFindings(llvm::StringRef Text, llvm::StringRef Name) {
-  llvm::Expected<llvm::json::Value> Root = llvm::json::parse(Text);
+  llvm::Expected<llvm::json::Value> Root = parseJson(Text);
   if (!Root) return fail(describeJsonError(Root.takeError(), Name));
   const llvm::json::Object *Top = Root->getAsObject();
   const llvm::json::Array *List = Top ? Top->getArray("findings") : nullptr;

@@ -7,6 +7,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include "InputLimits.h"
+
 namespace cyclops::confirm {
 namespace {
 
@@ -96,7 +98,7 @@ llvm::Expected<Observations> parseReport(llvm::StringRef Text, llvm::StringRef N
     ++LineNo;
     if (Line.trim().empty()) continue;
     auto Where = [&] { return (Name + ":" + llvm::Twine(LineNo)).str(); };
-    llvm::Expected<llvm::json::Value> V = llvm::json::parse(Line);
+    llvm::Expected<llvm::json::Value> V = parseJson(Line);
     if (!V) return fail(describeJsonError(V.takeError(), Name, LineNo - 1));
     const llvm::json::Object *O = V->getAsObject();
     if (!O) return fail(Where() + ": a report line must be a JSON object");

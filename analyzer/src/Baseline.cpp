@@ -8,6 +8,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include "InputLimits.h"
+#include "OutputFile.h"
 
 namespace cyclops {
 
@@ -55,28 +56,26 @@ llvm::Expected<Baseline> loadBaseline(llvm::StringRef Path) {
 }
 
 llvm::Error writeBaseline(llvm::StringRef Path, const std::vector<Finding> &Findings, const SourceRoot &Root) {
-  // writeToOutput writes a temporary file and renames it: a failed run leaves the old one.
-  llvm::Error E = llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
-    llvm::json::OStream J(OS, /*IndentSize=*/2);
-    J.object([&] {
-      J.attribute("version", BaselineVersion);
-      J.attributeArray("findings", [&] {
-        for (const Finding &F : Findings)
-          J.object([&] {
-            J.attribute("id", F.Id);
-            J.attribute("rule", F.Rule);
-            J.attribute("file", Root.display(F.Pos.File));
-            J.attribute("message", F.Message);
+  // A state file: replaced whole by a rename or not at all (OutputFile.h).
+  return writeOutputFile(
+      Path, NonRegularFile::Refuse,
+      [&](llvm::raw_ostream &OS) {
+        llvm::json::OStream J(OS, /*IndentSize=*/2);
+        J.object([&] {
+          J.attribute("version", BaselineVersion);
+          J.attributeArray("findings", [&] {
+            for (const Finding &F : Findings)
+              J.object([&] {
+                J.attribute("id", F.Id);
+                J.attribute("rule", F.Rule);
+                J.attribute("file", Root.display(F.Pos.File));
+                J.attribute("message", F.Message);
+              });
           });
-      });
-    });
-    OS << "\n";
-    return llvm::Error::success();
-  });
-  if (E)
-    return llvm::createStringError(std::make_error_code(std::errc::io_error),
-                                   "cannot write baseline '" + Path + "': " + llvm::toString(std::move(E)));
-  return llvm::Error::success();
+        });
+        OS << "\n";
+      },
+      "baseline");
 }
 
 BaselineSplit splitByBaseline(std::vector<Finding> Findings, const Baseline &B,

@@ -42,7 +42,9 @@ struct Baseline {
 // one, the place in it.
 llvm::Expected<Baseline> loadBaseline(llvm::StringRef Path);
 
-// Writes the baseline of `Findings` to `Path` (replacing it).
+// Writes the baseline of `Findings` to `Path`, replacing it whole by a rename (OutputFile.h): a
+// path that exists and is not a regular file is refused. Errors are one line,
+// "cannot write baseline 'PATH': REASON".
 llvm::Error writeBaseline(llvm::StringRef Path, const std::vector<Finding> &Findings, const SourceRoot &Root);
 
 // The findings of a run compared with a baseline.

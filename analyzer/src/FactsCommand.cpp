@@ -15,6 +15,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include "FactsIO.h"
+#include "OutputFile.h"
 #include "Runner.h"
 
 namespace cyclops {
@@ -48,23 +49,10 @@ std::string absolute(llvm::StringRef Path) {
   return std::string(P);
 }
 
+// A depfile is a build's state: replaced whole by a rename (OutputFile.h).
 llvm::Error writeText(llvm::StringRef Path, llvm::StringRef Text) {
-  llvm::StringRef Dir = llvm::sys::path::parent_path(Path);
-  if (!Dir.empty())
-    if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
-      return fail("cannot create directory '" + Dir + "': " + EC.message());
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(Path, EC, llvm::sys::fs::OF_Text);
-  if (!EC) {
-    OS << Text;
-    OS.close();
-    if (OS.has_error()) {
-      EC = OS.error();
-      OS.clear_error();
-    }
-  }
-  if (EC) return fail("cannot write '" + Path + "': " + EC.message());
-  return llvm::Error::success();
+  if (llvm::Error E = createParentDirectories(Path)) return E;
+  return writeOutputFile(Path, NonRegularFile::Refuse, [&](llvm::raw_ostream &OS) { OS << Text; });
 }
 
 // Make's escapes. A backslash is left as it is: Make and Ninja read it literally unless a

@@ -15,6 +15,7 @@
 #include "llvm/Support/xxhash.h"
 
 #include "InputLimits.h"
+#include "OutputFile.h"
 
 namespace cyclops {
 
@@ -351,32 +352,9 @@ llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text) {
 }
 
 llvm::Error writeFactsFile(llvm::StringRef Path, const TUFacts &Facts, llvm::StringRef Key) {
-  llvm::StringRef Dir = llvm::sys::path::parent_path(Path);
-  if (!Dir.empty())
-    if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
-      return llvm::createStringError(EC, "cannot create directory '" + Dir + "': " + EC.message());
+  if (llvm::Error E = createParentDirectories(Path)) return E;
   std::string Text = serializeFacts(Facts, Key);
-  // Unique per process and thread: two writers of one path each rename a whole file.
-  llvm::SmallString<256> Temp;
-  int FD = -1;
-  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Path + ".tmp-%%%%%%%%", FD, Temp))
-    return llvm::createStringError(EC, "cannot write '" + Path + "': " + EC.message());
-  {
-    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << Text;
-    OS.close();
-    if (OS.has_error()) {
-      std::error_code EC = OS.error();
-      OS.clear_error();
-      llvm::sys::fs::remove(Temp);
-      return llvm::createStringError(EC, "cannot write '" + Path + "': " + EC.message());
-    }
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(Temp, Path)) {
-    llvm::sys::fs::remove(Temp);
-    return llvm::createStringError(EC, "cannot write '" + Path + "': " + EC.message());
-  }
-  return llvm::Error::success();
+  return writeOutputFile(Path, NonRegularFile::Refuse, [&](llvm::raw_ostream &OS) { OS << Text; });
 }
 
 llvm::Expected<FactsFile> readFactsFile(llvm::StringRef Path) {

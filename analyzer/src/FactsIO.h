@@ -10,8 +10,9 @@
 // length and hash of the second line, the facts as JSON, so that a truncated or damaged file
 // is rejected before it is parsed. Positions are [file index, line, column] into a file table.
 //
-// Files are written to a temporary name in the same directory and renamed into place, so a
-// reader (another cyclops, an editor running clang-tidy) never sees half a file.
+// Files are written to a temporary name in the same directory and renamed into place
+// (OutputFile.h), so a reader (another cyclops, an editor running clang-tidy) never sees half a
+// file; a path that exists and is not a regular file is refused.
 #pragma once
 
 #include <string>
@@ -41,7 +42,8 @@ struct FactsFile {
 std::string serializeFacts(const TUFacts &Facts, llvm::StringRef Key);
 llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text);
 
-// Writes atomically (temporary file, then rename); creates missing parent directories.
+// Writes atomically (temporary file, then rename); creates missing parent directories. Errors
+// are one line: "cannot write 'PATH': REASON".
 llvm::Error writeFactsFile(llvm::StringRef Path, const TUFacts &Facts, llvm::StringRef Key);
 // Errors are prefixed with the path.
 llvm::Expected<FactsFile> readFactsFile(llvm::StringRef Path);

@@ -4,8 +4,8 @@
 // Exit codes: 0 nothing at or above --fail-on (with --baseline: nothing new at or above it;
 // with --write-baseline: the run was recorded); 1 findings; 2 usage or input errors (a
 // missing or malformed compilation database, a file it does not list, a translation unit
-// that does not compile, a bad rules or baseline file, a damaged facts file under --facts),
-// each reported on one line. `cyclops facts` exits 0 or 2.
+// that does not compile, a bad rules or baseline file, a damaged facts file under --facts, an
+// output that cannot be written), each reported on one line. `cyclops facts` exits 0 or 2.
 #include <memory>
 #include <optional>
 #include <set>
@@ -24,6 +24,7 @@
 #include "CompilationDb.h"
 #include "FactsCommand.h"
 #include "Output.h"
+#include "OutputFile.h"
 #include "ResourceDir.h"
 #include "RuleDocs.h"
 #include "Rules.h"
@@ -175,6 +176,33 @@ int listRules() {
   return 0;
 }
 
+// The findings in the chosen format on OS; ToFile: OS is -o FILE, never coloured by --color=auto.
+void writeFindings(llvm::raw_ostream &OS, bool ToFile, const std::vector<Finding> &Reported, const RuleSet &Rules,
+                   const SourceRoot &Root, const BaselineSplit *Against) {
+  switch (OutputFormat) {
+    case Format::Json: writeJson(OS, Reported, Against); break;
+    case Format::Sarif: writeSarif(OS, Reported, Rules, Root, Against); break;
+    case Format::CodeClimate: writeCodeClimate(OS, Reported, Root); break;
+    case Format::Text:
+      writeText(OS, Reported, ColorOpt == Color::Always || (ColorOpt == Color::Auto && !ToFile && OS.has_colors()));
+      break;
+  }
+}
+
+// The report on stdout, or in -o FILE: a report, so a device or FIFO is written straight into
+// (-o /dev/stdout) and a regular file replaced whole (OutputFile.h).
+llvm::Error writeReport(const std::vector<Finding> &Reported, const RuleSet &Rules, const SourceRoot &Root,
+                        const BaselineSplit *Against) {
+  if (OutputFile.empty()) {
+    writeFindings(llvm::outs(), /*ToFile=*/false, Reported, Rules, Root, Against);
+    llvm::outs().flush();  // before the summary on stderr; a failed write is finish()'s
+    return llvm::Error::success();
+  }
+  return writeOutputFile(OutputFile, NonRegularFile::WriteInto, [&](llvm::raw_ostream &OS) {
+    writeFindings(OS, /*ToFile=*/true, Reported, Rules, Root, Against);
+  });
+}
+
 int check(const char *Argv0) {
   std::optional<RuleSet> Rules = rules();
   if (!Rules) return ExitError;
@@ -277,25 +305,10 @@ int check(const char *Argv0) {
   const std::vector<Finding> &Reported = Split ? Split->New : Result.Findings;
   const BaselineSplit *Against = Split ? &*Split : nullptr;
 
-  std::unique_ptr<llvm::raw_fd_ostream> File;
-  if (!OutputFile.empty()) {
-    std::error_code EC;
-    File = std::make_unique<llvm::raw_fd_ostream>(OutputFile, EC, llvm::sys::fs::OF_Text);
-    if (EC) {
-      error("cannot write '" + OutputFile + "': " + EC.message());
-      return ExitError;
-    }
+  if (llvm::Error E = writeReport(Reported, *Rules, *Root, Against)) {
+    error(llvm::toString(std::move(E)));
+    return ExitError;
   }
-  llvm::raw_ostream &OS = File ? *File : llvm::outs();
-  switch (OutputFormat) {
-    case Format::Json: writeJson(OS, Reported, Against); break;
-    case Format::Sarif: writeSarif(OS, Reported, *Rules, *Root, Against); break;
-    case Format::CodeClimate: writeCodeClimate(OS, Reported, *Root); break;
-    case Format::Text:
-      writeText(OS, Reported, ColorOpt == Color::Always || (ColorOpt == Color::Auto && !File && OS.has_colors()));
-      break;
-  }
-  OS.flush();
 
   unsigned AtOrAbove = 0;
   for (const Finding &F : Reported)
@@ -352,6 +365,31 @@ int facts(const char *Argv0) {
   return 0;
 }
 
+// The exit status once everything is written. Stdout too is an output: a failed write to it
+// is an error on one line (an unchecked llvm::outs() would abort at exit with "IO failure on
+// output stream"), exit 2 unless the status already says another failure (confirm passes on
+// a failing command's).
+int finish(int Status) {
+  llvm::outs().flush();
+  if (!llvm::outs().has_error()) return Status;
+  error("cannot write to standard output: " + llvm::outs().error().message());
+  llvm::outs().clear_error();
+  return Status == 0 || Status == ExitFindings ? ExitError : Status;
+}
+
+// The subcommand the command line chose.
+int run(char **argv) {
+  if (CheckCmd) return check(argv[0]);
+  if (RulesCmd) return listRules();
+  if (FactsCmd) return facts(argv[0]);
+  if (ConfirmCmd)
+    return confirm::runConfirm(
+        {ConfirmFindings, ConfirmReport, ConfirmHtml, {ConfirmCommand.begin(), ConfirmCommand.end()}}, llvm::outs(),
+        llvm::errs());
+  error("expected a subcommand: check, facts, rules or confirm (see cyclops --help)");
+  return ExitError;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -372,13 +410,5 @@ int main(int argc, char **argv) {
                                    "                -- COMMAND [ARGS...]\n",
                                    &llvm::errs()))
     return ExitError;
-  if (CheckCmd) return check(argv[0]);
-  if (RulesCmd) return listRules();
-  if (FactsCmd) return facts(argv[0]);
-  if (ConfirmCmd)
-    return confirm::runConfirm(
-        {ConfirmFindings, ConfirmReport, ConfirmHtml, {ConfirmCommand.begin(), ConfirmCommand.end()}}, llvm::outs(),
-        llvm::errs());
-  error("expected a subcommand: check, facts, rules or confirm (see cyclops --help)");
-  return ExitError;
+  return finish(run(argv));
 }

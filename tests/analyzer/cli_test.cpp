@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 #include <pty.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <future>
 #include <map>
 #include <optional>
 #include <random>
@@ -25,6 +28,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include "CliRunner.h"
+#include "OutputFile.h"
 
 extern char **environ;
 
@@ -802,6 +806,160 @@ TEST(Cli, BadBaselineFiles) {
   ASSERT_EQ(E.size(), 2u) << R.Err;
   EXPECT_NE(E[1].find("not writing baseline '" + Partial + "': the input has errors"), std::string::npos) << E[1];
   EXPECT_FALSE(llvm::sys::fs::exists(Partial));
+}
+
+bool isA(llvm::StringRef Path, llvm::sys::fs::file_type Type) {
+  llvm::sys::fs::file_status Status;
+  return !llvm::sys::fs::status(Path, Status) && Status.type() == Type;
+}
+
+// Files named like the temporary files outputs are written to, left in Dir.
+std::vector<std::string> temporaryFiles(llvm::StringRef Dir) {
+  std::vector<std::string> Found;
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC; It.increment(EC))
+    if (llvm::StringRef(It->path()).contains(".tmp-")) Found.push_back(It->path());
+  return Found;
+}
+
+// Reads a FIFO on a thread of its own, until the writer closes it; the reader is unblocked
+// when nothing ever opened the FIFO for writing.
+class FifoReader {
+ public:
+  explicit FifoReader(std::string Path) : Fifo(std::move(Path)) {
+    EXPECT_EQ(mkfifo(Fifo.c_str(), 0600), 0) << Fifo;
+    Text = std::async(std::launch::async, [this] { return slurp(Fifo); });
+  }
+  std::string text() {
+    while (Text.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+      int FD = open(Fifo.c_str(), O_WRONLY | O_NONBLOCK);  // lets a reader still waiting see EOF
+      if (FD >= 0) close(FD);
+    }
+    return Text.get();
+  }
+
+ private:
+  std::string Fifo;
+  std::future<std::string> Text;
+};
+
+// -o is a report: a device or a FIFO (-o /dev/stdout) is written straight into, a regular file
+// replaced whole by a rename; a write that fails is exit 2 and one line naming the file.
+TEST(Cli, TheReportIsWrittenWholeOrTheRunFails) {
+  Project P;
+  std::string Src = P.write("node.cpp", CycleSource);
+  P.database({Src});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--format=json", "-o", "/dev/full"});
+  EXPECT_EQ(R.Exit, 2);
+  EXPECT_EQ(R.Err, "cyclops: error: cannot write '/dev/full': No space left on device\n");
+  R = cyclops({"check", "-p", P.dir(), "-o", "/dev/null"});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_TRUE(errorLines(R).empty()) << R.Err;
+  EXPECT_TRUE(isA("/dev/null", llvm::sys::fs::file_type::character_file));
+
+  std::string Report = P.write("report.json", "old");
+  R = cyclops({"check", "-p", P.dir(), "--format=json", "-o", Report});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_TRUE(static_cast<bool>(llvm::json::parse(slurp(Report)))) << slurp(Report);
+  EXPECT_EQ(temporaryFiles(P.dir()), std::vector<std::string>{});
+  // Through a link, the file it names is replaced and the link stays.
+  std::string Link = P.path("link.json");
+  ASSERT_FALSE(llvm::sys::fs::create_link("report.json", Link));
+  spit(Report, "old");
+  R = cyclops({"check", "-p", P.dir(), "--format=json", "-o", Link});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_TRUE(llvm::sys::fs::is_symlink_file(Link));
+  EXPECT_TRUE(static_cast<bool>(llvm::json::parse(slurp(Report)))) << slurp(Report);
+
+  std::string Nowhere = P.path("no-such-dir/report.json");
+  R = cyclops({"check", "-p", P.dir(), "-o", Nowhere});
+  EXPECT_EQ(R.Exit, 2);
+  EXPECT_EQ(R.Err, "cyclops: error: cannot write '" + Nowhere + "': No such file or directory\n");
+
+  FifoReader Fifo(P.path("fifo"));
+  R = cyclops({"check", "-p", P.dir(), "--format=json", "-o", P.path("fifo")});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  std::string Read = Fifo.text();
+  EXPECT_TRUE(static_cast<bool>(llvm::json::parse(Read))) << Read;
+  EXPECT_TRUE(isA(P.path("fifo"), llvm::sys::fs::file_type::fifo_file));
+}
+
+// A baseline is state: replaced whole by a rename, so never written to a path that is not a
+// regular file (which the rename would replace with one).
+TEST(Cli, ABaselineIsOnlyWrittenToARegularFile) {
+  Project P;
+  std::string Src = P.write("node.cpp", CycleSource);
+  P.database({Src});
+  const std::vector<std::pair<std::string, std::string>> Refused = {
+      {"/dev/null", "a character device"}, {"/dev/full", "a character device"}, {P.dir(), "a directory"}};
+  for (const auto &[Path, What] : Refused) {
+    CliResult R = cyclops({"check", "-p", P.dir(), "--write-baseline=" + Path});
+    EXPECT_EQ(R.Exit, 2) << Path;
+    EXPECT_EQ(errorLines(R),
+              std::vector<std::string>{"cyclops: error: cannot write baseline '" + Path + "': it is " + What +
+                                       ", not a regular file"});
+  }
+  EXPECT_TRUE(isA("/dev/null", llvm::sys::fs::file_type::character_file));
+  EXPECT_TRUE(isA("/dev/full", llvm::sys::fs::file_type::character_file));
+
+  std::string Fifo = P.path("fifo");
+  ASSERT_EQ(mkfifo(Fifo.c_str(), 0600), 0);
+  CliResult R = cyclops({"check", "-p", P.dir(), "--write-baseline=" + Fifo});
+  EXPECT_EQ(R.Exit, 2);
+  EXPECT_EQ(errorLines(R), std::vector<std::string>{"cyclops: error: cannot write baseline '" + Fifo +
+                                                    "': it is a FIFO, not a regular file"});
+  EXPECT_TRUE(isA(Fifo, llvm::sys::fs::file_type::fifo_file));
+
+  std::string Base = P.write("baseline.json", "old");
+  std::string Link = P.path("link.json");
+  ASSERT_FALSE(llvm::sys::fs::create_link("baseline.json", Link));
+  R = cyclops({"check", "-p", P.dir(), "--write-baseline=" + Link});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  EXPECT_TRUE(llvm::sys::fs::is_symlink_file(Link));
+  EXPECT_NE(slurp(Base).find("\"version\": 1"), std::string::npos) << slurp(Base);
+  EXPECT_EQ(temporaryFiles(P.dir()), std::vector<std::string>{});
+}
+
+// `cyclops facts` writes build state: the facts file and the depfile refuse non-regular paths.
+TEST(Cli, FactsAndDepfilesAreOnlyWrittenToRegularFiles) {
+  Project P;
+  std::string Src = P.write("node.cpp", CleanSource);
+  P.database({Src});
+  CliResult R = cyclops({"facts", "-p", P.dir(), Src, "-o", "/dev/null"});
+  EXPECT_EQ(R.Exit, 2);
+  EXPECT_EQ(errorLines(R), std::vector<std::string>{
+                               "cyclops: error: cannot write '/dev/null': it is a character device, not a regular file"});
+  std::string Fifo = P.path("node.d");
+  ASSERT_EQ(mkfifo(Fifo.c_str(), 0600), 0);
+  R = cyclops({"facts", "-p", P.dir(), Src, "-o", P.path("node.facts"), "--depfile=" + Fifo});
+  EXPECT_EQ(R.Exit, 2);
+  EXPECT_EQ(errorLines(R), std::vector<std::string>{"cyclops: error: cannot write '" + Fifo +
+                                                    "': it is a FIFO, not a regular file"});
+  EXPECT_TRUE(isA(Fifo, llvm::sys::fs::file_type::fifo_file));
+}
+
+// The mechanism under every output: nothing at the path until the file is complete.
+TEST(OutputFile, ThePathChangesOnlyOnCommit) {
+  Project P;
+  std::string Path = P.path("out.txt");
+  {
+    llvm::Expected<OutputFile> F = OutputFile::open(Path, NonRegularFile::Refuse);
+    ASSERT_TRUE(static_cast<bool>(F)) << llvm::toString(F.takeError());
+    F->os() << "complete";
+    EXPECT_FALSE(llvm::sys::fs::exists(Path));
+    EXPECT_EQ(temporaryFiles(P.dir()).size(), 1u);
+    EXPECT_FALSE(static_cast<bool>(F->commit()));
+  }
+  EXPECT_EQ(slurp(Path), "complete");
+  for (bool Explicitly : {true, false}) {
+    llvm::Expected<OutputFile> F = OutputFile::open(Path, NonRegularFile::Refuse);
+    ASSERT_TRUE(static_cast<bool>(F)) << llvm::toString(F.takeError());
+    F->os() << "half";
+    if (Explicitly) F->discard();
+    // otherwise the destructor discards it
+  }
+  EXPECT_EQ(slurp(Path), "complete");
+  EXPECT_EQ(temporaryFiles(P.dir()), std::vector<std::string>{});
 }
 
 TEST(Cli, SuppressionComment) {

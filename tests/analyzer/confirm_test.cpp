@@ -690,6 +690,23 @@ TEST_F(ConfirmCli, AMalformedReportLineIsNamedAndKept) {
   EXPECT_FALSE(llvm::sys::fs::exists(path("out.json")));  // nothing half-written
 }
 
+// --report and --html are reports: a device or FIFO is written straight into, and a write
+// that fails is exit 2 with one line naming the file, whatever else the run found.
+TEST_F(ConfirmCli, AFailedWriteOfAReportIsExitTwoWithOneLine) {
+  Outcome R = confirm(FakeDir + "/observed.jsonl", "0", {"--report=/dev/full", "--html=" + path("out.html")});
+  EXPECT_EQ(R.Exit, 2) << R.Err;
+  EXPECT_EQ(errorLines(R), std::vector<std::string>{"cyclops: error: cannot write '/dev/full': No space left on device"});
+  EXPECT_NE(R.Err.find("cyclops: 6 confirmed"), std::string::npos) << R.Err;
+  EXPECT_TRUE(llvm::StringRef(slurp(path("out.html"))).ends_with("</html>\n"));
+
+  R = confirm(FakeDir + "/observed.jsonl", "0", {"--report=/dev/null"});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_TRUE(errorLines(R).empty()) << R.Err;
+  llvm::sys::fs::file_status Null;
+  EXPECT_FALSE(llvm::sys::fs::status("/dev/null", Null));
+  EXPECT_EQ(Null.type(), llvm::sys::fs::file_type::character_file);
+}
+
 // The collector's writer cuts paths at 1024 steps, but confirm reads any report: a ring of
 // 200,000 objects (and a cycle of 20,000 distinct types) is read, grouped, matched, drawn and
 // written in time linear in its length (ctest gives this test a deadline).

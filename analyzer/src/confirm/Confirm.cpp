@@ -2,11 +2,11 @@
 // outputs.
 #include "confirm/Confirm.h"
 
-#include <memory>
 #include <optional>
 
 #include "llvm/Support/FileSystem.h"
 
+#include "OutputFile.h"
 #include "confirm/CommandRunner.h"
 #include "confirm/ConfirmOutput.h"
 #include "confirm/Findings.h"
@@ -19,45 +19,15 @@ namespace {
 constexpr const char *Usage =
     "cyclops confirm --findings=FILE.json [--report=OUT.json] [--html=OUT.html] -- COMMAND [ARGS...]";
 
-// An output file opened before the command runs, so that a path that cannot be written
-// fails at once rather than after a long run; dropped again when nothing will be written.
-class OutputFile {
- public:
-  bool open(const std::string &Name, std::string &Error) {
-    if (Name.empty()) return true;
-    std::error_code EC;
-    Stream = std::make_unique<llvm::raw_fd_ostream>(Name, EC, llvm::sys::fs::OF_Text);
-    if (EC) {
-      Stream.reset();
-      Error = "cannot write '" + Name + "': " + EC.message();
-      return false;
-    }
-    Path = Name;
-    return true;
-  }
-  llvm::raw_fd_ostream *stream() { return Stream.get(); }
-  // Closes the file; false (with the reason) when writing failed.
-  bool close(std::string &Error) {
-    if (!Stream) return true;
-    Stream->close();
-    bool Ok = !Stream->has_error();
-    if (!Ok) Error = "cannot write '" + Path + "': " + Stream->error().message();
-    Stream->clear_error();
-    Stream.reset();
-    return Ok;
-  }
-  void discard() {
-    if (!Stream) return;
-    Stream->close();
-    Stream->clear_error();
-    Stream.reset();
-    llvm::sys::fs::remove(Path);
-  }
-
- private:
-  std::string Path;
-  std::unique_ptr<llvm::raw_fd_ostream> Stream;
-};
+// --report or --html, opened before the command runs so that a path that cannot be written
+// fails at once rather than after a long run; none when not asked for. Reports: a device or
+// FIFO is written straight into, a regular file replaced whole (OutputFile.h).
+llvm::Expected<std::optional<OutputFile>> openOutput(const std::string &Path) {
+  if (Path.empty()) return std::nullopt;
+  llvm::Expected<OutputFile> F = OutputFile::open(Path, NonRegularFile::WriteInto);
+  if (!F) return F.takeError();
+  return std::optional<OutputFile>(std::move(*F));
+}
 
 }  // namespace
 
@@ -78,28 +48,30 @@ int runConfirm(const ConfirmOptions &Options, llvm::raw_ostream &Out, llvm::raw_
     return ConfirmError;
   }
 
-  OutputFile Report, Html;
-  std::string OpenError;
-  if (!Report.open(Options.ReportFile, OpenError) || !Html.open(Options.HtmlFile, OpenError)) {
-    Error(OpenError);
-    Report.discard();
+  // Dropped unwritten (OutputFile's destructor) on every return before they are committed.
+  llvm::Expected<std::optional<OutputFile>> Report = openOutput(Options.ReportFile);
+  if (!Report) {
+    Error(llvm::toString(Report.takeError()));
     return ConfirmError;
   }
-  auto Abandon = [&](const llvm::Twine &Message) {
-    Error(Message);
-    Report.discard();
-    Html.discard();
+  llvm::Expected<std::optional<OutputFile>> Html = openOutput(Options.HtmlFile);
+  if (!Html) {
+    Error(llvm::toString(Html.takeError()));
     return ConfirmError;
-  };
+  }
 
   llvm::Expected<std::string> ReportPath = freshReportPath();
-  if (!ReportPath) return Abandon(llvm::toString(ReportPath.takeError()));
+  if (!ReportPath) {
+    Error(llvm::toString(ReportPath.takeError()));
+    return ConfirmError;
+  }
   Out.flush();
   Err.flush();
   llvm::Expected<CommandStatus> Status = runWithReport(Options.Command, *ReportPath);
   if (!Status) {
     llvm::sys::fs::remove(*ReportPath);
-    return Abandon(llvm::toString(Status.takeError()));
+    Error(llvm::toString(Status.takeError()));
+    return ConfirmError;
   }
   const int Exit = Status->ExitStatus;
   const std::string Command = commandLine(Options.Command);
@@ -113,7 +85,7 @@ int runConfirm(const ConfirmOptions &Options, llvm::raw_ostream &Out, llvm::raw_
   llvm::Expected<std::optional<Observations>> Read = readReport(*ReportPath);
   if (!Read) {
     // Keep the report so that the line at fault can be looked at.
-    Abandon(llvm::toString(Read.takeError()) + " (the report is kept for inspection)");
+    Error(llvm::toString(Read.takeError()) + " (the report is kept for inspection)");
     return Exit != 0 ? Exit : ConfirmError;
   }
   llvm::sys::fs::remove(*ReportPath);
@@ -130,15 +102,15 @@ int runConfirm(const ConfirmOptions &Options, llvm::raw_ostream &Out, llvm::raw_
   ConfirmView View{Run, *Findings, Observed, Result};
   writeTable(Out, View);
   Out.flush();
-  if (llvm::raw_fd_ostream *OS = Report.stream()) writeJsonReport(*OS, View);
-  if (llvm::raw_fd_ostream *OS = Html.stream()) writeHtml(*OS, View);
-  std::string WriteError;
-  bool Written = Report.close(WriteError);
-  if (!Written) Error(WriteError);
-  if (!Html.close(WriteError)) {
-    Error(WriteError);
-    Written = false;
-  }
+  if (*Report) writeJsonReport((*Report)->os(), View);
+  if (*Html) writeHtml((*Html)->os(), View);
+  bool Written = true;
+  for (std::optional<OutputFile> *File : {&*Report, &*Html})
+    if (*File)
+      if (llvm::Error E = (*File)->commit()) {
+        Error(llvm::toString(std::move(E)));
+        Written = false;
+      }
 
   Err << "cyclops: " << Result.Confirmed.size() << " confirmed, " << Result.NotExercised.size() << " not exercised, "
       << Result.Missed.size() << " missed; " << Result.Alive.size() << " type" << (Result.Alive.size() == 1 ? "" : "s")

@@ -8,6 +8,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include "InputLimits.h"
+#include "JsonInteger.h"
 #include "OutputFile.h"
 
 namespace cyclops {
@@ -40,7 +41,7 @@ llvm::Expected<Baseline> loadBaseline(llvm::StringRef Path) {
 
   const llvm::json::Object *Root = Json->getAsObject();
   if (!Root) return malformed(Path, "expected an object with 'version' and 'findings'");
-  std::optional<int64_t> Version = Root->getInteger("version");
+  std::optional<int64_t> Version = jsonInteger(*Root, "version");
   if (!Version) return malformed(Path, "no 'version'");
   if (*Version != BaselineVersion)
     return malformed(Path, "version " + llvm::Twine(*Version) + " is not supported (this cyclops reads version " +

@@ -15,6 +15,7 @@
 #include "llvm/Support/xxhash.h"
 
 #include "InputLimits.h"
+#include "JsonInteger.h"
 #include "OutputFile.h"
 
 namespace cyclops {
@@ -117,7 +118,7 @@ class Reader {
     if (!V || V->kind() == json::Value::Null) return true;
     const json::Array *A = V->getAsArray();
     if (!A || A->size() != 3) return P.report("expected [file, line, column]"), false;
-    std::optional<std::int64_t> F = (*A)[0].getAsInteger(), L = (*A)[1].getAsInteger(), C = (*A)[2].getAsInteger();
+    std::optional<std::int64_t> F = jsonInteger((*A)[0]), L = jsonInteger((*A)[1]), C = jsonInteger((*A)[2]);
     if (!F || !L || !C || *F < 0 || static_cast<size_t>(*F) >= Files.size() || *L < 0 || *C < 0)
       return P.report("bad position"), false;
     Out.File = Files[*F];
@@ -126,10 +127,21 @@ class Reader {
     return true;
   }
 
+  // An integer member, read as ObjectMapper::map reads one but through jsonInteger.
+  static bool integer(const json::Value &V, llvm::StringLiteral Key, std::int64_t &Out, json::Path P) {
+    const json::Object *O = V.getAsObject();
+    const json::Value *I = O ? O->get(Key) : nullptr;
+    if (!I) return P.field(Key).report("missing value"), false;
+    std::optional<std::int64_t> N = jsonInteger(*I);
+    if (!N) return P.field(Key).report("expected integer"), false;
+    Out = *N;
+    return true;
+  }
+
   bool edit(const json::Value &V, TextEdit &E, json::Path P) {
     json::ObjectMapper O(V, P);
     std::int64_t Length = 0;
-    if (!O || !pos(V.getAsObject()->get("pos"), E.Pos, P.field("pos")) || !O.map("length", Length) ||
+    if (!O || !pos(V.getAsObject()->get("pos"), E.Pos, P.field("pos")) || !integer(V, "length", Length, P) ||
         !O.map("text", E.Text))
       return false;
     if (Length < 0) return P.field("length").report("negative length"), false;
@@ -143,9 +155,12 @@ class Reader {
         !O.map("type", F.TypeSpelling))
       return false;
     const json::Array *Edges = V.getAsObject()->getArray("edges");
-    if (!Edges) return P.field("edges").report("expected an array"), false;
+    // A json::Path points to its parent: every level an error may name is a variable, never
+    // a temporary that is gone by the time a nested value is reported.
+    json::Path EdgesP = P.field("edges");
+    if (!Edges) return EdgesP.report("expected an array"), false;
     for (size_t I = 0; I < Edges->size(); ++I) {
-      json::Path EP = P.field("edges").index(I);
+      json::Path EP = EdgesP.index(I);
       json::ObjectMapper EO((*Edges)[I], EP);
       FieldEdge E;
       std::string Kind;
@@ -165,8 +180,8 @@ class Reader {
 
   bool hook(const json::Value &V, TraceHookFact &H, json::Path P) {
     json::ObjectMapper O(V, P);
-    int Kind = 0;
-    if (!O || !O.map("record", H.Record) || !O.map("kind", Kind) ||
+    std::int64_t Kind = 0;
+    if (!O || !O.map("record", H.Record) || !integer(V, "kind", Kind, P) ||
         !pos(V.getAsObject()->get("pos"), H.Pos, P.field("pos")) || !O.map("fields", H.TracedFields) ||
         !O.map("opaque", H.Opaque))
       return false;
@@ -206,8 +221,8 @@ class Reader {
 
   bool finding(const json::Value &V, Finding &F, json::Path P) {
     json::ObjectMapper O(V, P);
-    int Level = 0;
-    if (!O || !O.map("rule", F.Rule) || !O.map("level", Level) || !O.map("message", F.Message) ||
+    std::int64_t Level = 0;
+    if (!O || !O.map("rule", F.Rule) || !integer(V, "level", Level, P) || !O.map("message", F.Message) ||
         !pos(V.getAsObject()->get("pos"), F.Pos, P.field("pos")) || !O.map("id", F.Id))
       return false;
     if (Level < 0 || Level > static_cast<int>(Severity::Error)) return P.field("level").report("bad level"), false;
@@ -215,17 +230,19 @@ class Reader {
     const json::Array *Path = V.getAsObject()->getArray("path");
     const json::Array *Fixes = V.getAsObject()->getArray("fixes");
     if (!Path || !Fixes) return P.report("expected path and fixes arrays"), false;
+    json::Path PathP = P.field("path");  // outlives SP and VP, which point to it (see field)
     for (size_t I = 0; I < Path->size(); ++I) {
-      json::Path SP = P.field("path").index(I);
+      json::Path SP = PathP.index(I);
       json::ObjectMapper SO((*Path)[I], SP);
       PathStep S;
       if (!SO || !SO.map("type", S.Type) || !SO.map("field", S.Field) ||
           !pos((*Path)[I].getAsObject()->get("pos"), S.Pos, SP.field("pos")) || !SO.map("note", S.Note))
         return false;
       const json::Array *Via = (*Path)[I].getAsObject()->getArray("via");
-      if (!Via) return SP.field("via").report("expected an array"), false;
+      json::Path ViaP = SP.field("via");
+      if (!Via) return ViaP.report("expected an array"), false;
       for (size_t J = 0; J < Via->size(); ++J) {
-        json::Path VP = SP.field("via").index(J);
+        json::Path VP = ViaP.index(J);
         json::ObjectMapper VO((*Via)[J], VP);
         StepNote N;
         if (!VO || !pos((*Via)[J].getAsObject()->get("pos"), N.Pos, VP.field("pos")) || !VO.map("note", N.Note))
@@ -288,11 +305,11 @@ llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text) {
   }
   const json::Object *H = Header->getAsObject();
   if (!H || H->getString("format") != std::optional<llvm::StringRef>(FormatName)) return malformed("no header line");
-  std::optional<std::int64_t> Version = H->getInteger("version");
+  std::optional<std::int64_t> Version = jsonInteger(*H, "version");
   if (Version != FactsFormatVersion)
     return malformed(llvm::formatv("format version {0}, this cyclops reads version {1}",
                                    Version ? std::to_string(*Version) : "?", FactsFormatVersion));
-  std::optional<std::int64_t> Bytes = H->getInteger("bytes");
+  std::optional<std::int64_t> Bytes = jsonInteger(*H, "bytes");
   std::optional<llvm::StringRef> Hash = H->getString("xxh3");
   std::optional<llvm::StringRef> Key = H->getString("key");
   if (!Bytes || !Hash || !Key) return malformed("incomplete header");

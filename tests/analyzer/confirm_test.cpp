@@ -3,6 +3,7 @@
 // line run on a fake program (testdata/confirm/fake/) that writes a known collector report.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <optional>
 #include <regex>
 
@@ -393,6 +394,27 @@ TEST(ConfirmFindingsReader, ErrorsNameTheFileAndWhere) {
                                             std::make_error_code(std::errc::no_such_file_or_directory).message());
 }
 
+// Whole numbers written as doubles read as integers, up to but not including 2^63, which no
+// int64_t holds (9223372036854775807.0 is the same double as 2^63).
+TEST(ConfirmFindingsReader, WholeDoublesBelowTwoToTheSixtyThreeAreIntegers) {
+  auto Read = [](const std::string &Line) {
+    return parseFindings(R"({"findings":[{"rule":"cycle-type","id":"a","path":[{"type":"A","field":"x"}],"line":)" +
+                             Line + "}]}",
+                         "f.json");
+  };
+  auto Whole = Read("12.0");
+  ASSERT_TRUE(bool(Whole)) << error(Whole.takeError());
+  EXPECT_EQ((*Whole)[0].Line, 12);
+  auto Lowest = Read("-9223372036854775808.0");
+  ASSERT_TRUE(bool(Lowest)) << error(Lowest.takeError());
+  EXPECT_EQ((*Lowest)[0].Line, INT64_MIN);
+  for (const char *TooBig : {"9223372036854775808.0", "9223372036854775807.0", "1e300"}) {
+    auto F = Read(TooBig);
+    ASSERT_FALSE(bool(F)) << TooBig;
+    EXPECT_EQ(error(F.takeError()), "f.json: finding 1: \"line\" is not an integer");
+  }
+}
+
 TEST(ConfirmReportReader, ReadsCyclesAndAliveRecordsAndIgnoresTheRest) {
   auto R = parseReport(
       "{\"record\":\"cycle\",\"pid\":9,\"collection\":3,\"reason\":\"exit\",\"generation\":2,\"path\":[{\"type\":\"A\","
@@ -437,6 +459,8 @@ TEST(ConfirmReportReader, ErrorsNameFileAndLine) {
   Expect("{\"record\":\"cycle\",\"path\":[{\"type\":\"A\",\"field\":\"x\",\"owner\":3}]}\n",
          "r.jsonl:1: cycle record: path step 1: \"owner\" is not a string");
   Expect("{\"record\":\"alive\",\"objects\":1}\n", "r.jsonl:1: alive record: no \"type\"");
+  Expect("{\"record\":\"alive\",\"type\":\"A\",\"pid\":9223372036854775808.0}\n",
+         "r.jsonl:1: alive record: \"pid\" is not an integer");
 }
 
 // LLVM's JSON parser recurses once per level: deeper input is a syntax error like any other.

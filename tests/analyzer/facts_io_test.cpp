@@ -321,5 +321,34 @@ TEST(FactsIO, EachKindOfDamageIsRejectedWithItsMessage) {
   llvm::sys::fs::remove_directories(Dir);
 }
 
+// An error two levels into an array (an edge of a field, a step of a finding's path, a note of
+// a step) names its whole place: the reader keeps every level of the place alive until then.
+TEST(FactsIO, ErrorsDeepInsideArraysNameTheirPlace) {
+  const std::string Empty = R"("adl_hooks":[],"files":[],"inputs":[],"main_file":"a.h")";
+  std::string E = errorOf(withHeader(
+      "{" + Empty + R"(,"findings":[],"records":[{"bases":[],"name":"R","pos":null,"synthetic":false,)" +
+      R"("fields":[{"name":"f","pos":null,"type":"T","edges":[{"family":"cyc","kind":"strong","target":"R"}]}]}]})"));
+  EXPECT_NE(E.find("missing value at facts.records[0].fields[0].edges[0].exact"), std::string::npos) << E;
+
+  const std::string Finding = R"("fixes":[],"id":"1","level":1,"message":"m","pos":null,"rule":"cycle-type")";
+  E = errorOf(withHeader("{" + Empty + R"(,"records":[],"findings":[{)" + Finding +
+                         R"(,"path":[{"field":"f","pos":null,"type":"R","via":[]}]}]})"));
+  EXPECT_NE(E.find("missing value at facts.findings[0].path[0].note"), std::string::npos) << E;
+  E = errorOf(withHeader("{" + Empty + R"(,"records":[],"findings":[{)" + Finding +
+                         R"(,"path":[{"field":"f","note":"n","pos":null,"type":"R","via":[{"pos":null}]}]}]})"));
+  EXPECT_NE(E.find("missing value at facts.findings[0].path[0].via[0].note"), std::string::npos) << E;
+}
+
+// Numbers are integers up to, not including, 2^63 (9223372036854775807.0 is the same double).
+TEST(FactsIO, NumbersBeyondInt64AreRejected) {
+  EXPECT_EQ(errorOf(R"({"format":"cyclops-facts","version":1,"key":"k","bytes":9223372036854775807.0,"xxh3":"0"})"
+                    "\n{}\n"),
+            "not a valid cyclops facts file: incomplete header");
+  const std::string Empty = R"("findings":[],"inputs":[],"main_file":"a.h")";
+  std::string E = errorOf(withHeader("{" + Empty + R"(,"files":[],"records":[],"adl_hooks":[{"fields":[],)" +
+                                     R"("opaque":false,"pos":null,"record":"R","kind":9223372036854775808.0}]})"));
+  EXPECT_NE(E.find("expected integer at facts.adl_hooks[0].kind"), std::string::npos) << E;
+}
+
 }  // namespace
 }  // namespace cyclops::test

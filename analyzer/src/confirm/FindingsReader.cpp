@@ -6,6 +6,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include "InputLimits.h"
+#include "JsonInteger.h"
 
 namespace cyclops::confirm {
 
@@ -56,7 +57,7 @@ bool optionalString(const llvm::json::Object &O, llvm::StringRef Key, std::strin
 bool optionalInt(const llvm::json::Object &O, llvm::StringRef Key, int64_t &Out) {
   const llvm::json::Value *V = O.get(Key);
   if (!V) return true;
-  std::optional<int64_t> I = V->getAsInteger();
+  std::optional<int64_t> I = jsonInteger(*V);
   if (!I) return false;
   Out = *I;
   return true;

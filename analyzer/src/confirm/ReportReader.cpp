@@ -8,6 +8,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include "InputLimits.h"
+#include "JsonInteger.h"
 
 namespace cyclops::confirm {
 namespace {
@@ -35,7 +36,7 @@ class RecordReader {
     if (!Error.empty()) return;
     const llvm::json::Value *V = O.get(Key);
     if (!V) return;
-    std::optional<int64_t> N = V->getAsInteger();
+    std::optional<int64_t> N = jsonInteger(*V);
     if (N)
       Out = *N;
     else

@@ -160,7 +160,7 @@ class StoreWalker {
     const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
     if (!M || !M->getIdentifier()) return;
     const Expr *Object = Call->getImplicitObjectArgument();
-    if (isInsertionMember(M->getName())) {
+    if (containerOp(M->getName()) == ContainerOp::Add) {
       if (const auto *ME = dyn_cast_or_null<MemberExpr>(Object ? Object->IgnoreParenImpCasts() : nullptr)) {
         if (std::optional<Target> T = memberTarget(ME)) {
           for (const Expr *Arg : Call->arguments()) check(Call, *T, Arg, nullptr);

@@ -84,11 +84,15 @@ std::pair<const Expr *, const Expr *> assignmentParts(const Expr *E) {
   return {nullptr, nullptr};
 }
 
-bool isInsertionMember(llvm::StringRef Name) {
-  static const std::set<llvm::StringRef> Names = {
+ContainerOp containerOp(llvm::StringRef Method) {
+  static const std::set<llvm::StringRef> Adds = {
       "push_back", "emplace_back", "push_front", "emplace_front", "insert", "emplace",
-      "insert_or_assign", "try_emplace", "push", "emplace_hint", "append", "prepend"};
-  return Names.count(Name) != 0;
+      "insert_or_assign", "try_emplace", "push", "emplace_hint", "assign", "append", "prepend"};
+  static const std::set<llvm::StringRef> Removes = {"clear", "erase", "pop_back", "pop_front", "pop",
+                                                    "extract", "erase_if", "remove", "remove_if"};
+  if (Adds.count(Method)) return ContainerOp::Add;
+  if (Removes.count(Method)) return ContainerOp::Remove;
+  return ContainerOp::None;
 }
 
 namespace {
@@ -142,7 +146,7 @@ std::vector<ParamStore> paramStores(const FunctionDecl *Def) {
     }
     const auto *Call = dyn_cast<CXXMemberCallExpr>(ignoreWrappers(E));
     const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
-    if (!M || !M->getIdentifier() || !isInsertionMember(M->getName())) continue;
+    if (!M || !M->getIdentifier() || containerOp(M->getName()) != ContainerOp::Add) continue;
     for (const Expr *Arg : Call->arguments()) Add(fieldOfThis(Call->getImplicitObjectArgument()), Arg, Call);
   }
   return Out;

@@ -44,8 +44,11 @@ const clang::VarDecl *namedVar(const clang::Expr *E);
 // looked through: pass ignoreWrappers(E) for a full statement).
 std::pair<const clang::Expr *, const clang::Expr *> assignmentParts(const clang::Expr *E);
 
-// Names of the container members that add an element: push_back, emplace, insert, ...
-bool isInsertionMember(llvm::StringRef Name);
+// What a member function of a container does with its elements: adds one (push_back, emplace,
+// insert, assign, append, prepend, ...), removes some (erase, clear, pop_back, ...), or
+// neither. By name only: the caller checks that the object is a library container.
+enum class ContainerOp { None, Add, Remove };
+ContainerOp containerOp(llvm::StringRef Method);
 
 // A store that a member function makes of one of its parameters into a field of *this, at the
 // top level of its body: `field = p;`, `this->field = std::move(p);`, `field.push_back(p);`.

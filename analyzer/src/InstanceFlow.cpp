@@ -13,6 +13,7 @@
 #include "clang/Lex/Lexer.h"
 
 #include "ExtractContext.h"
+#include "HandleExprs.h"
 
 namespace cyclops::instance {
 
@@ -322,7 +323,7 @@ class Flow {
     }
     const auto *E = dyn_cast<Expr>(St);
     if (!E) return;
-    if (auto [L, R] = assignment(E); L && assign(S, E, L, R)) return;
+    if (auto [L, R] = assignmentParts(E); L && assign(S, E, L, R)) return;
     if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) return memberCall(S, Call);
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) return operatorCall(S, Op);
     if (const auto *Call = dyn_cast<CallExpr>(E)) return call(S, Call);
@@ -435,7 +436,8 @@ class Flow {
       if (std::optional<ObjSet> Objs = ME->isArrow() ? pointer(S, Self) : object(S, Self)) S.Values[Call] = *Objs;
       return;
     }
-    // Containers of handles: inserts store their handle arguments, removals clear.
+    // Containers of handles: inserts store their handle arguments, removals clear (a partial
+    // removal may be the one that breaks the cycle: the rule prefers silence).
     if (ContainerOp Op = containerOp(Name); Op != ContainerOp::None && Types.isLibrary(M)) {
       if (std::optional<Place> P = containerOfCall(S, Call)) {
         if (Op == ContainerOp::Remove) {

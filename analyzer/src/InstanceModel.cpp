@@ -140,26 +140,6 @@ bool isNullValue(const Expr *E) {
   return false;
 }
 
-std::pair<const Expr *, const Expr *> assignment(const Expr *E) {
-  if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(E); Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2)
-    return {Op->getArg(0), Op->getArg(1)};
-  if (const auto *B = dyn_cast_or_null<BinaryOperator>(E); B && B->getOpcode() == BO_Assign)
-    return {B->getLHS(), B->getRHS()};
-  return {nullptr, nullptr};
-}
-
-ContainerOp containerOp(llvm::StringRef Method) {
-  static const std::set<llvm::StringRef> Adds = {"push_back", "emplace_back", "push_front", "emplace_front",
-                                                 "insert",    "emplace",      "insert_or_assign", "try_emplace",
-                                                 "push",      "emplace_hint", "assign",    "append"};
-  // A partial removal may be the one that breaks the cycle: the rule prefers silence.
-  static const std::set<llvm::StringRef> Removes = {"clear", "erase", "pop_back", "pop_front", "pop",
-                                                    "extract", "erase_if", "remove", "remove_if"};
-  if (Adds.count(Method)) return ContainerOp::Add;
-  if (Removes.count(Method)) return ContainerOp::Remove;
-  return ContainerOp::None;
-}
-
 LibraryCall libraryCall(HandleTypes &Types, const CallExpr *Call) {
   const FunctionDecl *FD = Call->getDirectCallee();
   if (!FD || !FD->getIdentifier() || !Types.isLibrary(FD)) return LibraryCall::None;

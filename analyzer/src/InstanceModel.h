@@ -15,6 +15,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/StringRef.h"
 
+#include "HandleExprs.h"
 #include "Rules.h"
 
 namespace cyclops::instance {
@@ -61,13 +62,6 @@ const clang::VarDecl *localVar(const clang::Expr *E);
 
 // Is this a null handle: nullptr, {}, a default-constructed handle?
 bool isNullValue(const clang::Expr *E);
-
-// `a = b` as a builtin or an overloaded operator: {lhs, rhs}, or {null, null}.
-std::pair<const clang::Expr *, const clang::Expr *> assignment(const clang::Expr *E);
-
-// Member functions of containers and handles that the rule models.
-enum class ContainerOp { None, Add, Remove };
-ContainerOp containerOp(llvm::StringRef Method);
 
 // Library calls with a meaning for handles.
 enum class LibraryCall {

@@ -94,6 +94,7 @@ void containers() {
   auto c = std::make_shared<Conn>();
   c->listeners.push_back([c] { c->finish(); });  // expected-warning {{capture-cycle: lambda stored in 'capsp::Conn.listeners' holds 'c'}}
   c->handlers["done"] = [c] { c->finish(); };  // expected-warning {{capture-cycle: lambda stored in 'capsp::Conn.handlers' holds 'c'}}
+  c->listeners.assign(1, [c] { c->finish(); });  // expected-warning {{capture-cycle: lambda stored in 'capsp::Conn.listeners' holds 'c'}}
 }
 
 void named_closure() {

@@ -37,6 +37,12 @@ void self_list() {
   li->push_back(li);  // expected-warning {{cycle-instance: strong reference cycle formed by li->push_back(li): the objects stay alive until cyc::gc::collect()}}
 }
 
+// Every member that adds an element stores it, whichever rule asks.
+void self_list_assigned() {
+  auto li = cyc::make<std::vector<cyc::Handle<>>>();
+  li->assign(2, li);  // expected-warning {{cycle-instance: strong reference cycle formed by li->assign(2, li)}}
+}
+
 // The container type spelled through an alias or a typedef (examples/self_list).
 struct Blob {
   explicit Blob(int n) : size(n) {}

@@ -22,15 +22,15 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Threading.h"
 
-#include "Analyzer.h"
-#include "CompilationDb.h"
-#include "FactsCommand.h"
-#include "FactsIO.h"
-#include "ResourceDir.h"
-#include "Runner.h"
-#include "Suppressions.h"
-#include "TypeGraph.h"
-#include "checks/Check.h"
+#include "cli/FactsCommand.h"
+#include "extract/CompilationDb.h"
+#include "extract/ResourceDir.h"
+#include "extract/Runner.h"
+#include "facts/FactsIO.h"
+#include "output/Suppressions.h"
+#include "program/Analyzer.h"
+#include "program/TypeGraph.h"
+#include "rules/Registry.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Sema/SemaConsumer.h"
 
-#include "DiagnosticLocations.h"
+#include "output/DiagnosticLocations.h"
 
 namespace cyclops::plugin {
 

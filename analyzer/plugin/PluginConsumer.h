@@ -5,9 +5,9 @@
 #include <memory>
 #include <optional>
 
-#include "CurrentTU.h"
-#include "Finding.h"
-#include "Rules.h"
+#include "config/Rules.h"
+#include "frontends/CurrentTU.h"
+#include "rules/Finding.h"
 
 namespace clang {
 class ASTConsumer;

@@ -7,8 +7,8 @@
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Parse/Parser.h"
 
-#include "DiagnosticLocations.h"
 #include "SharedAnalysis.h"
+#include "output/DiagnosticLocations.h"
 
 namespace cyclops::tidy {
 

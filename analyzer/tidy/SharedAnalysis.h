@@ -16,8 +16,8 @@
 
 #include "llvm/ADT/StringRef.h"
 
-#include "CurrentTU.h"
-#include "Rules.h"
+#include "config/Rules.h"
+#include "frontends/CurrentTU.h"
 
 namespace clang {
 class ASTContext;

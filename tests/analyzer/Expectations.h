@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "Finding.h"
+#include "rules/Finding.h"
 
 namespace cyclops::test {
 

@@ -17,14 +17,14 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include "Analyzer.h"
-#include "CompilationDb.h"
-#include "FactsCache.h"
-#include "FactsIO.h"
-#include "Output.h"
-#include "ResourceDir.h"
-#include "Rules.h"
-#include "Runner.h"
+#include "config/Rules.h"
+#include "extract/CompilationDb.h"
+#include "extract/ResourceDir.h"
+#include "extract/Runner.h"
+#include "facts/FactsCache.h"
+#include "facts/FactsIO.h"
+#include "output/Output.h"
+#include "program/Analyzer.h"
 
 #include "CliRunner.h"
 

@@ -28,7 +28,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include "CliRunner.h"
-#include "OutputFile.h"
+#include "io/OutputFile.h"
 
 extern char **environ;
 

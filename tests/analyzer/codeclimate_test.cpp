@@ -10,7 +10,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
-#include "Output.h"
+#include "output/Output.h"
 
 namespace cyclops {
 namespace {

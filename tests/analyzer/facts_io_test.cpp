@@ -14,11 +14,11 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include "CompilationDb.h"
-#include "FactsIO.h"
-#include "ResourceDir.h"
-#include "Rules.h"
-#include "Runner.h"
+#include "config/Rules.h"
+#include "extract/CompilationDb.h"
+#include "extract/ResourceDir.h"
+#include "extract/Runner.h"
+#include "facts/FactsIO.h"
 
 #include "CliRunner.h"
 

@@ -15,8 +15,8 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include "FactsCommand.h"
-#include "FactsIO.h"
+#include "cli/FactsCommand.h"
+#include "facts/FactsIO.h"
 
 #include "CliRunner.h"
 

@@ -2,11 +2,11 @@
 // translation units, inheritance, what is and is not a cycle, stable ids, cut-offs.
 #include <gtest/gtest.h>
 
-#include "Rules.h"
-#include "TypeGraph.h"
-#include "checks/CycleTypeCheck.h"
-#include "checks/MissingTraceCheck.h"
-#include "checks/UntracedFieldCheck.h"
+#include "config/Rules.h"
+#include "program/TypeGraph.h"
+#include "rules/cycle-type/CycleTypeCheck.h"
+#include "rules/missing-trace/MissingTraceCheck.h"
+#include "rules/untraced-field/UntracedFieldCheck.h"
 
 namespace cyclops {
 namespace {

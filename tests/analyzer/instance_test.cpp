@@ -11,9 +11,9 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include "Analyzer.h"
-#include "CompilationDb.h"
-#include "ResourceDir.h"
+#include "extract/CompilationDb.h"
+#include "extract/ResourceDir.h"
+#include "program/Analyzer.h"
 
 namespace cyclops::test {
 namespace {

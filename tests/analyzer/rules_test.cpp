@@ -9,10 +9,10 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Path.h"
 
-#include "InputLimits.h"
-#include "ResourceDir.h"
-#include "Rules.h"
-#include "checks/Check.h"
+#include "config/Rules.h"
+#include "extract/ResourceDir.h"
+#include "io/InputLimits.h"
+#include "rules/Registry.h"
 
 namespace cyclops {
 namespace {

@@ -12,10 +12,10 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include "Analyzer.h"
-#include "CompilationDb.h"
 #include "Expectations.h"
-#include "ResourceDir.h"
+#include "extract/CompilationDb.h"
+#include "extract/ResourceDir.h"
+#include "program/Analyzer.h"
 
 namespace cyclops::test {
 namespace {

@@ -1,7 +1,7 @@
 // baseline_fuzz.cpp - the baseline file of `cyclops check --baseline=FILE`. loadBaseline
 // reads a path, so each input is written to a scratch file first.
-#include "Baseline.h"
 #include "FuzzSupport.h"
+#include "output/Baseline.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   static cyclops::fuzz::ScratchFile File("baseline.json");

@@ -1,8 +1,8 @@
 // compile_commands_fuzz.cpp - compile_commands.json as `cyclops check -p` and `cyclops facts`
 // load it (our checks, then clang's JSONCompilationDatabase), and the commands they take from
 // it. loadCompilationDatabase reads a path, so each input is written to a scratch file first.
-#include "CompilationDb.h"
 #include "FuzzSupport.h"
+#include "extract/CompilationDb.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 

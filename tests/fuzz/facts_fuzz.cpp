@@ -4,8 +4,8 @@
 // a whole file is rejected by the header check. Each input is therefore parsed twice: as it
 // is, and as the facts line of a file whose header matches it, which reaches the facts reader.
 // Facts it accepts must survive a round trip through serializeFacts.
-#include "FactsIO.h"
 #include "FuzzSupport.h"
+#include "facts/FactsIO.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"

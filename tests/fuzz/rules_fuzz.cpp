@@ -1,7 +1,7 @@
 // rules_fuzz.cpp - the rules YAML (`--rules=FILE`): parseRules on top of the compiled-in
 // defaults, as loadRulesFile reads a file.
 #include "FuzzSupport.h"
-#include "Rules.h"
+#include "config/Rules.h"
 
 namespace {
 

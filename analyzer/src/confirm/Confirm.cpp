@@ -6,12 +6,12 @@
 
 #include "llvm/Support/FileSystem.h"
 
-#include "OutputFile.h"
 #include "confirm/CommandRunner.h"
 #include "confirm/ConfirmOutput.h"
 #include "confirm/Findings.h"
 #include "confirm/Matcher.h"
 #include "confirm/Observations.h"
+#include "io/OutputFile.h"
 
 namespace cyclops::confirm {
 namespace {

@@ -5,8 +5,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
-#include "InputLimits.h"
-#include "JsonInteger.h"
+#include "io/InputLimits.h"
+#include "io/JsonInteger.h"
 
 namespace cyclops::confirm {
 

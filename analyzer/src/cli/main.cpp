@@ -1,0 +1,414 @@
+// main.cpp - the `cyclops` command line: `cyclops check`, `cyclops rules`, `cyclops confirm`
+// (whose work, and exit statuses, are in confirm/Confirm.h) and `cyclops facts` (FactsCommand.h).
+//
+// Exit codes: 0 nothing at or above --fail-on (with --baseline: nothing new at or above it;
+// with --write-baseline: the run was recorded); 1 findings; 2 usage or input errors (a
+// missing or malformed compilation database, a file it does not list, a translation unit
+// that does not compile, a bad rules or baseline file, a damaged facts file under --facts, an
+// output that cannot be written), each reported on one line. `cyclops facts` exits 0 or 2.
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "cli/FactsCommand.h"
+#include "config/RuleDocs.h"
+#include "config/Rules.h"
+#include "confirm/Confirm.h"
+#include "extract/CompilationDb.h"
+#include "extract/ResourceDir.h"
+#include "io/OutputFile.h"
+#include "output/Baseline.h"
+#include "output/Output.h"
+#include "output/SourceRoot.h"
+#include "program/Analyzer.h"
+#include "rules/Registry.h"
+
+namespace cl = llvm::cl;
+using namespace cyclops;
+
+namespace {
+
+enum class Format { Text, Json, Sarif, CodeClimate };
+enum class Color { Auto, Always, Never };
+
+cl::OptionCategory Category("cyclops options");
+
+cl::SubCommand CheckCmd("check", "Find code and types that can form strong reference cycles");
+cl::SubCommand RulesCmd("rules", "List the rules: ids, severities, one-line docs");
+
+// cyclops confirm --findings=F.json [--report=OUT.json] [--html=OUT.html] -- COMMAND [ARGS...]
+cl::SubCommand ConfirmCmd("confirm",
+                          "Run a program linked with libcyc and match the cycles it collected to the findings. "
+                          "Exit status: the command's when it fails; else 0, 1 when cycles no finding "
+                          "predicted formed (MISSED), 2 on usage or input errors");
+cl::opt<std::string> ConfirmFindings("findings", cl::desc("Findings of cyclops check --format=json (required)"),
+                                     cl::value_desc("FILE.json"), cl::sub(ConfirmCmd), cl::cat(Category));
+cl::opt<std::string> ConfirmReport("report", cl::desc("Also write the result as JSON to FILE"),
+                                   cl::value_desc("OUT.json"), cl::sub(ConfirmCmd), cl::cat(Category));
+cl::opt<std::string> ConfirmHtml("html", cl::desc("Also write a page with a diagram of each cycle to FILE"),
+                                 cl::value_desc("OUT.html"), cl::sub(ConfirmCmd), cl::cat(Category));
+cl::list<std::string> ConfirmCommand(cl::Positional, cl::desc("-- COMMAND [ARGS...]"), cl::sub(ConfirmCmd),
+                                     cl::cat(Category));
+
+cl::opt<std::string> BuildDir("p", cl::desc("Build directory containing compile_commands.json"),
+                              cl::value_desc("BUILD_DIR"), cl::Prefix, cl::sub(CheckCmd), cl::cat(Category));
+cl::list<std::string> Files(cl::Positional, cl::desc("[FILES...]"), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<Format> OutputFormat("format", cl::desc("Output format"),
+                             cl::values(clEnumValN(Format::Text, "text", "clang-style diagnostics (default)"),
+                                        clEnumValN(Format::Json, "json", "JSON"),
+                                        clEnumValN(Format::Sarif, "sarif", "SARIF 2.1.0 (GitHub code scanning)"),
+                                        clEnumValN(Format::CodeClimate, "codeclimate",
+                                                   "Code Climate issues (GitLab Code Quality)")),
+                             cl::init(Format::Text), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<Color> ColorOpt("color", cl::desc("Colour in text output"),
+                        cl::values(clEnumValN(Color::Auto, "auto", "when writing to a terminal (default)"),
+                                   clEnumValN(Color::Always, "always", "always, into -o FILE too"),
+                                   clEnumValN(Color::Never, "never", "never")),
+                        cl::init(Color::Auto), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> OutputFile("o", cl::desc("Write the findings to FILE instead of stdout"),
+                                cl::value_desc("FILE"), cl::Prefix, cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> RulesFile("rules",
+                               cl::desc("Rules file: extends the defaults with `base: default`, "
+                                        "replaces them otherwise"),
+                               cl::value_desc("FILE"), cl::sub(CheckCmd), cl::sub(RulesCmd), cl::cat(Category));
+cl::opt<std::string> Explain("explain", cl::desc("Print the documentation of rule ID: what it finds, an example, "
+                                                  "the fix, how to suppress"),
+                             cl::value_desc("ID"), cl::sub(RulesCmd), cl::cat(Category));
+cl::opt<Severity> FailOn("fail-on", cl::desc("Lowest severity that makes the exit status 1"),
+                         cl::values(clEnumValN(Severity::Note, "note", "any finding"),
+                                    clEnumValN(Severity::Warning, "warning", "warnings and errors (default)"),
+                                    clEnumValN(Severity::Error, "error", "errors only")),
+                         cl::init(Severity::Warning), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<unsigned> Jobs("j", cl::desc("Translation units analyzed at once (default: one per core)"),
+                       cl::value_desc("N"), cl::init(0), cl::Prefix, cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> SourceRootOpt("source-root",
+                                   cl::desc("Files under DIR are named relative to it in SARIF, Code Climate "
+                                            "and baselines (default: the current directory)"),
+                                   cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> BaselineFile("baseline",
+                                  cl::desc("Report and fail only on findings whose id is not in FILE"),
+                                  cl::value_desc("FILE"), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> WriteBaselineFile("write-baseline",
+                                       cl::desc("Record this run's findings in FILE (exit status 0 unless "
+                                                "the input has errors)"),
+                                       cl::value_desc("FILE"), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> CacheDirOpt("cache-dir",
+                                 cl::desc("Keep each translation unit's facts in DIR and reuse them while "
+                                          "its inputs, command and the rules are unchanged "
+                                          "(default: BUILD_DIR/.cyclops-cache)"),
+                                 cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<bool> NoCache("no-cache", cl::desc("Parse every translation unit; neither read nor write the cache"),
+                      cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> ResourceDirOpt("resource-dir",
+                                    cl::desc("clang's resource directory (builtin headers); found "
+                                             "automatically, or from $CYCLOPS_RESOURCE_DIR"),
+                                    cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
+
+// cyclops check --facts=DIR: the facts `cyclops facts` wrote, instead of -p BUILD_DIR.
+cl::opt<std::string> FactsDir("facts",
+                              cl::desc("Merge the facts files (*.facts) under DIR, which `cyclops facts` wrote, "
+                                       "instead of parsing a build (-p)"),
+                              cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
+
+// cyclops facts -p BUILD_DIR FILE -o OUT.facts [--depfile=OUT.d] [--rules=FILE] [--resource-dir=DIR]
+cl::SubCommand FactsCmd("facts",
+                        "Extract one translation unit's facts into a file for `cyclops check --facts=DIR` "
+                        "(a build step: see cmake/CyclopsFacts.cmake)");
+cl::opt<std::string> FactsBuildDir("p", cl::desc("Build directory containing compile_commands.json"),
+                                   cl::value_desc("BUILD_DIR"), cl::Prefix, cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsFile(cl::Positional, cl::desc("FILE"), cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsOutput("o", cl::desc("The facts file to write"), cl::value_desc("OUT.facts"), cl::Prefix,
+                                 cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsDepFile("depfile",
+                                  cl::desc("Also write a Make-syntax depfile: OUT.facts and every file the "
+                                           "translation unit read (for Ninja and Make)"),
+                                  cl::value_desc("OUT.d"), cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsRules("rules", cl::desc("Rules file (as for cyclops check; both must use the same)"),
+                                cl::value_desc("FILE"), cl::sub(FactsCmd), cl::cat(Category));
+cl::opt<std::string> FactsResourceDir("resource-dir",
+                                      cl::desc("clang's resource directory (builtin headers); found "
+                                               "automatically, or from $CYCLOPS_RESOURCE_DIR"),
+                                      cl::value_desc("DIR"), cl::sub(FactsCmd), cl::cat(Category));
+
+constexpr int ExitFindings = 1;
+constexpr int ExitError = 2;
+
+void error(const llvm::Twine &Message) { llvm::errs() << "cyclops: error: " << Message << "\n"; }
+
+std::optional<RuleSet> rules() {
+  llvm::Expected<RuleSet> R = RulesFile.empty() ? defaultRules() : loadRulesFile(RulesFile);
+  if (!R) {
+    error(llvm::toString(R.takeError()));
+    return std::nullopt;
+  }
+  return std::move(*R);
+}
+
+int listRules() {
+  std::optional<RuleSet> R = rules();
+  if (!R) return ExitError;
+  if (!Explain.empty()) {
+    llvm::StringRef Doc = ruleDoc(Explain);
+    if (Doc.empty()) {
+      error("--explain: unknown rule '" + Explain + "' (cyclops rules lists them)");
+      return ExitError;
+    }
+    llvm::outs() << Doc;
+    return 0;
+  }
+  for (const RuleInfo &Rule : R->Rules) {
+    std::string Status;
+    if (!isImplementedRule(Rule.Id)) Status = " (not checked by this version)";
+    else if (!Rule.Enabled) Status = " (disabled)";
+    llvm::outs() << llvm::left_justify(Rule.Id, 16) << llvm::left_justify(severityName(Rule.Level), 9)
+                 << Rule.Summary << Status << "\n"
+                 << llvm::left_justify("", 25) << "docs: cyclops rules --explain=" << Rule.Id << "\n";
+  }
+  return 0;
+}
+
+// The findings in the chosen format on OS; ToFile: OS is -o FILE, never coloured by --color=auto.
+void writeFindings(llvm::raw_ostream &OS, bool ToFile, const std::vector<Finding> &Reported, const RuleSet &Rules,
+                   const SourceRoot &Root, const BaselineSplit *Against) {
+  switch (OutputFormat) {
+    case Format::Json: writeJson(OS, Reported, Against); break;
+    case Format::Sarif: writeSarif(OS, Reported, Rules, Root, Against); break;
+    case Format::CodeClimate: writeCodeClimate(OS, Reported, Root); break;
+    case Format::Text:
+      writeText(OS, Reported, ColorOpt == Color::Always || (ColorOpt == Color::Auto && !ToFile && OS.has_colors()));
+      break;
+  }
+}
+
+// The report on stdout, or in -o FILE: a report, so a device or FIFO is written straight into
+// (-o /dev/stdout) and a regular file replaced whole (OutputFile.h).
+llvm::Error writeReport(const std::vector<Finding> &Reported, const RuleSet &Rules, const SourceRoot &Root,
+                        const BaselineSplit *Against) {
+  if (OutputFile.empty()) {
+    writeFindings(llvm::outs(), /*ToFile=*/false, Reported, Rules, Root, Against);
+    llvm::outs().flush();  // before the summary on stderr; a failed write is finish()'s
+    return llvm::Error::success();
+  }
+  return writeOutputFile(OutputFile, NonRegularFile::WriteInto, [&](llvm::raw_ostream &OS) {
+    writeFindings(OS, /*ToFile=*/true, Reported, Rules, Root, Against);
+  });
+}
+
+int check(const char *Argv0) {
+  std::optional<RuleSet> Rules = rules();
+  if (!Rules) return ExitError;
+  if (!BuildDir.empty() && !FactsDir.empty()) {
+    error("-p BUILD_DIR and --facts=DIR exclude each other: parse a build, or merge the facts files of one");
+    return ExitError;
+  }
+  if (BuildDir.empty() && FactsDir.empty()) {
+    error("no build directory: use cyclops check -p BUILD_DIR [FILES...] (or --facts=DIR)");
+    return ExitError;
+  }
+  // With --facts=DIR nothing is parsed: no database, no builtin headers.
+  std::unique_ptr<clang::tooling::CompilationDatabase> DB;
+  std::string ResourceDir;
+  if (FactsDir.empty()) {
+    auto Loaded = loadCompilationDatabase(BuildDir);
+    if (!Loaded) {
+      error(llvm::toString(Loaded.takeError()));
+      return ExitError;
+    }
+    DB = std::move(*Loaded);
+    llvm::Expected<std::string> Found = findResourceDir(ResourceDirOpt, Argv0, reinterpret_cast<void *>(&listRules));
+    if (!Found) {
+      error(llvm::toString(Found.takeError()));
+      return ExitError;
+    }
+    ResourceDir = std::move(*Found);
+  }
+  llvm::Expected<SourceRoot> Root = SourceRoot::open(SourceRootOpt);
+  if (!Root) {
+    error((SourceRootOpt.empty() ? "" : "--source-root: ") + llvm::toString(Root.takeError()));
+    return ExitError;
+  }
+  // Read before the analysis: a bad baseline should not cost a run.
+  std::optional<Baseline> Base;
+  if (!BaselineFile.empty()) {
+    llvm::Expected<Baseline> B = loadBaseline(BaselineFile);
+    if (!B) {
+      error(llvm::toString(B.takeError()));
+      return ExitError;
+    }
+    Base = std::move(*B);
+  }
+
+  bool InputErrors = false;
+  std::optional<LoadedFacts> Merged;  // --facts=DIR: FILES... pick main files, as with -p
+  if (!FactsDir.empty()) {
+    llvm::Expected<LoadedFacts> L = loadFactsDir(FactsDir, Files, *Rules, Jobs);
+    if (!L) {
+      error("--facts: " + llvm::toString(L.takeError()));
+      return ExitError;
+    }
+    Merged = std::move(*L);
+  }
+  FileSelection Selection = Merged ? std::move(Merged->Selection) : selectFiles(*DB, Files);
+  for (const std::string &E : Selection.Errors) error(E);
+  InputErrors = !Selection.Errors.empty();
+
+  // The cache lives in the build directory by default: it describes that build's commands.
+  // Merged facts parse nothing, so they need none.
+  std::string CacheDir;
+  if (!NoCache && !Merged) {
+    llvm::SmallString<256> Dir(CacheDirOpt);
+    if (Dir.empty()) {
+      Dir = BuildDir;
+      if (!llvm::sys::fs::is_directory(Dir)) llvm::sys::path::remove_filename(Dir);  // -p DB.json
+      llvm::sys::path::append(Dir, ".cyclops-cache");
+    }
+    CacheDir = std::string(Dir);
+  }
+  AnalysisResult Result;
+  if (Merged)
+    Result = analyzeFacts(std::move(Merged->Facts), *Rules);
+  else if (!Selection.Files.empty())
+    Result = analyze(*DB, Selection.Files, *Rules, AnalysisOptions{Jobs, ResourceDir, CacheDir});
+  for (const TUFailure &F : Result.Failures) error(F.File + ": does not compile: " + F.Reason);
+  InputErrors = InputErrors || !Result.Failures.empty();
+  for (const std::string &R : Result.Remarks) llvm::errs() << "cyclops: note: " << R << "\n";
+
+  // A run with input errors saw only part of the program; a baseline of it would lack the
+  // findings of the rest, so it is not written (the old one, if any, stays).
+  bool Recorded = false;
+  if (!WriteBaselineFile.empty()) {
+    if (InputErrors) {
+      error("not writing baseline '" + WriteBaselineFile + "': the input has errors");
+    } else if (llvm::Error E = writeBaseline(WriteBaselineFile, Result.Findings, *Root)) {
+      error(llvm::toString(std::move(E)));
+      return ExitError;
+    } else {
+      Recorded = true;
+    }
+  }
+  // With a baseline, the report is what is new; the rest is listed apart.
+  std::optional<BaselineSplit> Split;
+  if (Base) {
+    std::set<std::string> Scope;
+    for (const std::string &F : Selection.Files) Scope.insert(Root->display(F));
+    Split = splitByBaseline(Result.Findings, *Base, Files.empty() ? nullptr : &Scope);
+  }
+  const std::vector<Finding> &Reported = Split ? Split->New : Result.Findings;
+  const BaselineSplit *Against = Split ? &*Split : nullptr;
+
+  if (llvm::Error E = writeReport(Reported, *Rules, *Root, Against)) {
+    error(llvm::toString(std::move(E)));
+    return ExitError;
+  }
+
+  unsigned AtOrAbove = 0;
+  for (const Finding &F : Reported)
+    if (F.Level >= FailOn) ++AtOrAbove;
+  llvm::errs() << "cyclops: " << Reported.size() << (Split ? " new" : "") << " finding"
+               << (Reported.size() == 1 ? "" : "s");
+  if (Split)
+    llvm::errs() << ", " << Split->Unchanged.size() << " in the baseline, " << Split->Absent.size()
+                 << " gone from it";
+  if (Result.Suppressed) llvm::errs() << " (" << Result.Suppressed << " suppressed)";
+  llvm::errs() << " in " << Result.TranslationUnits << " translation unit"
+               << (Result.TranslationUnits == 1 ? "" : "s");
+  if (Result.FromCache) llvm::errs() << " (" << Result.FromCache << " from the cache)";
+  if (!Result.Failures.empty()) llvm::errs() << "; " << Result.Failures.size() << " did not compile";
+  llvm::errs() << "\n";
+  if (Split)
+    for (const BaselineEntry &E : Split->Absent)
+      llvm::errs() << "cyclops: gone from the baseline: " << E.Id << " [" << E.Rule << "] " << E.File << ": "
+                   << E.Message << "\n";
+  if (Recorded)
+    llvm::errs() << "cyclops: recorded " << Result.Findings.size() << " finding"
+                 << (Result.Findings.size() == 1 ? "" : "s") << " in '" << WriteBaselineFile << "'\n";
+
+  if (InputErrors) return ExitError;
+  if (Recorded) return 0;
+  return AtOrAbove ? ExitFindings : 0;
+}
+
+// cyclops facts: exit 0 with the facts (and depfile) written, 2 on any error.
+int facts(const char *Argv0) {
+  llvm::Expected<RuleSet> Rules = FactsRules.empty() ? defaultRules() : loadRulesFile(FactsRules);
+  if (!Rules) {
+    error(llvm::toString(Rules.takeError()));
+    return ExitError;
+  }
+  if (FactsBuildDir.empty()) {
+    error("no build directory: use cyclops facts -p BUILD_DIR FILE -o OUT.facts");
+    return ExitError;
+  }
+  llvm::Expected<std::string> ResourceDir =
+      findResourceDir(FactsResourceDir, Argv0, reinterpret_cast<void *>(&listRules));
+  if (!ResourceDir) {
+    error(llvm::toString(ResourceDir.takeError()));
+    return ExitError;
+  }
+  std::vector<std::string> Notes;
+  llvm::Error E = runFactsCommand({FactsBuildDir, FactsFile, FactsOutput, FactsDepFile, FactsRules, *ResourceDir},
+                                  *Rules, Notes);
+  for (const std::string &N : Notes) llvm::errs() << "cyclops: note: " << N << "\n";
+  if (E) {
+    error(llvm::toString(std::move(E)));
+    return ExitError;
+  }
+  return 0;
+}
+
+// The exit status once everything is written. Stdout too is an output: a failed write to it
+// is an error on one line (an unchecked llvm::outs() would abort at exit with "IO failure on
+// output stream"), exit 2 unless the status already says another failure (confirm passes on
+// a failing command's).
+int finish(int Status) {
+  llvm::outs().flush();
+  if (!llvm::outs().has_error()) return Status;
+  error("cannot write to standard output: " + llvm::outs().error().message());
+  llvm::outs().clear_error();
+  return Status == 0 || Status == ExitFindings ? ExitError : Status;
+}
+
+// The subcommand the command line chose.
+int run(char **argv) {
+  if (CheckCmd) return check(argv[0]);
+  if (RulesCmd) return listRules();
+  if (FactsCmd) return facts(argv[0]);
+  if (ConfirmCmd)
+    return confirm::runConfirm(
+        {ConfirmFindings, ConfirmReport, ConfirmHtml, {ConfirmCommand.begin(), ConfirmCommand.end()}}, llvm::outs(),
+        llvm::errs());
+  error("expected a subcommand: check, facts, rules or confirm (see cyclops --help)");
+  return ExitError;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM Init(argc, argv);
+  // libLLVM registers hundreds of options of its own; --help shows ours.
+  cl::HideUnrelatedOptions(Category);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "cyclops - find strong reference cycles in C++\n\n"
+                                   "  cyclops check -p BUILD_DIR [FILES...] [-o FILE]\n"
+                                   "                [--format=text|json|sarif|codeclimate]\n"
+                                   "                [--rules=FILE] [--fail-on=note|warning|error] [-j N]\n"
+                                   "                [--baseline=FILE] [--write-baseline=FILE] [--source-root=DIR]\n"
+                                   "                [--color=auto|always|never] [--cache-dir=DIR | --no-cache]\n"
+                                   "  cyclops check --facts=DIR [FILES...] (options as above, but -p)\n"
+                                   "  cyclops facts -p BUILD_DIR FILE -o OUT.facts [--depfile=OUT.d] [--rules=FILE]\n"
+                                   "  cyclops rules [--rules=FILE]\n"
+                                   "  cyclops confirm --findings=FILE.json [--report=OUT.json] [--html=OUT.html]\n"
+                                   "                -- COMMAND [ARGS...]\n",
+                                   &llvm::errs()))
+    return ExitError;
+  return finish(run(argv));
+}

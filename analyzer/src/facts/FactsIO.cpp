@@ -1,0 +1,398 @@
+// FactsIO.cpp - facts files: TUFacts <-> JSON with llvm::json, a checksummed header, atomic
+// writes.
+#include "facts/FactsIO.h"
+
+#include <algorithm>
+#include <map>
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+
+#include "io/InputLimits.h"
+#include "io/JsonInteger.h"
+#include "io/OutputFile.h"
+
+namespace cyclops {
+
+namespace json = llvm::json;
+
+namespace {
+
+constexpr const char FormatName[] = "cyclops-facts";
+
+std::string hex(std::uint64_t V) { return llvm::utohexstr(V, /*LowerCase=*/true, 16); }
+
+// ---- writing ------------------------------------------------------------------------------
+
+class Writer {
+ public:
+  json::Value pos(const SourcePos &P) {
+    if (P.File.empty() && P.Line == 0) return nullptr;
+    return json::Array{fileIndex(P.File), P.Line, P.Column};
+  }
+
+  json::Value edit(const TextEdit &E) { return json::Object{{"pos", pos(E.Pos)}, {"length", E.Length}, {"text", E.Text}}; }
+
+  json::Value field(const FieldFact &F) {
+    json::Array Edges;
+    for (const FieldEdge &E : F.Edges)
+      Edges.push_back(json::Object{{"target", E.Target},
+                                   {"kind", E.Kind == EdgeKind::Strong ? "strong" : "owns"},
+                                   {"family", E.Family},
+                                   {"exact", E.Exact}});
+    json::Object O{{"name", F.Name}, {"pos", pos(F.Pos)}, {"type", F.TypeSpelling}, {"edges", std::move(Edges)}};
+    if (F.WeakFix) O["weak_fix"] = edit(*F.WeakFix);
+    return O;
+  }
+
+  json::Value hook(const TraceHookFact &H) {
+    json::Object O{{"record", H.Record},
+                   {"kind", static_cast<int>(H.Kind)},
+                   {"pos", pos(H.Pos)},
+                   {"fields", json::Array(H.TracedFields)},
+                   {"opaque", H.Opaque}};
+    if (H.MacroClose) O["macro_close"] = pos(*H.MacroClose);
+    return O;
+  }
+
+  json::Value record(const RecordFact &R) {
+    json::Array Fields;
+    for (const FieldFact &F : R.Fields) Fields.push_back(field(F));
+    json::Object O{{"name", R.Name},
+                   {"pos", pos(R.Pos)},
+                   {"bases", json::Array(R.Bases)},
+                   {"fields", std::move(Fields)},
+                   {"synthetic", R.Synthetic}};
+    if (R.Hook) O["hook"] = hook(*R.Hook);
+    if (R.InsertHookAt)
+      O["insert_hook"] = json::Object{
+          {"pos", pos(R.InsertHookAt->Pos)}, {"own_line", R.InsertHookAt->OwnLine}, {"indent", R.InsertHookAt->Indent}};
+    return O;
+  }
+
+  json::Value finding(const Finding &F) {
+    json::Array Path;
+    for (const PathStep &S : F.Path) {
+      json::Array Via;
+      for (const StepNote &N : S.Via) Via.push_back(json::Object{{"pos", pos(N.Pos)}, {"note", N.Note}});
+      Path.push_back(json::Object{
+          {"type", S.Type}, {"field", S.Field}, {"pos", pos(S.Pos)}, {"note", S.Note}, {"via", std::move(Via)}});
+    }
+    json::Array Fixes;
+    for (const TextEdit &E : F.Fixes) Fixes.push_back(edit(E));
+    return json::Object{{"rule", F.Rule},
+                        {"level", static_cast<int>(F.Level)},
+                        {"message", F.Message},
+                        {"pos", pos(F.Pos)},
+                        {"path", std::move(Path)},
+                        {"fixes", std::move(Fixes)},
+                        {"id", F.Id}};
+  }
+
+  json::Array files() const { return json::Array(Files); }
+
+ private:
+  std::int64_t fileIndex(const std::string &File) {
+    auto [It, New] = Index.try_emplace(File, Files.size());
+    if (New) Files.push_back(File);
+    return static_cast<std::int64_t>(It->second);
+  }
+  std::vector<std::string> Files;
+  std::map<std::string, size_t> Index;
+};
+
+// ---- reading ------------------------------------------------------------------------------
+
+// Reads with a json::Path root, so that an error names where in the facts it is.
+class Reader {
+ public:
+  explicit Reader(std::vector<std::string> Table) : Files(std::move(Table)) {}
+
+  bool pos(const json::Value *V, SourcePos &Out, json::Path P) {
+    if (!V || V->kind() == json::Value::Null) return true;
+    const json::Array *A = V->getAsArray();
+    if (!A || A->size() != 3) return P.report("expected [file, line, column]"), false;
+    std::optional<std::int64_t> F = jsonInteger((*A)[0]), L = jsonInteger((*A)[1]), C = jsonInteger((*A)[2]);
+    if (!F || !L || !C || *F < 0 || static_cast<size_t>(*F) >= Files.size() || *L < 0 || *C < 0)
+      return P.report("bad position"), false;
+    Out.File = Files[*F];
+    Out.Line = static_cast<unsigned>(*L);
+    Out.Column = static_cast<unsigned>(*C);
+    return true;
+  }
+
+  // An integer member, read as ObjectMapper::map reads one but through jsonInteger.
+  static bool integer(const json::Value &V, llvm::StringLiteral Key, std::int64_t &Out, json::Path P) {
+    const json::Object *O = V.getAsObject();
+    const json::Value *I = O ? O->get(Key) : nullptr;
+    if (!I) return P.field(Key).report("missing value"), false;
+    std::optional<std::int64_t> N = jsonInteger(*I);
+    if (!N) return P.field(Key).report("expected integer"), false;
+    Out = *N;
+    return true;
+  }
+
+  bool edit(const json::Value &V, TextEdit &E, json::Path P) {
+    json::ObjectMapper O(V, P);
+    std::int64_t Length = 0;
+    if (!O || !pos(V.getAsObject()->get("pos"), E.Pos, P.field("pos")) || !integer(V, "length", Length, P) ||
+        !O.map("text", E.Text))
+      return false;
+    if (Length < 0) return P.field("length").report("negative length"), false;
+    E.Length = static_cast<unsigned>(Length);
+    return true;
+  }
+
+  bool field(const json::Value &V, FieldFact &F, json::Path P) {
+    json::ObjectMapper O(V, P);
+    if (!O || !O.map("name", F.Name) || !pos(V.getAsObject()->get("pos"), F.Pos, P.field("pos")) ||
+        !O.map("type", F.TypeSpelling))
+      return false;
+    const json::Array *Edges = V.getAsObject()->getArray("edges");
+    // A json::Path points to its parent: every level an error may name is a variable, never
+    // a temporary that is gone by the time a nested value is reported.
+    json::Path EdgesP = P.field("edges");
+    if (!Edges) return EdgesP.report("expected an array"), false;
+    for (size_t I = 0; I < Edges->size(); ++I) {
+      json::Path EP = EdgesP.index(I);
+      json::ObjectMapper EO((*Edges)[I], EP);
+      FieldEdge E;
+      std::string Kind;
+      if (!EO || !EO.map("target", E.Target) || !EO.map("kind", Kind) || !EO.map("family", E.Family) ||
+          !EO.map("exact", E.Exact))
+        return false;
+      if (Kind != "strong" && Kind != "owns") return EP.field("kind").report("expected strong or owns"), false;
+      E.Kind = Kind == "strong" ? EdgeKind::Strong : EdgeKind::Owns;
+      F.Edges.push_back(std::move(E));
+    }
+    if (const json::Value *Fix = V.getAsObject()->get("weak_fix")) {
+      F.WeakFix.emplace();
+      if (!edit(*Fix, *F.WeakFix, P.field("weak_fix"))) return false;
+    }
+    return true;
+  }
+
+  bool hook(const json::Value &V, TraceHookFact &H, json::Path P) {
+    json::ObjectMapper O(V, P);
+    std::int64_t Kind = 0;
+    if (!O || !O.map("record", H.Record) || !integer(V, "kind", Kind, P) ||
+        !pos(V.getAsObject()->get("pos"), H.Pos, P.field("pos")) || !O.map("fields", H.TracedFields) ||
+        !O.map("opaque", H.Opaque))
+      return false;
+    if (Kind < 0 || Kind > static_cast<int>(HookKind::Adl)) return P.field("kind").report("bad hook kind"), false;
+    H.Kind = static_cast<HookKind>(Kind);
+    if (const json::Value *Close = V.getAsObject()->get("macro_close")) {
+      H.MacroClose.emplace();
+      if (!pos(Close, *H.MacroClose, P.field("macro_close"))) return false;
+    }
+    return true;
+  }
+
+  bool record(const json::Value &V, RecordFact &R, json::Path P) {
+    json::ObjectMapper O(V, P);
+    if (!O || !O.map("name", R.Name) || !pos(V.getAsObject()->get("pos"), R.Pos, P.field("pos")) ||
+        !O.map("bases", R.Bases) || !O.map("synthetic", R.Synthetic))
+      return false;
+    const json::Array *Fields = V.getAsObject()->getArray("fields");
+    if (!Fields) return P.field("fields").report("expected an array"), false;
+    R.Fields.resize(Fields->size());
+    for (size_t I = 0; I < Fields->size(); ++I)
+      if (!field((*Fields)[I], R.Fields[I], P.field("fields").index(I))) return false;
+    if (const json::Value *H = V.getAsObject()->get("hook")) {
+      R.Hook.emplace();
+      if (!hook(*H, *R.Hook, P.field("hook"))) return false;
+    }
+    if (const json::Value *H = V.getAsObject()->get("insert_hook")) {
+      json::Path HP = P.field("insert_hook");
+      json::ObjectMapper HO(*H, HP);
+      R.InsertHookAt.emplace();
+      if (!HO || !pos(H->getAsObject()->get("pos"), R.InsertHookAt->Pos, HP.field("pos")) ||
+          !HO.map("own_line", R.InsertHookAt->OwnLine) || !HO.map("indent", R.InsertHookAt->Indent))
+        return false;
+    }
+    return true;
+  }
+
+  bool finding(const json::Value &V, Finding &F, json::Path P) {
+    json::ObjectMapper O(V, P);
+    std::int64_t Level = 0;
+    if (!O || !O.map("rule", F.Rule) || !integer(V, "level", Level, P) || !O.map("message", F.Message) ||
+        !pos(V.getAsObject()->get("pos"), F.Pos, P.field("pos")) || !O.map("id", F.Id))
+      return false;
+    if (Level < 0 || Level > static_cast<int>(Severity::Error)) return P.field("level").report("bad level"), false;
+    F.Level = static_cast<Severity>(Level);
+    const json::Array *Path = V.getAsObject()->getArray("path");
+    const json::Array *Fixes = V.getAsObject()->getArray("fixes");
+    if (!Path || !Fixes) return P.report("expected path and fixes arrays"), false;
+    json::Path PathP = P.field("path");  // outlives SP and VP, which point to it (see field)
+    for (size_t I = 0; I < Path->size(); ++I) {
+      json::Path SP = PathP.index(I);
+      json::ObjectMapper SO((*Path)[I], SP);
+      PathStep S;
+      if (!SO || !SO.map("type", S.Type) || !SO.map("field", S.Field) ||
+          !pos((*Path)[I].getAsObject()->get("pos"), S.Pos, SP.field("pos")) || !SO.map("note", S.Note))
+        return false;
+      const json::Array *Via = (*Path)[I].getAsObject()->getArray("via");
+      json::Path ViaP = SP.field("via");
+      if (!Via) return ViaP.report("expected an array"), false;
+      for (size_t J = 0; J < Via->size(); ++J) {
+        json::Path VP = ViaP.index(J);
+        json::ObjectMapper VO((*Via)[J], VP);
+        StepNote N;
+        if (!VO || !pos((*Via)[J].getAsObject()->get("pos"), N.Pos, VP.field("pos")) || !VO.map("note", N.Note))
+          return false;
+        S.Via.push_back(std::move(N));
+      }
+      F.Path.push_back(std::move(S));
+    }
+    for (size_t I = 0; I < Fixes->size(); ++I) {
+      TextEdit E;
+      if (!edit((*Fixes)[I], E, P.field("fixes").index(I))) return false;
+      F.Fixes.push_back(std::move(E));
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::string> Files;
+};
+
+llvm::Error malformed(const llvm::Twine &What) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), "not a valid cyclops facts file: " + What);
+}
+
+}  // namespace
+
+std::uint64_t hashContent(llvm::StringRef Content) { return llvm::xxh3_64bits(Content); }
+
+std::string serializeFacts(const TUFacts &Facts, llvm::StringRef Key) {
+  Writer W;
+  json::Array Inputs, Records, Hooks, Findings;
+  for (const InputFile &I : Facts.Inputs) Inputs.push_back(json::Array{I.Path, hex(I.Hash)});
+  for (const RecordFact &R : Facts.Records) Records.push_back(W.record(R));
+  for (const TraceHookFact &H : Facts.AdlHooks) Hooks.push_back(W.hook(H));
+  for (const Finding &F : Facts.Findings) Findings.push_back(W.finding(F));
+  json::Object Body{{"main_file", Facts.MainFile},
+                    {"inputs", std::move(Inputs)},
+                    {"records", std::move(Records)},
+                    {"adl_hooks", std::move(Hooks)},
+                    {"findings", std::move(Findings)}};
+  Body["files"] = W.files();  // last: the writer has seen every position by now
+  std::string Text;
+  llvm::raw_string_ostream(Text) << json::Value(std::move(Body));
+  json::Object Header{{"format", FormatName},
+                      {"version", FactsFormatVersion},
+                      {"key", Key},
+                      {"bytes", static_cast<std::int64_t>(Text.size())},
+                      {"xxh3", hex(hashContent(Text))}};
+  std::string Out;
+  llvm::raw_string_ostream(Out) << json::Value(std::move(Header)) << "\n" << Text << "\n";
+  return Out;
+}
+
+llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text) {
+  auto [HeaderLine, Rest] = Text.split('\n');
+  llvm::Expected<json::Value> Header = parseJson(HeaderLine);
+  if (!Header) {
+    llvm::consumeError(Header.takeError());
+    return malformed("no header line");
+  }
+  const json::Object *H = Header->getAsObject();
+  if (!H || H->getString("format") != std::optional<llvm::StringRef>(FormatName)) return malformed("no header line");
+  std::optional<std::int64_t> Version = jsonInteger(*H, "version");
+  if (Version != FactsFormatVersion)
+    return malformed(llvm::formatv("format version {0}, this cyclops reads version {1}",
+                                   Version ? std::to_string(*Version) : "?", FactsFormatVersion));
+  std::optional<std::int64_t> Bytes = jsonInteger(*H, "bytes");
+  std::optional<llvm::StringRef> Hash = H->getString("xxh3");
+  std::optional<llvm::StringRef> Key = H->getString("key");
+  if (!Bytes || !Hash || !Key) return malformed("incomplete header");
+  llvm::StringRef Body = Rest;
+  Body.consume_back("\n");
+  if (static_cast<std::int64_t>(Body.size()) != *Bytes)
+    return malformed(llvm::formatv("{0} bytes of facts, the header says {1} (truncated?)", Body.size(), *Bytes));
+  if (hex(hashContent(Body)) != *Hash) return malformed("checksum mismatch (damaged?)");
+
+  llvm::Expected<json::Value> Value = parseJson(Body);
+  if (!Value) return malformed(llvm::toString(Value.takeError()));
+  const json::Object *O = Value->getAsObject();
+  if (!O) return malformed("the facts are not an object");
+  json::Path::Root Root("facts");
+  json::Path P(Root);
+  std::vector<std::string> Files;
+  FactsFile Out;
+  Out.Key = Key->str();
+  TUFacts &F = Out.Facts;
+  json::ObjectMapper M(*Value, P);
+  bool Ok = M && M.map("files", Files) && M.map("main_file", F.MainFile);
+  Reader R(std::move(Files));
+  auto each = [&](llvm::StringRef Name, auto &&Fn) {
+    if (!Ok) return;
+    const json::Array *A = O->getArray(Name);
+    if (!A) {
+      P.field(Name).report("expected an array");
+      Ok = false;
+      return;
+    }
+    for (size_t I = 0; Ok && I < A->size(); ++I) Ok = Fn((*A)[I], P.field(Name).index(I));
+  };
+  each("inputs", [&](const json::Value &V, json::Path IP) {
+    const json::Array *A = V.getAsArray();
+    std::optional<llvm::StringRef> Path = A && A->size() == 2 ? (*A)[0].getAsString() : std::nullopt;
+    std::optional<llvm::StringRef> Hex = A && A->size() == 2 ? (*A)[1].getAsString() : std::nullopt;
+    InputFile In;
+    if (!Path || !Hex || Hex->getAsInteger(16, In.Hash)) return IP.report("expected [path, hash]"), false;
+    In.Path = Path->str();
+    F.Inputs.push_back(std::move(In));
+    return true;
+  });
+  each("records", [&](const json::Value &V, json::Path RP) {
+    F.Records.emplace_back();
+    return R.record(V, F.Records.back(), RP);
+  });
+  each("adl_hooks", [&](const json::Value &V, json::Path HP) {
+    F.AdlHooks.emplace_back();
+    return R.hook(V, F.AdlHooks.back(), HP);
+  });
+  each("findings", [&](const json::Value &V, json::Path FP) {
+    F.Findings.emplace_back();
+    return R.finding(V, F.Findings.back(), FP);
+  });
+  if (!Ok) return malformed(llvm::toString(Root.getError()));
+  return Out;
+}
+
+llvm::Error writeFactsFile(llvm::StringRef Path, const TUFacts &Facts, llvm::StringRef Key) {
+  if (llvm::Error E = createParentDirectories(Path)) return E;
+  std::string Text = serializeFacts(Facts, Key);
+  return writeOutputFile(Path, NonRegularFile::Refuse, [&](llvm::raw_ostream &OS) { OS << Text; });
+}
+
+llvm::Expected<FactsFile> readFactsFile(llvm::StringRef Path) {
+  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!Buf) return llvm::createStringError(Buf.getError(), "cannot read '" + Path + "': " + Buf.getError().message());
+  llvm::Expected<FactsFile> F = parseFacts((*Buf)->getBuffer());
+  if (!F) return llvm::createStringError(llvm::inconvertibleErrorCode(), Path + ": " + llvm::toString(F.takeError()));
+  return F;
+}
+
+llvm::Expected<std::vector<std::string>> listFactsFiles(llvm::StringRef Dir) {
+  if (!llvm::sys::fs::is_directory(Dir))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "'" + Dir + "' is not a directory");
+  std::vector<std::string> Out;
+  std::error_code EC;
+  for (llvm::sys::fs::recursive_directory_iterator It(Dir, EC), End; It != End && !EC; It.increment(EC))
+    if (llvm::StringRef(It->path()).ends_with(FactsExtension) && It->type() != llvm::sys::fs::file_type::directory_file)
+      Out.push_back(It->path());
+  if (EC) return llvm::createStringError(EC, "cannot list '" + Dir + "': " + EC.message());
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+}  // namespace cyclops

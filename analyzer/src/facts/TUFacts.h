@@ -1,0 +1,30 @@
+// TUFacts.h - everything one translation unit contributes to the whole-program analysis.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "facts/Facts.h"
+#include "rules/Finding.h"
+
+namespace cyclops {
+
+// A file the translation unit read, and a hash of the content it read (xxh3, 64 bits).
+struct InputFile {
+  std::string Path;  // absolute, normalized
+  std::uint64_t Hash = 0;
+  friend bool operator==(const InputFile &, const InputFile &) = default;
+};
+
+struct TUFacts {
+  std::string MainFile;
+  // Every file the translation unit read: the main file first, then each header it included
+  // (system headers too), sorted by path. What a cached copy of these facts depends on.
+  std::vector<InputFile> Inputs;
+  std::vector<RecordFact> Records;
+  std::vector<TraceHookFact> AdlHooks;  // cyc_trace(T&, cyc::Tracer&) overloads
+  std::vector<Finding> Findings;        // from rules that need the AST (cycle-instance)
+};
+
+}  // namespace cyclops

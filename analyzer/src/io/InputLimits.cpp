@@ -1,0 +1,55 @@
+// InputLimits.cpp - refusing input nested too deeply for LLVM's recursive parsers.
+#include "io/InputLimits.h"
+
+#include <optional>
+
+namespace cyclops {
+namespace {
+
+// The offset of the first '[' or '{' outside a string that opens level MaxNesting + 1, if any.
+// On valid JSON the count is the parser's own depth; on invalid JSON it is that depth up to
+// the parser's first error, where the parser stops: so the parser never goes deeper.
+std::optional<size_t> tooDeepJson(llvm::StringRef Text) {
+  unsigned Depth = 0;
+  bool InString = false;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    const char C = Text[I];
+    if (InString) {
+      if (C == '\\')
+        ++I;  // the escaped character cannot end the string
+      else if (C == '"')
+        InString = false;
+    } else if (C == '"') {
+      InString = true;
+    } else if (C == '[' || C == '{') {
+      if (++Depth > MaxNesting) return I;
+    } else if ((C == ']' || C == '}') && Depth > 0) {
+      --Depth;
+    }
+  }
+  return std::nullopt;
+}
+
+// json::ParseError's position of Offset: line from 1, column from 0, as the parser counts.
+llvm::Error parseErrorAt(llvm::StringRef Text, size_t Offset, const char *Message) {
+  llvm::StringRef Before = Text.take_front(Offset);
+  const unsigned Line = 1 + static_cast<unsigned>(Before.count('\n'));
+  const size_t LineStart = Before.rfind('\n');
+  const size_t Column = LineStart == llvm::StringRef::npos ? Offset : Offset - LineStart - 1;
+  return llvm::make_error<llvm::json::ParseError>(Message, Line, static_cast<unsigned>(Column),
+                                                  static_cast<unsigned>(Offset));
+}
+
+}  // namespace
+
+const std::string &nestingMessage() {
+  static const std::string Message = "nested deeper than " + std::to_string(MaxNesting) + " levels";
+  return Message;
+}
+
+llvm::Expected<llvm::json::Value> parseJson(llvm::StringRef Text) {
+  if (std::optional<size_t> Deep = tooDeepJson(Text)) return parseErrorAt(Text, *Deep, nestingMessage().c_str());
+  return llvm::json::parse(Text);
+}
+
+}  // namespace cyclops

@@ -1,0 +1,42 @@
+// JsonOutput.cpp - the JSON report, with llvm::json.
+#include "output/Output.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+namespace cyclops {
+
+llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSplit *Baseline) {
+  llvm::json::Array List;
+  for (const Finding &F : Findings) {
+    llvm::json::Array Path;
+    for (const PathStep &S : F.Path)
+      Path.push_back(llvm::json::Object{{"type", S.Type},
+                                        {"field", S.Field},
+                                        {"file", S.Pos.File},
+                                        {"line", static_cast<int64_t>(S.Pos.Line)}});
+    List.push_back(llvm::json::Object{{"rule", F.Rule},
+                                      {"severity", std::string(severityName(F.Level))},
+                                      {"message", F.Message},
+                                      {"file", F.Pos.File},
+                                      {"line", static_cast<int64_t>(F.Pos.Line)},
+                                      {"column", static_cast<int64_t>(F.Pos.Column)},
+                                      {"id", F.Id},
+                                      {"path", std::move(Path)}});
+  }
+  llvm::json::Object Report{{"findings", std::move(List)}};
+  if (Baseline) {
+    llvm::json::Array Unchanged, Absent;
+    for (const Finding &F : Baseline->Unchanged) Unchanged.push_back(F.Id);
+    for (const BaselineEntry &E : Baseline->Absent)
+      Absent.push_back(llvm::json::Object{{"id", E.Id}, {"rule", E.Rule}, {"file", E.File}, {"message", E.Message}});
+    Report["baseline"] = llvm::json::Object{
+        {"file", Baseline->Path}, {"unchanged", std::move(Unchanged)}, {"absent", std::move(Absent)}};
+  }
+  return Report;
+}
+
+void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const BaselineSplit *Baseline) {
+  OS << llvm::formatv("{0:2}", toJson(Findings, Baseline)) << "\n";
+}
+
+}  // namespace cyclops

@@ -1,0 +1,119 @@
+// TextOutput.cpp - findings through clang's DiagnosticsEngine and TextDiagnosticPrinter, so
+// that they look exactly like compiler diagnostics (source line, caret, fix-it, colour).
+#include <map>
+
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/DiagnosticOptions.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Basic/LangOptions.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/TextDiagnosticPrinter.h"
+#include "clang/Lex/Lexer.h"
+
+#include "output/Output.h"
+
+namespace cyclops {
+
+using namespace clang;
+
+namespace {
+
+class Printer {
+ public:
+  Printer(llvm::raw_ostream &OS, bool Color)
+      : Opts(new DiagnosticOptions()), Client(OS, Opts.get()),
+        Diags(new DiagnosticIDs(), Opts, &Client, /*ShouldOwnClient=*/false), Files(FileSystemOptions()),
+        Sources(Diags, Files), Out(OS) {
+    Lang.CPlusPlus = true;  // how token() measures the highlighted token
+    Opts->ShowColors = Color;
+    // raw_ostream emits escape codes only for a stream whose colours are on; `--color=always`
+    // asks for them in a file or a pipe too.
+    OS.enable_colors(Color);
+    Diags.setSourceManager(&Sources);
+    Client.BeginSourceFile(Lang, nullptr);
+    Ids[Severity::Error] = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
+    Ids[Severity::Warning] = Diags.getCustomDiagID(DiagnosticsEngine::Warning, "%0");
+    Ids[Severity::Note] = Diags.getCustomDiagID(DiagnosticsEngine::Note, "%0");
+    NoteId = Diags.getCustomDiagID(DiagnosticsEngine::Note, "%0");
+  }
+  ~Printer() { Client.EndSourceFile(); }
+
+  void print(const Finding &F) {
+    std::string Message = F.Message + " [cyclops-" + F.Rule + "]";
+    SourceLocation Loc = location(F.Pos);
+    if (Loc.isInvalid()) {
+      plain(F.Pos, severityName(F.Level), Message);
+    } else {
+      DiagnosticBuilder B = Diags.Report(Loc, Ids[F.Level]);
+      B << Message << token(Loc);
+      for (const TextEdit &E : F.Fixes)
+        if (SourceLocation At = location(E.Pos); At.isValid())
+          B << (E.Length ? FixItHint::CreateReplacement(
+                               CharSourceRange::getCharRange(At, At.getLocWithOffset(E.Length)), E.Text)
+                         : FixItHint::CreateInsertion(At, E.Text));
+    }
+    for (const PathStep &S : F.Path) {
+      if (S.Note.empty()) continue;
+      SourceLocation At = location(S.Pos);
+      if (At.isInvalid())
+        plain(S.Pos, "note", S.Note);
+      else
+        Diags.Report(At, NoteId) << S.Note << token(At);
+      for (const StepNote &V : S.Via) {
+        if (SourceLocation In = location(V.Pos); In.isValid()) Diags.Report(In, NoteId) << V.Note << token(In);
+        else plain(V.Pos, "note", V.Note);
+      }
+    }
+  }
+
+ private:
+  SourceLocation location(const SourcePos &P) {
+    if (!P.valid()) return {};
+    auto It = FileIds.find(P.File);
+    if (It == FileIds.end()) {
+      FileID FID;
+      if (llvm::Expected<FileEntryRef> FE = Files.getFileRef(P.File))
+        FID = Sources.getOrCreateFileID(*FE, SrcMgr::C_User);
+      else
+        llvm::consumeError(FE.takeError());
+      It = FileIds.emplace(P.File, FID).first;
+    }
+    if (It->second.isInvalid()) return {};
+    return Sources.translateLineCol(It->second, P.Line, P.Column ? P.Column : 1);
+  }
+
+  // The token at `Loc`, underlined after the caret. With a range, clang prints the source
+  // line of a note even where the diagnostic before it was at the same place (a cycle
+  // closed by one statement), which it skips for a bare location.
+  CharSourceRange token(SourceLocation Loc) {
+    unsigned Length = Lexer::MeasureTokenLength(Loc, Sources, Lang);
+    return CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(Length ? Length : 1));
+  }
+
+  // A file we cannot read (moved since the analysis): the same format, without source.
+  void plain(const SourcePos &P, llvm::StringRef Level, llvm::StringRef Message) {
+    if (P.valid()) Out << P.File << ":" << P.Line << ":" << P.Column << ": ";
+    Out << Level << ": " << Message << "\n";
+  }
+
+  IntrusiveRefCntPtr<DiagnosticOptions> Opts;
+  TextDiagnosticPrinter Client;
+  DiagnosticsEngine Diags;
+  FileManager Files;
+  SourceManager Sources;
+  llvm::raw_ostream &Out;
+  LangOptions Lang;
+  std::map<Severity, unsigned> Ids;
+  unsigned NoteId = 0;
+  std::map<std::string, FileID> FileIds;
+};
+
+}  // namespace
+
+void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, bool Color) {
+  Printer P(OS, Color);
+  for (const Finding &F : Findings) P.print(F);
+  OS.flush();
+}
+
+}  // namespace cyclops

@@ -1,0 +1,39 @@
+// Analyzer.cpp - runs the translation units, merges their facts, runs the rules.
+#include "program/Analyzer.h"
+
+#include "output/Suppressions.h"
+#include "program/TypeGraph.h"
+#include "rules/Registry.h"
+
+namespace cyclops {
+
+AnalysisResult analyzeFacts(std::vector<TUFacts> Facts, const RuleSet &Rules) {
+  AnalysisResult Result;
+  Result.TranslationUnits = static_cast<unsigned>(Facts.size());
+  TypeGraph Graph(std::move(Facts), Rules);
+  CheckOutput Out;
+  for (const auto &Check : makeGraphChecks())
+    if (Rules.enabled(Check->ruleId())) Check->check(Graph, Rules, Out);
+  for (const Finding &F : Graph.astFindings())
+    if (Rules.enabled(F.Rule)) Out.Findings.push_back(F);
+
+  Result.Findings = std::move(Out.Findings);
+  Result.Remarks = std::move(Out.Remarks);
+  sortAndDedupe(Result.Findings);
+  Result.Suppressed = applySuppressions(Result.Findings);
+  return Result;
+}
+
+AnalysisResult analyze(const clang::tooling::CompilationDatabase &DB,
+                       const std::vector<std::string> &Files, const RuleSet &Rules,
+                       const AnalysisOptions &Options) {
+  RunResult Run =
+      runTranslationUnits(DB, Files, Rules, RunOptions{Options.Jobs, Options.ResourceDir, Options.CacheDir});
+  AnalysisResult Result = analyzeFacts(std::move(Run.Facts), Rules);
+  Result.Failures = std::move(Run.Failures);
+  Result.FromCache = Run.FromCache;
+  Result.Remarks.insert(Result.Remarks.begin(), Run.Notes.begin(), Run.Notes.end());
+  return Result;
+}
+
+}  // namespace cyclops

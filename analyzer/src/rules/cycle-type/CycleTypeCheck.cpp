@@ -1,0 +1,229 @@
+// CycleTypeCheck.cpp - strongly connected components, then bounded enumeration of their
+// elementary cycles; each cycle with two or more distinct strong fields is a finding.
+#include "rules/cycle-type/CycleTypeCheck.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <tuple>
+
+namespace cyclops {
+
+namespace {
+
+using Cycle = std::vector<const GraphEdge *>;
+
+// Tarjan's algorithm, iteratively. Returns the component index of each node.
+std::vector<unsigned> components(const TypeGraph &G) {
+  unsigned N = G.size();
+  std::vector<unsigned> Index(N, ~0u), Low(N, 0), Comp(N, ~0u);
+  std::vector<bool> OnStack(N, false);
+  std::vector<unsigned> Stack;
+  unsigned Next = 0, NextComp = 0;
+  struct Frame {
+    unsigned Node;
+    size_t Edge;
+  };
+  for (unsigned Root = 0; Root < N; ++Root) {
+    if (Index[Root] != ~0u) continue;
+    std::vector<Frame> Work{{Root, 0}};
+    Index[Root] = Low[Root] = Next++;
+    Stack.push_back(Root);
+    OnStack[Root] = true;
+    while (!Work.empty()) {
+      Frame &F = Work.back();
+      auto Edges = G.out(F.Node);
+      if (F.Edge < Edges.size()) {
+        unsigned To = Edges[F.Edge++].To;
+        if (Index[To] == ~0u) {
+          Index[To] = Low[To] = Next++;
+          Stack.push_back(To);
+          OnStack[To] = true;
+          Work.push_back({To, 0});
+        } else if (OnStack[To]) {
+          Low[F.Node] = std::min(Low[F.Node], Index[To]);
+        }
+        continue;
+      }
+      unsigned V = F.Node;
+      Work.pop_back();
+      if (!Work.empty()) Low[Work.back().Node] = std::min(Low[Work.back().Node], Low[V]);
+      if (Low[V] == Index[V]) {
+        unsigned W;
+        do {
+          W = Stack.back();
+          Stack.pop_back();
+          OnStack[W] = false;
+          Comp[W] = NextComp;
+        } while (W != V);
+        ++NextComp;
+      }
+    }
+  }
+  return Comp;
+}
+
+std::string fieldKey(const TypeGraph &G, const GraphEdge &E) {
+  return G.record(E.Holder).Name + "::" + E.Field->Name;
+}
+
+bool isStrong(const GraphEdge &E) { return E.Edge->Kind == EdgeKind::Strong; }
+
+class CycleFinder {
+ public:
+  CycleFinder(const TypeGraph &Graph, const RuleSet &R,
+              std::function<Finding(std::string, SourcePos)> MakeFinding, CheckOutput &Output)
+      : G(Graph), Rules(R), Make(std::move(MakeFinding)), Out(Output) {}
+
+  void run() {
+    std::vector<unsigned> Comp = components(G);
+    std::vector<bool> OnPath(G.size(), false);
+    for (unsigned S = 0; S < G.size() && !Truncated; ++S) {
+      Cycle Path;
+      walk(S, S, Comp, OnPath, Path);
+      selfLoops(S);
+    }
+    if (Truncated)
+      Out.Remarks.push_back("cycle-type: stopped after " + std::to_string(Rules.CycleType.MaxCycles) +
+                            " cycles of types (cycle_type.max_cycles in the rules)");
+  }
+
+ private:
+  // Elementary cycles through S whose other nodes all come after S (each cycle is found
+  // once, from its first node), at most MaxLength edges long.
+  void walk(unsigned S, unsigned V, const std::vector<unsigned> &Comp, std::vector<bool> &OnPath,
+            Cycle &Path) {
+    if (Truncated) return;
+    OnPath[V] = true;
+    for (const GraphEdge &E : G.out(V)) {
+      if (Comp[E.To] != Comp[S] || E.To < S) continue;
+      if (E.To == S) {
+        if (Path.empty()) continue;  // a self-loop: one field, see selfLoops()
+        Path.push_back(&E);
+        consider(Path);
+        Path.pop_back();
+        continue;
+      }
+      if (OnPath[E.To] || Path.size() + 2 > Rules.CycleType.MaxLength) continue;
+      Path.push_back(&E);
+      walk(S, E.To, Comp, OnPath, Path);
+      Path.pop_back();
+    }
+    OnPath[V] = false;
+  }
+
+  void consider(const Cycle &C) {
+    if (++Enumerated > Rules.CycleType.MaxCycles) {
+      Truncated = true;
+      return;
+    }
+    std::set<std::string> StrongFields;
+    bool Owns = false, BackNamed = false;
+    for (const GraphEdge *E : C) {
+      if (isStrong(*E)) {
+        StrongFields.insert(fieldKey(G, *E));
+        BackNamed = BackNamed || Rules.isBackPointerName(E->Field->Name);
+      } else {
+        Owns = true;
+      }
+    }
+    // Two strong fields close a loop; so does one back-pointer inside a part of the object
+    // it points to (a pimpl or member whose `owner` holds the whole object). One strong
+    // field otherwise is a list or a tree.
+    if (StrongFields.size() >= 2 || (StrongFields.size() == 1 && Owns && BackNamed)) report(C);
+  }
+
+  // A type pointing at itself through a forward field and a back field.
+  void selfLoops(unsigned V) {
+    std::vector<const GraphEdge *> Forward, Back;
+    std::set<std::string> Seen;
+    for (const GraphEdge &E : G.out(V)) {
+      if (E.To != V || !isStrong(E) || !Seen.insert(fieldKey(G, E)).second) continue;
+      (Rules.isBackPointerName(E.Field->Name) ? Back : Forward).push_back(&E);
+    }
+    if (Forward.empty()) return;
+    for (const GraphEdge *B : Back) report({Forward.front(), B});
+  }
+
+  // The edge reported: the first field named like a back-pointer, else the strong field
+  // declared last (in the common case, the one written to close the loop).
+  size_t closing(const Cycle &C) const {
+    for (size_t I = 0; I < C.size(); ++I)
+      if (isStrong(*C[I]) && Rules.isBackPointerName(C[I]->Field->Name)) return I;
+    size_t Best = C.size();
+    for (size_t I = 0; I < C.size(); ++I) {
+      if (!isStrong(*C[I])) continue;
+      const SourcePos &P = C[I]->Field->Pos;
+      if (Best == C.size() ||
+          std::tie(P.File, P.Line) > std::tie(C[Best]->Field->Pos.File, C[Best]->Field->Pos.Line))
+        Best = I;
+    }
+    return Best;
+  }
+
+  void report(Cycle C) {
+    size_t Close = closing(C);
+    // Walk from the edge after the closing one; the closing edge comes last.
+    std::rotate(C.begin(), C.begin() + static_cast<long>((Close + 1) % C.size()), C.end());
+    const GraphEdge &Last = *C.back();
+
+    std::vector<std::string> Key;
+    for (const GraphEdge *E : C) Key.push_back(fieldKey(G, *E));
+    std::rotate(Key.begin(), std::min_element(Key.begin(), Key.end()), Key.end());
+    std::string Id = makeFindingId(ruleid::CycleType, Key);
+    if (!Reported.insert(Id).second) return;
+
+    std::string Walk;
+    for (const GraphEdge *E : C) Walk += stepName(displayName(G.record(E->From).Name), E->Field->Name) + " -> ";
+    Walk += "(" + displayName(G.record(C.front()->From).Name) + ")";
+    std::string Message = "strong fields form a reference cycle: " + Walk;
+
+    Finding F = Make(Message, Last.Field->Pos);
+    F.Id = Id;
+    for (const GraphEdge *E : C) F.Path.push_back(step(*E, E == &Last));
+    if (Last.Field->WeakFix) F.Fixes.push_back(*Last.Field->WeakFix);
+    Out.Findings.push_back(std::move(F));
+  }
+
+  PathStep step(const GraphEdge &E, bool Closes) const {
+    std::string From = displayName(G.record(E.From).Name), To = displayName(G.record(E.To).Name),
+                Holder = displayName(G.record(E.Holder).Name), Target = displayName(E.Edge->Target);
+    PathStep S;
+    S.Type = From;
+    S.Field = E.Field->Name;
+    S.Pos = E.Field->Pos;
+    std::string Field = E.Field->Name.empty() ? "the elements of '" + Holder + "'"
+                                              : "'" + Holder + "::" + E.Field->Name + "'";
+    std::string What = isStrong(E) ? "holds a strong reference to '" + Target + "'"
+                                   : "holds a '" + Target + "' as part of the object";
+    if (To != Target) What += " (here a '" + To + "')";
+    if (E.Holder != E.From) S.Note = "'" + From + "' inherits " + Field + ", which " + What;
+    else S.Note = Field + " " + What;
+    // The type, unless it is just the handle the note already names.
+    if (!E.Field->TypeSpelling.empty() && !E.Field->WeakFix) S.Note += " through '" + E.Field->TypeSpelling + "'";
+    if (Closes) {
+      S.Note += "; it closes the cycle";
+      if (E.Field->WeakFix) S.Note += ": make it a weak handle ('" + E.Field->WeakFix->Text + "')";
+    }
+    return S;
+  }
+
+  const TypeGraph &G;
+  const RuleSet &Rules;
+  std::function<Finding(std::string, SourcePos)> Make;
+  CheckOutput &Out;
+  std::set<std::string> Reported;
+  unsigned Enumerated = 0;
+  bool Truncated = false;
+};
+
+}  // namespace
+
+void CycleTypeCheck::check(const TypeGraph &Graph, const RuleSet &Rules, CheckOutput &Out) const {
+  CycleFinder(Graph, Rules,
+              [&](std::string Message, SourcePos Pos) { return finding(Rules, std::move(Message), std::move(Pos)); },
+              Out)
+      .run();
+}
+
+}  // namespace cyclops

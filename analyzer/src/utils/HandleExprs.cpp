@@ -1,0 +1,155 @@
+// HandleExprs.cpp - handle families of types, and the values expressions pass on.
+#include "utils/HandleExprs.h"
+
+#include <set>
+
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+
+namespace cyclops {
+
+using namespace clang;
+
+namespace {
+
+const ClassTemplateSpecializationDecl *specialization(QualType T) {
+  if (T.isNull()) return nullptr;
+  return dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl());
+}
+
+}  // namespace
+
+std::string specializedTemplateName(QualType T) {
+  const ClassTemplateSpecializationDecl *Spec = specialization(T);
+  return Spec ? Spec->getSpecializedTemplate()->getQualifiedNameAsString() : std::string();
+}
+
+const HandleFamily *strongHandleFamily(const RuleSet &Rules, QualType T) {
+  std::string Name = specializedTemplateName(T);
+  return Name.empty() ? nullptr : Rules.strongFamily(Name);
+}
+
+const HandleFamily *weakHandleFamily(const RuleSet &Rules, QualType T) {
+  std::string Name = specializedTemplateName(T);
+  return Name.empty() ? nullptr : Rules.weakFamily(Name);
+}
+
+QualType firstTypeArg(QualType T) {
+  const ClassTemplateSpecializationDecl *Spec = specialization(T);
+  if (!Spec || Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return QualType();
+  return Spec->getTemplateArgs()[0].getAsType();
+}
+
+const Expr *ignoreWrappers(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = M->getSubExpr();
+    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = B->getSubExpr();
+    else if (const auto *C = dyn_cast<ExprWithCleanups>(E))
+      E = C->getSubExpr();
+    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = F->getSubExpr();
+    else
+      break;
+  }
+  return E;
+}
+
+const Expr *movedFrom(const Expr *E) {
+  const auto *Call = dyn_cast_or_null<CallExpr>(E);
+  if (!Call || Call->getNumArgs() != 1) return nullptr;
+  const FunctionDecl *FD = Call->getDirectCallee();
+  if (!FD || !FD->isInStdNamespace() || !FD->getIdentifier()) return nullptr;
+  if (FD->getName() != "move" && FD->getName() != "forward") return nullptr;
+  return Call->getArg(0);
+}
+
+const VarDecl *namedVar(const Expr *E) {
+  if (const auto *D = dyn_cast_or_null<DeclRefExpr>(ignoreWrappers(E))) return dyn_cast<VarDecl>(D->getDecl());
+  return nullptr;
+}
+
+std::pair<const Expr *, const Expr *> assignmentParts(const Expr *E) {
+  if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(E);
+      Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2)
+    return {Op->getArg(0), Op->getArg(1)};
+  if (const auto *B = dyn_cast_or_null<BinaryOperator>(E); B && B->getOpcode() == BO_Assign)
+    return {B->getLHS(), B->getRHS()};
+  return {nullptr, nullptr};
+}
+
+ContainerOp containerOp(llvm::StringRef Method) {
+  static const std::set<llvm::StringRef> Adds = {
+      "push_back", "emplace_back", "push_front", "emplace_front", "insert", "emplace",
+      "insert_or_assign", "try_emplace", "push", "emplace_hint", "assign", "append", "prepend"};
+  static const std::set<llvm::StringRef> Removes = {"clear", "erase", "pop_back", "pop_front", "pop",
+                                                    "extract", "erase_if", "remove", "remove_if"};
+  if (Adds.count(Method)) return ContainerOp::Add;
+  if (Removes.count(Method)) return ContainerOp::Remove;
+  return ContainerOp::None;
+}
+
+namespace {
+
+// `field`, `this->field` or `(*this).field`: the field of *this.
+const FieldDecl *fieldOfThis(const Expr *E) {
+  const auto *M = dyn_cast_or_null<MemberExpr>(ignoreWrappers(E));
+  if (!M) return nullptr;
+  const Expr *Base = M->getBase()->IgnoreParenImpCasts();
+  if (const auto *U = dyn_cast<UnaryOperator>(Base); U && U->getOpcode() == UO_Deref)
+    Base = U->getSubExpr()->IgnoreParenImpCasts();
+  if (!isa<CXXThisExpr>(Base)) return nullptr;
+  return dyn_cast<FieldDecl>(M->getMemberDecl());
+}
+
+// The parameter an argument passes on: `p`, `std::move(p)`, or a copy/conversion of either.
+const ParmVarDecl *passedParam(const Expr *E) {
+  for (int Depth = 0; E && Depth < 4; ++Depth) {
+    E = ignoreWrappers(E);
+    if (const Expr *From = movedFrom(E)) {
+      E = From;
+      continue;
+    }
+    if (const auto *K = dyn_cast<CXXConstructExpr>(E); K && K->getNumArgs() == 1) {
+      E = K->getArg(0);
+      continue;
+    }
+    break;
+  }
+  if (const auto *D = dyn_cast_or_null<DeclRefExpr>(E)) return dyn_cast<ParmVarDecl>(D->getDecl());
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<ParamStore> paramStores(const FunctionDecl *Def) {
+  std::vector<ParamStore> Out;
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(Def ? Def->getBody() : nullptr);
+  if (!Body || !isa<CXXMethodDecl>(Def) || cast<CXXMethodDecl>(Def)->isStatic()) return Out;
+  auto Add = [&](const FieldDecl *F, const Expr *Value, const Expr *At) {
+    const ParmVarDecl *P = passedParam(Value);
+    if (F && P && P->getDeclContext() == Def)
+      Out.push_back(ParamStore{F, P->getFunctionScopeIndex(), At});
+  };
+  for (const Stmt *S : Body->body()) {
+    const auto *E = dyn_cast<Expr>(S);
+    if (!E) continue;
+    if (auto [L, R] = assignmentParts(ignoreWrappers(E)); L) {
+      Add(fieldOfThis(L), R, ignoreWrappers(E));
+      continue;
+    }
+    const auto *Call = dyn_cast<CXXMemberCallExpr>(ignoreWrappers(E));
+    const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
+    if (!M || !M->getIdentifier() || containerOp(M->getName()) != ContainerOp::Add) continue;
+    for (const Expr *Arg : Call->arguments()) Add(fieldOfThis(Call->getImplicitObjectArgument()), Arg, Call);
+  }
+  return Out;
+}
+
+}  // namespace cyclops

@@ -22,25 +22,11 @@ import resource
 import re
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from compile_db import die, load_db  # noqa: E402
-from compare_analyzer import time_parse  # noqa: E402
-
-
-def time_cyclops(cyclops, build_dir, tus, jobs):
-    cmd = [cyclops, "check", "-p", build_dir, "-j", str(jobs), "--format=json", "--no-cache",
-           "--fail-on=error", "-o", os.devnull] + [tu[1] for tu in tus]
-    start = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - start
-    if r.returncode == 2:
-        sys.stderr.write(r.stderr)
-        die("cyclops check failed (exit 2)")
-    return elapsed
+from compare_analyzer import time_cyclops, time_parse  # noqa: E402
 
 
 def cpu_children():

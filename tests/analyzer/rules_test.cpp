@@ -159,6 +159,9 @@ TEST(Rules, MalformedFilesAreOneErrorWithFileLineAndColumn) {
   EXPECT_EQ(errorOf(""), "my-rules.yaml:1:1: no rules: the file holds no YAML document (see rules/default.yaml)");
   EXPECT_EQ(errorOf("handles: " + Deep), "my-rules.yaml:1:110: nested deeper than 100 levels");
   EXPECT_EQ(errorOf("version: 1\n---\nbase: none\n"), "my-rules.yaml:3:1: a rules file holds one YAML document");
+  // Too deep where the scanner has already lost its place (a NUL byte): still one error.
+  const std::string LostDeep = "- " + std::string(17, '[') + "::" + std::string(82, '[') + std::string("t\n\0", 3);
+  EXPECT_TRUE(isOneLocatedError(errorOf(LostDeep))) << errorOf(LostDeep);
   // Nesting up to the limit is the rules' business, not the parser's.
   std::string Deepest = "handles: " + std::string(MaxNesting - 1, '[') + std::string(MaxNesting - 1, ']');
   std::string E = errorOf(Deepest);

@@ -282,7 +282,11 @@ std::string nestingError(llvm::StringRef Text, llvm::StringRef Name) {
   llvm::yaml::Stream S(llvm::MemoryBufferRef(Text, Name), SM);
   for (llvm::yaml::Document &Doc : S)
     if (llvm::yaml::Node *Deep = tooDeep(Doc.getRoot(), MaxNesting)) {
-      auto [Line, Column] = SM.getLineAndColumn(Deep->getSourceRange().Start);
+      // A node the scanner made after a syntax error (a NUL byte, say) may point nowhere:
+      // SourceMgr would read out of bounds for it. The document's start then stands in.
+      llvm::SMLoc At = Deep->getSourceRange().Start;
+      if (!At.isValid() || SM.FindBufferContainingLoc(At) == 0) At = llvm::SMLoc::getFromPointer(Text.begin());
+      auto [Line, Column] = SM.getLineAndColumn(At);
       return located(Name, Line, Column, nestingMessage());
     }
   return "";

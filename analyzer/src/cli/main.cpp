@@ -1,44 +1,26 @@
-// main.cpp - the `cyclops` command line: `cyclops check`, `cyclops rules`, `cyclops confirm`
-// (whose work, and exit statuses, are in confirm/Confirm.h) and `cyclops facts` (FactsCommand.h).
-//
-// Exit codes: 0 nothing at or above --fail-on (with --baseline: nothing new at or above it;
-// with --write-baseline: the run was recorded); 1 findings; 2 usage or input errors (a
-// missing or malformed compilation database, a file it does not list, a translation unit
-// that does not compile, a bad rules or baseline file, a damaged facts file under --facts, an
-// output that cannot be written), each reported on one line. `cyclops facts` exits 0 or 2.
-#include <memory>
+// main.cpp - the `cyclops` command line: its options (llvm::cl) and subcommands, each of
+// which is a command with an options struct of its own: `cyclops check` (cli/CheckCommand.h,
+// with the exit statuses), `cyclops rules`, `cyclops confirm` (confirm/Confirm.h) and
+// `cyclops facts` (cli/FactsCommand.h, exit 0 or 2).
 #include <optional>
-#include <set>
 #include <string>
-#include <vector>
 
-#include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "cli/CheckCommand.h"
 #include "cli/FactsCommand.h"
 #include "config/RuleDocs.h"
 #include "config/Rules.h"
 #include "confirm/Confirm.h"
-#include "extract/CompilationDb.h"
 #include "extract/ResourceDir.h"
-#include "io/OutputFile.h"
-#include "output/Baseline.h"
-#include "output/Output.h"
-#include "output/SourceRoot.h"
-#include "program/Analyzer.h"
 #include "rules/Registry.h"
 
 namespace cl = llvm::cl;
 using namespace cyclops;
 
 namespace {
-
-enum class Format { Text, Json, Sarif, CodeClimate };
-enum class Color { Auto, Always, Never };
 
 cl::OptionCategory Category("cyclops options");
 
@@ -139,27 +121,13 @@ cl::opt<std::string> FactsResourceDir("resource-dir",
                                                "automatically, or from $CYCLOPS_RESOURCE_DIR"),
                                       cl::value_desc("DIR"), cl::sub(FactsCmd), cl::cat(Category));
 
-constexpr int ExitFindings = 1;
-constexpr int ExitError = 2;
-
-void error(const llvm::Twine &Message) { llvm::errs() << "cyclops: error: " << Message << "\n"; }
-
-std::optional<RuleSet> rules() {
-  llvm::Expected<RuleSet> R = RulesFile.empty() ? defaultRules() : loadRulesFile(RulesFile);
-  if (!R) {
-    error(llvm::toString(R.takeError()));
-    return std::nullopt;
-  }
-  return std::move(*R);
-}
-
 int listRules() {
-  std::optional<RuleSet> R = rules();
+  std::optional<RuleSet> R = loadRulesOrReport(RulesFile);
   if (!R) return ExitError;
   if (!Explain.empty()) {
     llvm::StringRef Doc = ruleDoc(Explain);
     if (Doc.empty()) {
-      error("--explain: unknown rule '" + Explain + "' (cyclops rules lists them)");
+      reportError("--explain: unknown rule '" + Explain + "' (cyclops rules lists them)");
       return ExitError;
     }
     llvm::outs() << Doc;
@@ -176,182 +144,24 @@ int listRules() {
   return 0;
 }
 
-// The findings in the chosen format on OS; ToFile: OS is -o FILE, never coloured by --color=auto.
-void writeFindings(llvm::raw_ostream &OS, bool ToFile, const std::vector<Finding> &Reported, const RuleSet &Rules,
-                   const SourceRoot &Root, const BaselineSplit *Against) {
-  switch (OutputFormat) {
-    case Format::Json: writeJson(OS, Reported, Against); break;
-    case Format::Sarif: writeSarif(OS, Reported, Rules, Root, Against); break;
-    case Format::CodeClimate: writeCodeClimate(OS, Reported, Root); break;
-    case Format::Text:
-      writeText(OS, Reported, ColorOpt == Color::Always || (ColorOpt == Color::Auto && !ToFile && OS.has_colors()));
-      break;
-  }
-}
-
-// The report on stdout, or in -o FILE: a report, so a device or FIFO is written straight into
-// (-o /dev/stdout) and a regular file replaced whole (OutputFile.h).
-llvm::Error writeReport(const std::vector<Finding> &Reported, const RuleSet &Rules, const SourceRoot &Root,
-                        const BaselineSplit *Against) {
-  if (OutputFile.empty()) {
-    writeFindings(llvm::outs(), /*ToFile=*/false, Reported, Rules, Root, Against);
-    llvm::outs().flush();  // before the summary on stderr; a failed write is finish()'s
-    return llvm::Error::success();
-  }
-  return writeOutputFile(OutputFile, NonRegularFile::WriteInto, [&](llvm::raw_ostream &OS) {
-    writeFindings(OS, /*ToFile=*/true, Reported, Rules, Root, Against);
-  });
-}
-
 int check(const char *Argv0) {
-  std::optional<RuleSet> Rules = rules();
-  if (!Rules) return ExitError;
-  if (!BuildDir.empty() && !FactsDir.empty()) {
-    error("-p BUILD_DIR and --facts=DIR exclude each other: parse a build, or merge the facts files of one");
-    return ExitError;
-  }
-  if (BuildDir.empty() && FactsDir.empty()) {
-    error("no build directory: use cyclops check -p BUILD_DIR [FILES...] (or --facts=DIR)");
-    return ExitError;
-  }
-  // With --facts=DIR nothing is parsed: no database, no builtin headers.
-  std::unique_ptr<clang::tooling::CompilationDatabase> DB;
-  std::string ResourceDir;
-  if (FactsDir.empty()) {
-    auto Loaded = loadCompilationDatabase(BuildDir);
-    if (!Loaded) {
-      error(llvm::toString(Loaded.takeError()));
-      return ExitError;
-    }
-    DB = std::move(*Loaded);
-    llvm::Expected<std::string> Found = findResourceDir(ResourceDirOpt, Argv0, reinterpret_cast<void *>(&listRules));
-    if (!Found) {
-      error(llvm::toString(Found.takeError()));
-      return ExitError;
-    }
-    ResourceDir = std::move(*Found);
-  }
-  llvm::Expected<SourceRoot> Root = SourceRoot::open(SourceRootOpt);
-  if (!Root) {
-    error((SourceRootOpt.empty() ? "" : "--source-root: ") + llvm::toString(Root.takeError()));
-    return ExitError;
-  }
-  // Read before the analysis: a bad baseline should not cost a run.
-  std::optional<Baseline> Base;
-  if (!BaselineFile.empty()) {
-    llvm::Expected<Baseline> B = loadBaseline(BaselineFile);
-    if (!B) {
-      error(llvm::toString(B.takeError()));
-      return ExitError;
-    }
-    Base = std::move(*B);
-  }
-
-  bool InputErrors = false;
-  std::optional<LoadedFacts> Merged;  // --facts=DIR: FILES... pick main files, as with -p
-  if (!FactsDir.empty()) {
-    llvm::Expected<LoadedFacts> L = loadFactsDir(FactsDir, Files, *Rules, Jobs);
-    if (!L) {
-      error("--facts: " + llvm::toString(L.takeError()));
-      return ExitError;
-    }
-    Merged = std::move(*L);
-  }
-  FileSelection Selection = Merged ? std::move(Merged->Selection) : selectFiles(*DB, Files);
-  for (const std::string &E : Selection.Errors) error(E);
-  InputErrors = !Selection.Errors.empty();
-
-  // The cache lives in the build directory by default: it describes that build's commands.
-  // Merged facts parse nothing, so they need none.
-  std::string CacheDir;
-  if (!NoCache && !Merged) {
-    llvm::SmallString<256> Dir(CacheDirOpt);
-    if (Dir.empty()) {
-      Dir = BuildDir;
-      if (!llvm::sys::fs::is_directory(Dir)) llvm::sys::path::remove_filename(Dir);  // -p DB.json
-      llvm::sys::path::append(Dir, ".cyclops-cache");
-    }
-    CacheDir = std::string(Dir);
-  }
-  AnalysisResult Result;
-  if (Merged)
-    Result = analyzeFacts(std::move(Merged->Facts), *Rules);
-  else if (!Selection.Files.empty())
-    Result = analyze(*DB, Selection.Files, *Rules, AnalysisOptions{Jobs, ResourceDir, CacheDir});
-  for (const TUFailure &F : Result.Failures) error(F.File + ": does not compile: " + F.Reason);
-  InputErrors = InputErrors || !Result.Failures.empty();
-  for (const std::string &R : Result.Remarks) llvm::errs() << "cyclops: note: " << R << "\n";
-
-  // A run with input errors saw only part of the program; a baseline of it would lack the
-  // findings of the rest, so it is not written (the old one, if any, stays).
-  bool Recorded = false;
-  if (!WriteBaselineFile.empty()) {
-    if (InputErrors) {
-      error("not writing baseline '" + WriteBaselineFile + "': the input has errors");
-    } else if (llvm::Error E = writeBaseline(WriteBaselineFile, Result.Findings, *Root)) {
-      error(llvm::toString(std::move(E)));
-      return ExitError;
-    } else {
-      Recorded = true;
-    }
-  }
-  // With a baseline, the report is what is new; the rest is listed apart.
-  std::optional<BaselineSplit> Split;
-  if (Base) {
-    std::set<std::string> Scope;
-    for (const std::string &F : Selection.Files) Scope.insert(Root->display(F));
-    Split = splitByBaseline(Result.Findings, *Base, Files.empty() ? nullptr : &Scope);
-  }
-  const std::vector<Finding> &Reported = Split ? Split->New : Result.Findings;
-  const BaselineSplit *Against = Split ? &*Split : nullptr;
-
-  if (llvm::Error E = writeReport(Reported, *Rules, *Root, Against)) {
-    error(llvm::toString(std::move(E)));
-    return ExitError;
-  }
-
-  unsigned AtOrAbove = 0;
-  for (const Finding &F : Reported)
-    if (F.Level >= FailOn) ++AtOrAbove;
-  llvm::errs() << "cyclops: " << Reported.size() << (Split ? " new" : "") << " finding"
-               << (Reported.size() == 1 ? "" : "s");
-  if (Split)
-    llvm::errs() << ", " << Split->Unchanged.size() << " in the baseline, " << Split->Absent.size()
-                 << " gone from it";
-  if (Result.Suppressed) llvm::errs() << " (" << Result.Suppressed << " suppressed)";
-  llvm::errs() << " in " << Result.TranslationUnits << " translation unit"
-               << (Result.TranslationUnits == 1 ? "" : "s");
-  if (Result.FromCache) llvm::errs() << " (" << Result.FromCache << " from the cache)";
-  if (!Result.Failures.empty()) llvm::errs() << "; " << Result.Failures.size() << " did not compile";
-  llvm::errs() << "\n";
-  if (Split)
-    for (const BaselineEntry &E : Split->Absent)
-      llvm::errs() << "cyclops: gone from the baseline: " << E.Id << " [" << E.Rule << "] " << E.File << ": "
-                   << E.Message << "\n";
-  if (Recorded)
-    llvm::errs() << "cyclops: recorded " << Result.Findings.size() << " finding"
-                 << (Result.Findings.size() == 1 ? "" : "s") << " in '" << WriteBaselineFile << "'\n";
-
-  if (InputErrors) return ExitError;
-  if (Recorded) return 0;
-  return AtOrAbove ? ExitFindings : 0;
+  return runCheck({BuildDir, FactsDir, {Files.begin(), Files.end()}, OutputFormat, ColorOpt, OutputFile, RulesFile,
+                   FailOn, Jobs, SourceRootOpt, BaselineFile, WriteBaselineFile, CacheDirOpt, NoCache,
+                   ResourceDirOpt, Argv0, reinterpret_cast<void *>(&listRules)});
 }
 
 // cyclops facts: exit 0 with the facts (and depfile) written, 2 on any error.
 int facts(const char *Argv0) {
-  llvm::Expected<RuleSet> Rules = FactsRules.empty() ? defaultRules() : loadRulesFile(FactsRules);
-  if (!Rules) {
-    error(llvm::toString(Rules.takeError()));
-    return ExitError;
-  }
+  std::optional<RuleSet> Rules = loadRulesOrReport(FactsRules);
+  if (!Rules) return ExitError;
   if (FactsBuildDir.empty()) {
-    error("no build directory: use cyclops facts -p BUILD_DIR FILE -o OUT.facts");
+    reportError("no build directory: use cyclops facts -p BUILD_DIR FILE -o OUT.facts");
     return ExitError;
   }
   llvm::Expected<std::string> ResourceDir =
       findResourceDir(FactsResourceDir, Argv0, reinterpret_cast<void *>(&listRules));
   if (!ResourceDir) {
-    error(llvm::toString(ResourceDir.takeError()));
+    reportError(llvm::toString(ResourceDir.takeError()));
     return ExitError;
   }
   std::vector<std::string> Notes;
@@ -359,7 +169,7 @@ int facts(const char *Argv0) {
                                   *Rules, Notes);
   for (const std::string &N : Notes) llvm::errs() << "cyclops: note: " << N << "\n";
   if (E) {
-    error(llvm::toString(std::move(E)));
+    reportError(llvm::toString(std::move(E)));
     return ExitError;
   }
   return 0;
@@ -372,7 +182,7 @@ int facts(const char *Argv0) {
 int finish(int Status) {
   llvm::outs().flush();
   if (!llvm::outs().has_error()) return Status;
-  error("cannot write to standard output: " + llvm::outs().error().message());
+  reportError("cannot write to standard output: " + llvm::outs().error().message());
   llvm::outs().clear_error();
   return Status == 0 || Status == ExitFindings ? ExitError : Status;
 }
@@ -386,7 +196,7 @@ int run(char **argv) {
     return confirm::runConfirm(
         {ConfirmFindings, ConfirmReport, ConfirmHtml, {ConfirmCommand.begin(), ConfirmCommand.end()}}, llvm::outs(),
         llvm::errs());
-  error("expected a subcommand: check, facts, rules or confirm (see cyclops --help)");
+  reportError("expected a subcommand: check, facts, rules or confirm (see cyclops --help)");
   return ExitError;
 }
 

@@ -1,0 +1,223 @@
+// CheckCommand.cpp - `cyclops check`, one step per function: load the inputs, analyze,
+// record a baseline, write the report, summarize.
+#include "cli/CheckCommand.h"
+
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "cli/FactsCommand.h"
+#include "extract/CompilationDb.h"
+#include "extract/ResourceDir.h"
+#include "io/OutputFile.h"
+#include "output/Baseline.h"
+#include "output/Output.h"
+#include "output/SourceRoot.h"
+#include "program/Analyzer.h"
+
+namespace cyclops {
+
+void reportError(const llvm::Twine &Message) { llvm::errs() << "cyclops: error: " << Message << "\n"; }
+
+std::optional<RuleSet> loadRulesOrReport(const std::string &RulesFile) {
+  llvm::Expected<RuleSet> R = RulesFile.empty() ? defaultRules() : loadRulesFile(RulesFile);
+  if (!R) {
+    reportError(llvm::toString(R.takeError()));
+    return std::nullopt;
+  }
+  return std::move(*R);
+}
+
+namespace {
+
+// Everything a run reads before it analyzes anything: a bad input should not cost a run.
+struct CheckInputs {
+  RuleSet Rules;
+  std::unique_ptr<clang::tooling::CompilationDatabase> DB;  // null with --facts
+  std::string ResourceDir;                                  // "" with --facts: nothing is parsed
+  SourceRoot Root;
+  std::optional<Baseline> Base;
+};
+
+// Reports the first problem and returns false.
+template <class T>
+bool take(llvm::Expected<T> Value, T &Into, const llvm::Twine &Prefix = "") {
+  if (!Value) {
+    reportError(Prefix + llvm::toString(Value.takeError()));
+    return false;
+  }
+  Into = std::move(*Value);
+  return true;
+}
+
+bool checkSources(const CheckOptions &O) {
+  if (!O.BuildDir.empty() && !O.FactsDir.empty()) {
+    reportError("-p BUILD_DIR and --facts=DIR exclude each other: parse a build, or merge the facts files of one");
+    return false;
+  }
+  if (O.BuildDir.empty() && O.FactsDir.empty()) {
+    reportError("no build directory: use cyclops check -p BUILD_DIR [FILES...] (or --facts=DIR)");
+    return false;
+  }
+  return true;
+}
+
+std::optional<CheckInputs> loadInputs(const CheckOptions &O) {
+  std::optional<RuleSet> Rules = loadRulesOrReport(O.RulesFile);
+  if (!Rules || !checkSources(O)) return std::nullopt;
+  CheckInputs In{std::move(*Rules), nullptr, "", SourceRoot(), std::nullopt};
+  if (O.FactsDir.empty() &&
+      (!take(loadCompilationDatabase(O.BuildDir), In.DB) ||
+       !take(findResourceDir(O.ResourceDir, O.Argv0, O.MainAddr), In.ResourceDir)))
+    return std::nullopt;
+  if (!take(SourceRoot::open(O.SourceRoot), In.Root, O.SourceRoot.empty() ? "" : "--source-root: "))
+    return std::nullopt;
+  if (!O.BaselineFile.empty()) {
+    Baseline B;
+    if (!take(loadBaseline(O.BaselineFile), B)) return std::nullopt;
+    In.Base = std::move(B);
+  }
+  return In;
+}
+
+// The cache lives in the build directory by default: it describes that build's commands.
+std::string cacheDirFor(const CheckOptions &O) {
+  if (O.NoCache) return "";
+  llvm::SmallString<256> Dir(O.CacheDir);
+  if (Dir.empty()) {
+    Dir = O.BuildDir;
+    if (!llvm::sys::fs::is_directory(Dir)) llvm::sys::path::remove_filename(Dir);  // -p DB.json
+    llvm::sys::path::append(Dir, ".cyclops-cache");
+  }
+  return std::string(Dir);
+}
+
+struct AnalyzedRun {
+  AnalysisResult Result;
+  FileSelection Selection;
+  bool InputErrors = false;  // the run saw only part of the program
+};
+
+// Parses the selected files (or merges --facts, which parse nothing and need no cache).
+std::optional<AnalyzedRun> analyzeInputs(const CheckOptions &O, const CheckInputs &In) {
+  AnalyzedRun Run;
+  std::optional<LoadedFacts> Merged;
+  if (!O.FactsDir.empty()) {
+    LoadedFacts L;
+    if (!take(loadFactsDir(O.FactsDir, O.Files, In.Rules, O.Jobs), L, "--facts: ")) return std::nullopt;
+    Merged = std::move(L);
+  }
+  Run.Selection = Merged ? std::move(Merged->Selection) : selectFiles(*In.DB, O.Files);
+  for (const std::string &E : Run.Selection.Errors) reportError(E);
+  if (Merged)
+    Run.Result = analyzeFacts(std::move(Merged->Facts), In.Rules);
+  else if (!Run.Selection.Files.empty())
+    Run.Result = analyze(*In.DB, Run.Selection.Files, In.Rules,
+                         AnalysisOptions{O.Jobs, In.ResourceDir, cacheDirFor(O)});
+  for (const TUFailure &F : Run.Result.Failures) reportError(F.File + ": does not compile: " + F.Reason);
+  for (const std::string &R : Run.Result.Remarks) llvm::errs() << "cyclops: note: " << R << "\n";
+  Run.InputErrors = !Run.Selection.Errors.empty() || !Run.Result.Failures.empty();
+  return Run;
+}
+
+// --write-baseline. A run with input errors saw only part of the program; a baseline of it
+// would lack the findings of the rest, so it is not written (the old one, if any, stays).
+// Returns whether it was recorded, or an error that ends the run.
+llvm::Expected<bool> recordBaseline(const CheckOptions &O, const AnalyzedRun &Run, const SourceRoot &Root) {
+  if (O.WriteBaselineFile.empty()) return false;
+  if (Run.InputErrors) {
+    reportError("not writing baseline '" + O.WriteBaselineFile + "': the input has errors");
+    return false;
+  }
+  if (llvm::Error E = writeBaseline(O.WriteBaselineFile, Run.Result.Findings, Root)) return E;
+  return true;
+}
+
+// The findings in the chosen format on OS; ToFile: OS is -o FILE, never coloured by --color=auto.
+void writeFindings(const CheckOptions &O, llvm::raw_ostream &OS, bool ToFile, const std::vector<Finding> &Reported,
+                   const CheckInputs &In, const BaselineSplit *Against) {
+  switch (O.OutputFormat) {
+    case Format::Json: writeJson(OS, Reported, Against); break;
+    case Format::Sarif: writeSarif(OS, Reported, In.Rules, In.Root, Against); break;
+    case Format::CodeClimate: writeCodeClimate(OS, Reported, In.Root); break;
+    case Format::Text:
+      writeText(OS, Reported,
+                O.ColorMode == Color::Always || (O.ColorMode == Color::Auto && !ToFile && OS.has_colors()));
+      break;
+  }
+}
+
+// The report on stdout, or in -o FILE: a report, so a device or FIFO is written straight into
+// (-o /dev/stdout) and a regular file replaced whole (io/OutputFile.h).
+llvm::Error writeReport(const CheckOptions &O, const std::vector<Finding> &Reported, const CheckInputs &In,
+                        const BaselineSplit *Against) {
+  if (O.OutputFile.empty()) {
+    writeFindings(O, llvm::outs(), /*ToFile=*/false, Reported, In, Against);
+    llvm::outs().flush();  // before the summary on stderr; a failed write is the caller's
+    return llvm::Error::success();
+  }
+  return writeOutputFile(O.OutputFile, NonRegularFile::WriteInto, [&](llvm::raw_ostream &OS) {
+    writeFindings(O, OS, /*ToFile=*/true, Reported, In, Against);
+  });
+}
+
+// The summary line on stderr, then what left the baseline and what was recorded.
+void summarize(const CheckOptions &O, const AnalyzedRun &Run, const std::vector<Finding> &Reported,
+               const BaselineSplit *Split, bool Recorded) {
+  const AnalysisResult &R = Run.Result;
+  llvm::errs() << "cyclops: " << Reported.size() << (Split ? " new" : "") << " finding"
+               << (Reported.size() == 1 ? "" : "s");
+  if (Split)
+    llvm::errs() << ", " << Split->Unchanged.size() << " in the baseline, " << Split->Absent.size()
+                 << " gone from it";
+  if (R.Suppressed) llvm::errs() << " (" << R.Suppressed << " suppressed)";
+  llvm::errs() << " in " << R.TranslationUnits << " translation unit" << (R.TranslationUnits == 1 ? "" : "s");
+  if (R.FromCache) llvm::errs() << " (" << R.FromCache << " from the cache)";
+  if (!R.Failures.empty()) llvm::errs() << "; " << R.Failures.size() << " did not compile";
+  llvm::errs() << "\n";
+  if (Split)
+    for (const BaselineEntry &E : Split->Absent)
+      llvm::errs() << "cyclops: gone from the baseline: " << E.Id << " [" << E.Rule << "] " << E.File << ": "
+                   << E.Message << "\n";
+  if (Recorded)
+    llvm::errs() << "cyclops: recorded " << R.Findings.size() << " finding" << (R.Findings.size() == 1 ? "" : "s")
+                 << " in '" << O.WriteBaselineFile << "'\n";
+}
+
+}  // namespace
+
+int runCheck(const CheckOptions &O) {
+  std::optional<CheckInputs> In = loadInputs(O);
+  if (!In) return ExitError;
+  std::optional<AnalyzedRun> Run = analyzeInputs(O, *In);
+  if (!Run) return ExitError;
+  bool Recorded = false;
+  if (!take(recordBaseline(O, *Run, In->Root), Recorded)) return ExitError;
+
+  // With a baseline, the report is what is new; the rest is listed apart.
+  std::optional<BaselineSplit> Split;
+  if (In->Base) {
+    std::set<std::string> Scope;
+    for (const std::string &F : Run->Selection.Files) Scope.insert(In->Root.display(F));
+    Split = splitByBaseline(Run->Result.Findings, *In->Base, O.Files.empty() ? nullptr : &Scope);
+  }
+  const std::vector<Finding> &Reported = Split ? Split->New : Run->Result.Findings;
+  if (llvm::Error E = writeReport(O, Reported, *In, Split ? &*Split : nullptr)) {
+    reportError(llvm::toString(std::move(E)));
+    return ExitError;
+  }
+  summarize(O, *Run, Reported, Split ? &*Split : nullptr, Recorded);
+
+  if (Run->InputErrors) return ExitError;
+  if (Recorded) return 0;
+  for (const Finding &F : Reported)
+    if (F.Level >= O.FailOn) return ExitFindings;
+  return 0;
+}
+
+}  // namespace cyclops

@@ -162,6 +162,11 @@ TEST(Rules, MalformedFilesAreOneErrorWithFileLineAndColumn) {
   // Too deep where the scanner has already lost its place (a NUL byte): still one error.
   const std::string LostDeep = "- " + std::string(17, '[') + "::" + std::string(82, '[') + std::string("t\n\0", 3);
   EXPECT_TRUE(isOneLocatedError(errorOf(LostDeep))) << errorOf(LostDeep);
+  // LLVM's scanner recurses once per empty entry of a flow sequence: a long run is refused.
+  EXPECT_EQ(errorOf("handles: [a" + std::string(20000, ',') + "]\n"),
+            "my-rules.yaml:1:112: more than 100 empty entries in a row");
+  EXPECT_EQ(errorOf("# " + std::string(200, ',') + "\nhandles: ['" + std::string(200, ',') + "']\n"),
+            "my-rules.yaml:2:11: not a mapping");
   // Nesting up to the limit is the rules' business, not the parser's.
   std::string Deepest = "handles: " + std::string(MaxNesting - 1, '[') + std::string(MaxNesting - 1, ']');
   std::string E = errorOf(Deepest);

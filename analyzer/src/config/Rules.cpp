@@ -275,10 +275,17 @@ llvm::yaml::Node *tooDeep(llvm::yaml::Node *N, unsigned Levels) {
 
 // yaml::Input builds each document's tree recursively, without a limit: the error for a
 // document nesting deeper than MaxNesting, found before Input reads it, or "" when none does.
-// A syntax error ends the search; reporting it is Input's job.
+// A syntax error ends the search; reporting it is Input's job. The scanner recurses on runs of
+// empty entries too (`[a,,,,]`), even while walking the tree: those are refused first.
 std::string nestingError(llvm::StringRef Text, llvm::StringRef Name) {
   llvm::SourceMgr SM;
   SM.setDiagHandler([](const llvm::SMDiagnostic &, void *) {});
+  SM.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(Text, Name, /*RequiresNullTerminator=*/false),
+                        llvm::SMLoc());
+  if (std::optional<size_t> Run = tooManyEmptyYamlEntries(Text)) {
+    auto [Line, Column] = SM.getLineAndColumn(llvm::SMLoc::getFromPointer(Text.data() + *Run));
+    return located(Name, Line, Column, emptyEntriesMessage());
+  }
   llvm::yaml::Stream S(llvm::MemoryBufferRef(Text, Name), SM);
   for (llvm::yaml::Document &Doc : S)
     if (llvm::yaml::Node *Deep = tooDeep(Doc.getRoot(), MaxNesting)) {

@@ -40,7 +40,46 @@ llvm::Error parseErrorAt(llvm::StringRef Text, size_t Offset, const char *Messag
                                                   static_cast<unsigned>(Offset));
 }
 
+bool yamlSpace(char C) { return C == ' ' || C == '\t' || C == '\n' || C == '\r'; }
+
+// From the opening quote at I: the offset of the closing one (or the end).
+size_t endOfQuoted(llvm::StringRef Text, size_t I) {
+  const char Quote = Text[I];
+  for (++I; I < Text.size(); ++I) {
+    if (Quote == '"' && Text[I] == '\\')
+      ++I;  // an escaped character cannot end the scalar
+    else if (Text[I] == Quote && Quote == '\'' && I + 1 < Text.size() && Text[I + 1] == '\'')
+      ++I;  // '' is a quote inside a single-quoted scalar
+    else if (Text[I] == Quote)
+      return I;
+  }
+  return Text.size();
+}
+
 }  // namespace
+
+std::optional<size_t> tooManyEmptyYamlEntries(llvm::StringRef Text) {
+  unsigned Run = 0;  // commas in a row, with nothing but white space between them
+  for (size_t I = 0; I < Text.size(); ++I) {
+    const char C = Text[I];
+    if (C == ',') {
+      if (++Run > MaxNesting) return I;
+    } else if (C == '#' && (I == 0 || yamlSpace(Text[I - 1]))) {
+      I = std::min(Text.size(), Text.find('\n', I));  // a comment, to the end of its line
+    } else if (C == '"' || C == '\'') {
+      I = endOfQuoted(Text, I);
+      Run = 0;
+    } else if (!yamlSpace(C)) {
+      Run = 0;
+    }
+  }
+  return std::nullopt;
+}
+
+const std::string &emptyEntriesMessage() {
+  static const std::string Message = "more than " + std::to_string(MaxNesting) + " empty entries in a row";
+  return Message;
+}
 
 const std::string &nestingMessage() {
   static const std::string Message = "nested deeper than " + std::to_string(MaxNesting) + " levels";

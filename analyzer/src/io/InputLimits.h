@@ -7,6 +7,7 @@
 // before those parsers see it.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "llvm/ADT/StringRef.h"
@@ -20,6 +21,12 @@ inline constexpr unsigned MaxNesting = 100;
 
 // The error for a file that nests deeper: "nested deeper than 100 levels".
 const std::string &nestingMessage();
+
+// LLVM's YAML parser also recurses once per empty entry of a flow collection (`[a,,,,]`). The
+// offset of the comma that starts the (MaxNesting + 1)-th empty entry in a row, outside quoted
+// scalars and comments, if any; and its error, "more than 100 empty entries in a row".
+std::optional<size_t> tooManyEmptyYamlEntries(llvm::StringRef Text);
+const std::string &emptyEntriesMessage();
 
 // llvm::json::parse, except that text nesting deeper than MaxNesting is a json::ParseError
 // at the bracket that goes too deep: callers report it as they report any syntax error.

@@ -165,8 +165,9 @@ TEST(Rules, MalformedFilesAreOneErrorWithFileLineAndColumn) {
   // LLVM's scanner recurses once per empty entry of a flow sequence: a long run is refused.
   EXPECT_EQ(errorOf("handles: [a" + std::string(20000, ',') + "]\n"),
             "my-rules.yaml:1:112: more than 100 empty entries in a row");
-  EXPECT_EQ(errorOf("# " + std::string(200, ',') + "\nhandles: ['" + std::string(200, ',') + "']\n"),
-            "my-rules.yaml:2:11: not a mapping");
+  EXPECT_EQ(errorOf("# it's\nhandles: [a'b" + std::string(MaxNesting + 1, ',') + "]\n"),
+            "my-rules.yaml:2:114: more than 100 empty entries in a row");
+  EXPECT_EQ(errorOf("handles: [a" + std::string(MaxNesting, ',') + "]\n"), "my-rules.yaml:1:11: not a mapping");
   // Nesting up to the limit is the rules' business, not the parser's.
   std::string Deepest = "handles: " + std::string(MaxNesting - 1, '[') + std::string(MaxNesting - 1, ']');
   std::string E = errorOf(Deepest);

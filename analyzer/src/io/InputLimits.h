@@ -23,8 +23,9 @@ inline constexpr unsigned MaxNesting = 100;
 const std::string &nestingMessage();
 
 // LLVM's YAML parser also recurses once per empty entry of a flow collection (`[a,,,,]`). The
-// offset of the comma that starts the (MaxNesting + 1)-th empty entry in a row, outside quoted
-// scalars and comments, if any; and its error, "more than 100 empty entries in a row".
+// offset of the comma that starts the (MaxNesting + 1)-th empty entry in a row (commas with
+// only white space between them, anywhere in the text), if any; and its error, "more than 100
+// empty entries in a row".
 std::optional<size_t> tooManyEmptyYamlEntries(llvm::StringRef Text);
 const std::string &emptyEntriesMessage();
 

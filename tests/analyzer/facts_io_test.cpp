@@ -58,13 +58,15 @@ class Same {
   std::map<std::string, unsigned> Seen;
 
   void operator()(const TUFacts &A, const TUFacts &B, const std::string &W) {
-    const auto &[MainFile, Inputs, Records, AdlHooks, Findings] = A;
-    const auto &[MainFile2, Inputs2, Records2, AdlHooks2, Findings2] = B;
+    const auto &[MainFile, Inputs, Records, AdlHooks, Summaries, Captures, Findings] = A;
+    const auto &[MainFile2, Inputs2, Records2, AdlHooks2, Summaries2, Captures2, Findings2] = B;
     eq(MainFile, MainFile2, W + ".main_file");
     eq(Inputs == Inputs2, true, W + ".inputs");
     Seen["input"] += static_cast<unsigned>(Inputs.size());
     list(Records, Records2, W + ".records");
     list(AdlHooks, AdlHooks2, W + ".adl_hooks");
+    list(Summaries, Summaries2, W + ".summaries");
+    list(Captures, Captures2, W + ".captures");
     list(Findings, Findings2, W + ".findings");
   }
 
@@ -159,6 +161,96 @@ class Same {
     list(Via, B.Via, W + ".via");
     if (!Via.empty()) ++Seen["via"];
   }
+  void same(const unsigned &A, const unsigned &B, const std::string &W) { eq(A, B, W); }
+  void same(const FieldRef &A, const FieldRef &B, const std::string &W) {
+    const auto &[Holder, Field, Pos, Spelling, Handle, Family, Callable] = A;
+    eq(Holder, B.Holder, W + ".holder");
+    eq(Field, B.Field, W + ".field");
+    eq(Pos, B.Pos, W + ".pos");
+    eq(Spelling, B.Spelling, W + ".type");
+    eq(Handle, B.Handle, W + ".handle");
+    eq(Family, B.Family, W + ".family");
+    eq(Callable, B.Callable, W + ".callable");
+  }
+  void same(const ObjectStep &A, const ObjectStep &B, const std::string &W) {
+    const auto &[K, Field, Callee, Virtual] = A;
+    eq(K, B.K, W + ".kind");
+    same(Field, B.Field, W + ".field");
+    eq(Callee, B.Callee, W + ".callee");
+    eq(Virtual, B.Virtual, W + ".virtual");
+    ++Seen["step kind " + std::to_string(static_cast<int>(K))];
+  }
+  void same(const std::vector<ObjectStep> &A, const std::vector<ObjectStep> &B, const std::string &W) {
+    list(A, B, W);
+  }
+  void same(const ParamStoreFact &A, const ParamStoreFact &B, const std::string &W) {
+    const auto &[Param, Path, At] = A;
+    eq(Param, B.Param, W + ".param");
+    list(Path, B.Path, W + ".path");
+    eq(At, B.At, W + ".at");
+    ++Seen["param store"];
+  }
+  void same(const ParamForwardFact &A, const ParamForwardFact &B, const std::string &W) {
+    const auto &[Param, Receiver, Callee, Virtual, Arg, At] = A;
+    eq(Param, B.Param, W + ".param");
+    list(Receiver, B.Receiver, W + ".receiver");
+    eq(Callee, B.Callee, W + ".callee");
+    eq(Virtual, B.Virtual, W + ".virtual");
+    eq(Arg, B.Arg, W + ".arg");
+    eq(At, B.At, W + ".at");
+    ++Seen["param forward"];
+  }
+  void same(const WrapForwardFact &A, const WrapForwardFact &B, const std::string &W) {
+    const auto &[Param, Callee, Arg] = A;
+    eq(Param, B.Param, W + ".param");
+    eq(Callee, B.Callee, W + ".callee");
+    eq(Arg, B.Arg, W + ".arg");
+  }
+  void same(const FunctionSummary &A, const FunctionSummary &B, const std::string &W) {
+    const auto &[Id, Name, Class, Overrides, Stores, Forwards, ReturnsSelf, ReturnsSelfOf, ReturnsPart, Wraps, WrapsOf,
+                 Deletes] = A;
+    eq(Id, B.Id, W + ".id");
+    eq(Name, B.Name, W + ".name");
+    eq(Class, B.Class, W + ".class");
+    eq(Overrides, B.Overrides, W + ".overrides");
+    list(Stores, B.Stores, W + ".stores");
+    list(Forwards, B.Forwards, W + ".forwards");
+    eq(ReturnsSelf, B.ReturnsSelf, W + ".returns_self");
+    eq(ReturnsSelfOf, B.ReturnsSelfOf, W + ".returns_self_of");
+    list(ReturnsPart, B.ReturnsPart, W + ".returns_part");
+    list(Wraps, B.Wraps, W + ".wraps");
+    list(WrapsOf, B.WrapsOf, W + ".wraps_of");
+    eq(Deletes, B.Deletes, W + ".deletes");
+    ++Seen["summary"];
+    if (ReturnsSelf) ++Seen["returns self"];
+  }
+  void same(const CaptureFact &A, const CaptureFact &B, const std::string &W) {
+    const auto &[At, Function, Closure, Root, RootType, Path, Setter, SetterName, SetterVirtual, Arg, Held, HeldPos,
+                 HeldRoot, Handle, Family, WeakHandle, Traced, Implicit, Wrapped, Via, Requires] = A;
+    eq(At, B.At, W + ".at");
+    eq(Function, B.Function, W + ".function");
+    eq(Closure, B.Closure, W + ".closure");
+    eq(Root, B.Root, W + ".root");
+    eq(RootType, B.RootType, W + ".root_type");
+    list(Path, B.Path, W + ".path");
+    eq(Setter, B.Setter, W + ".setter");
+    eq(SetterName, B.SetterName, W + ".setter_name");
+    eq(SetterVirtual, B.SetterVirtual, W + ".setter_virtual");
+    eq(Arg, B.Arg, W + ".arg");
+    eq(Held, B.Held, W + ".held");
+    eq(HeldPos, B.HeldPos, W + ".held_pos");
+    eq(HeldRoot, B.HeldRoot, W + ".held_root");
+    eq(Handle, B.Handle, W + ".handle");
+    eq(Family, B.Family, W + ".family");
+    eq(WeakHandle, B.WeakHandle, W + ".weak_handle");
+    eq(Traced, B.Traced, W + ".traced");
+    eq(Implicit, B.Implicit, W + ".implicit");
+    eq(Wrapped, B.Wrapped, W + ".wrapped");
+    eq(Via, B.Via, W + ".via");
+    eq(Requires, B.Requires, W + ".requires");
+    ++Seen["capture"];
+    if (!Setter.empty()) ++Seen["capture through a setter"];
+  }
   void same(const Finding &A, const Finding &B, const std::string &W) {
     const auto &[Rule, Level, Message, Pos, Path, Fixes, Id] = A;
     eq(Rule, B.Rule, W + ".rule");
@@ -192,7 +284,8 @@ TEST(FactsIO, RealTranslationUnitsRoundTripFieldForField) {
   // The corpus exercises every kind of fact, so the comparison above compared something.
   for (const char *Kind : {"input", "position", "strong edge", "owns edge", "inexact edge", "weak fix", "macro close",
                            "member hook", "hook insertion", "bases", "finding", "via", "hook kind 1", "hook kind 2",
-                           "hook kind 3"})
+                           "hook kind 3", "summary", "param store", "param forward", "step kind 0",
+                           "capture", "capture through a setter"})
     EXPECT_GT(Compare.Seen[Kind], 0u) << "no " << Kind << " in the testdata facts";
 }
 
@@ -261,8 +354,8 @@ TEST(FactsIO, EachKindOfDamageIsRejectedWithItsMessage) {
   EXPECT_EQ(errorOf(""), Prefix + "no header line");
   EXPECT_EQ(errorOf("#include <vector>\n"), Prefix + "no header line");
   EXPECT_EQ(errorOf("{\"format\":\"something-else\",\"version\":1}\n{}\n"), Prefix + "no header line");
-  EXPECT_EQ(errorOf(withHeader("{}", 2)), Prefix + "format version 2, this cyclops reads version 1");
-  EXPECT_EQ(errorOf("{\"format\":\"cyclops-facts\",\"version\":1,\"bytes\":2}\n{}\n"), Prefix + "incomplete header");
+  EXPECT_EQ(errorOf(withHeader("{}", 1)), Prefix + "format version 1, this cyclops reads version 2");
+  EXPECT_EQ(errorOf("{\"format\":\"cyclops-facts\",\"version\":2,\"bytes\":2}\n{}\n"), Prefix + "incomplete header");
 
   // Truncated anywhere in the facts, or cut after the header.
   EXPECT_EQ(errorOf(llvm::StringRef(Good).take_front(Good.size() - 100)),
@@ -341,7 +434,7 @@ TEST(FactsIO, ErrorsDeepInsideArraysNameTheirPlace) {
 
 // Numbers are integers up to, not including, 2^63 (9223372036854775807.0 is the same double).
 TEST(FactsIO, NumbersBeyondInt64AreRejected) {
-  EXPECT_EQ(errorOf(R"({"format":"cyclops-facts","version":1,"key":"k","bytes":9223372036854775807.0,"xxh3":"0"})"
+  EXPECT_EQ(errorOf(R"({"format":"cyclops-facts","version":2,"key":"k","bytes":9223372036854775807.0,"xxh3":"0"})"
                     "\n{}\n"),
             "not a valid cyclops facts file: incomplete header");
   const std::string Empty = R"("findings":[],"inputs":[],"main_file":"a.h")";

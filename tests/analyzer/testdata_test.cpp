@@ -1,10 +1,13 @@
-// Runs the analyzer over every file of testdata/analyzer/ and compares its findings with the
-// expectations written in the files: any missing or extra finding fails. Prints precision
-// and recall over the whole set.
+// Runs the analyzer over every file of testdata/analyzer/, and over every project of
+// testdata/analyzer/projects/ (all its translation units together), and compares its findings
+// with the expectations written in the files: any missing or extra finding fails. Prints
+// precision and recall over each set.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/SmallString.h"
@@ -27,6 +30,25 @@ std::vector<std::string> filesIn(const std::string &Dir, llvm::StringRef Ext) {
     if (llvm::sys::path::extension(It->path()) == Ext) Files.push_back(It->path());
   std::sort(Files.begin(), Files.end());
   return Files;
+}
+
+// The folders directly under `Dir`, sorted.
+std::vector<std::string> foldersIn(const std::string &Dir) {
+  std::vector<std::string> Folders;
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC; It.increment(EC))
+    if (llvm::sys::fs::is_directory(It->path())) Folders.push_back(It->path());
+  EXPECT_FALSE(EC) << Dir << ": " << EC.message();
+  std::sort(Folders.begin(), Folders.end());
+  return Folders;
+}
+
+// The expectations written in a project's headers and sources.
+Expectations projectExpectations(const std::string &Dir) {
+  Expectations Expect;
+  for (llvm::StringRef Ext : {".h", ".cpp"})
+    for (const std::string &F : filesIn(Dir, Ext)) parseExpectations(F, Expect);
+  return Expect;
 }
 
 std::string resourceDir() {
@@ -68,6 +90,16 @@ void compare(const std::string &What, const Expectations &Expect, const Analysis
               Expect.Items.size(), Result.Findings.size(), M.Matched, M.Missing.size(), M.Extra.size());
 }
 
+// Analyzes `Sources` together as one program (compiled in `Dir` with the testdata flags),
+// checks that each compiled, and compares the findings with `Expect`.
+void checkProgram(const std::string &What, const std::string &Dir, const std::vector<std::string> &Sources,
+                  const Expectations &Expect, const AnalysisOptions &Options, const RuleSet &Rules, Totals &T) {
+  auto DB = makeFixedDatabase(Dir, {"-std=c++20", "-I" CYC_RUNTIME_INCLUDE_DIR});
+  AnalysisResult Result = analyze(*DB, Sources, Rules, Options);
+  EXPECT_EQ(Result.TranslationUnits, Sources.size()) << What;
+  compare(What, Expect, Result, T);
+}
+
 void printScores(const Totals &T) {
   double Precision = T.Matched + T.Extra ? double(T.Matched) / (T.Matched + T.Extra) : 1.0;
   double Recall = T.Matched + T.Missing ? double(T.Matched) / (T.Matched + T.Missing) : 1.0;
@@ -83,12 +115,34 @@ TEST(Testdata, EveryFileMatchesItsExpectations) {
   Totals T;
   for (const std::string &File : Files) {
     // Each file is its own program: the same type names recur across files.
-    auto DB = makeFixedDatabase(CYC_TESTDATA_DIR, {"-std=c++20", "-I" CYC_RUNTIME_INCLUDE_DIR});
-    AnalysisResult Result = analyze(*DB, {File}, Rules, AnalysisOptions{1, ResourceDir});
-    EXPECT_EQ(Result.TranslationUnits, 1u) << File;
     Expectations Expect;
     parseExpectations(File, Expect);
-    compare(llvm::sys::path::filename(File).str(), Expect, Result, T);
+    checkProgram(llvm::sys::path::filename(File).str(), CYC_TESTDATA_DIR, {File}, Expect,
+                 AnalysisOptions{1, ResourceDir}, Rules, T);
+  }
+  printScores(T);
+  EXPECT_EQ(T.Missing, 0u);
+  EXPECT_EQ(T.Extra, 0u);
+}
+
+// Each folder of projects/ is one program of several translation units, analyzed together:
+// its findings need what the other translation units define (a setter, an accessor, a
+// constructor), and its expectations may be written in any of its headers and sources.
+TEST(Testdata, EveryProjectMatchesItsExpectations) {
+  RuleSet Rules = rules();
+  std::string ResourceDir = resourceDir();
+  auto Projects = foldersIn(CYC_TESTDATA_DIR "/projects");
+  ASSERT_GE(Projects.size(), 9u) << "testdata/analyzer/projects has too few projects";
+  Totals T;
+  for (const std::string &Dir : Projects) {
+    std::string Name = llvm::sys::path::filename(Dir).str();
+    auto Sources = filesIn(Dir, ".cpp");
+    if (Sources.empty()) {
+      ADD_FAILURE() << Name << ": no .cpp file";
+      continue;
+    }
+    checkProgram(Name + " (" + std::to_string(Sources.size()) + " TUs)", Dir, Sources, projectExpectations(Dir),
+                 AnalysisOptions{2, ResourceDir}, Rules, T);
   }
   printScores(T);
   EXPECT_EQ(T.Missing, 0u);
@@ -104,10 +158,7 @@ TEST(Testdata, MultiTranslationUnitProject) {
   ASSERT_EQ(All.Files.size(), 3u);
   AnalysisResult Result = analyze(**DB, All.Files, Rules, AnalysisOptions{2, resourceDir()});
   EXPECT_EQ(Result.TranslationUnits, 3u);
-  Expectations Expect;
-  std::string Dir = std::string(CYC_TESTDATA_DIR) + "/multi_tu";
-  for (llvm::StringRef Ext : {".h", ".cpp"})
-    for (const std::string &F : filesIn(Dir, Ext)) parseExpectations(F, Expect);
+  Expectations Expect = projectExpectations(CYC_TESTDATA_DIR "/multi_tu");
   ASSERT_EQ(Expect.Items.size(), 1u);
   Totals T;
   compare("multi_tu (3 TUs)", Expect, Result, T);

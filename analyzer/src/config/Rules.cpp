@@ -42,6 +42,11 @@ struct RawCycleType {
   std::optional<unsigned> MaxCycles;
 };
 
+struct RawWrapper {
+  std::string Function;
+  unsigned Arg = 0;
+};
+
 struct RawRules {
   std::optional<unsigned> Version;
   std::optional<std::string> Base;
@@ -49,6 +54,7 @@ struct RawRules {
   std::vector<std::string> Owners;
   std::vector<std::string> PointerOwners;
   std::vector<std::string> BackPointerNames;
+  std::vector<RawWrapper> Wrappers;
   std::optional<RawCycleType> CycleType;
   std::vector<RawRule> Rules;
 };
@@ -70,6 +76,7 @@ std::string checkNames(const std::vector<std::string> &Names, llvm::StringRef Wh
 
 LLVM_YAML_IS_SEQUENCE_VECTOR(cyclops::RawFamily)
 LLVM_YAML_IS_SEQUENCE_VECTOR(cyclops::RawRule)
+LLVM_YAML_IS_SEQUENCE_VECTOR(cyclops::RawWrapper)
 
 namespace llvm::yaml {
 
@@ -112,6 +119,17 @@ template <> struct MappingTraits<cyclops::RawRule> {
   }
 };
 
+template <> struct MappingTraits<cyclops::RawWrapper> {
+  static void mapping(IO &Io, cyclops::RawWrapper &W) {
+    Io.mapRequired("function", W.Function);
+    Io.mapOptional("arg", W.Arg, 0u);
+  }
+  static std::string validate(IO &, cyclops::RawWrapper &W) {
+    if (W.Arg > 16) return "a wrapper's 'arg' must be at most 16";
+    return cyclops::checkNames({W.Function}, "wrappers");
+  }
+};
+
 template <> struct MappingTraits<cyclops::RawCycleType> {
   static void mapping(IO &Io, cyclops::RawCycleType &C) {
     Io.mapOptional("max_length", C.MaxLength);
@@ -133,6 +151,7 @@ template <> struct MappingTraits<cyclops::RawRules> {
     Io.mapOptional("owners", R.Owners);
     Io.mapOptional("pointer_owners", R.PointerOwners);
     Io.mapOptional("back_pointer_names", R.BackPointerNames);
+    Io.mapOptional("wrappers", R.Wrappers);
     Io.mapOptional("cycle_type", R.CycleType);
     Io.mapOptional("rules", R.Rules);
   }
@@ -201,6 +220,12 @@ bool RuleSet::isOwner(llvm::StringRef TemplateName) const {
 
 bool RuleSet::isPointerOwner(llvm::StringRef TemplateName) const {
   return contains(PointerOwners, TemplateName);
+}
+
+const WrapperInfo *RuleSet::wrapper(llvm::StringRef FunctionName) const {
+  for (const WrapperInfo &W : Wrappers)
+    if (W.Name == FunctionName) return &W;
+  return nullptr;
 }
 
 bool RuleSet::isBackPointerName(llvm::StringRef FieldName) const {
@@ -356,6 +381,10 @@ llvm::Expected<RuleSet> parseRules(llvm::StringRef Text, llvm::StringRef Name,
   appendUnique(Out.PointerOwners, Raw.PointerOwners);
   for (std::string &N : Raw.BackPointerNames) N = llvm::StringRef(N).lower();
   appendUnique(Out.BackPointerNames, Raw.BackPointerNames);
+  for (RawWrapper &W : Raw.Wrappers) {
+    W.Function = stripGlobal(W.Function);
+    if (!Out.wrapper(W.Function)) Out.Wrappers.push_back({W.Function, W.Arg});
+  }
   if (Raw.CycleType) {
     if (Raw.CycleType->MaxLength) Out.CycleType.MaxLength = *Raw.CycleType->MaxLength;
     if (Raw.CycleType->MaxCycles) Out.CycleType.MaxCycles = *Raw.CycleType->MaxCycles;
@@ -410,7 +439,7 @@ std::string rulesFingerprint(const RuleSet &Rules) {
     for (const std::string &S : V) OS << S.size() << ":" << S << ",";
     OS << "]\n";
   };
-  const auto &[Families, Owners, PointerOwners, BackPointerNames, CycleType, RuleList] = Rules;
+  const auto &[Families, Owners, PointerOwners, BackPointerNames, Wrappers, CycleType, RuleList] = Rules;
   for (const HandleFamily &F : Families) {
     const auto &[Name, Strong, Weak, Collector, FixIt] = F;
     OS << "family " << Name.size() << ":" << Name << " collector=" << Collector << " fixit=" << FixIt << "\n";
@@ -420,6 +449,10 @@ std::string rulesFingerprint(const RuleSet &Rules) {
   list("owners", Owners);
   list("pointer-owners", PointerOwners);
   list("back-pointer-names", BackPointerNames);
+  for (const WrapperInfo &W : Wrappers) {
+    const auto &[Function, Arg] = W;
+    OS << "wrapper " << Function.size() << ":" << Function << " arg=" << Arg << "\n";
+  }
   const auto &[MaxLength, MaxCycles] = CycleType;
   OS << "cycle-type " << MaxLength << " " << MaxCycles << "\n";
   for (const RuleInfo &R : RuleList) {

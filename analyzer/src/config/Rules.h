@@ -33,6 +33,14 @@ struct RuleInfo {
   bool Enabled = true;
 };
 
+// A callable wrapper whose body cyclops does not read (a library's): a function that returns
+// an object holding its argument Arg, e.g. `boost::asio::io_context::strand::wrap` (0) or
+// `boost::asio::bind_executor` (1). Functions with a visible body need no entry.
+struct WrapperInfo {
+  std::string Name;  // fully qualified function name
+  unsigned Arg = 0;
+};
+
 struct CycleTypeOptions {
   unsigned MaxLength = 8;     // longest type cycle enumerated (edges)
   unsigned MaxCycles = 1000;  // stop enumerating after this many cycles
@@ -43,6 +51,7 @@ struct RuleSet {
   std::vector<std::string> Owners;         // own their template arguments by value
   std::vector<std::string> PointerOwners;  // own one object that may be of a derived class
   std::vector<std::string> BackPointerNames;  // field names that usually point back (parent, prev)
+  std::vector<WrapperInfo> Wrappers;
   CycleTypeOptions CycleType;
   std::vector<RuleInfo> Rules;
 
@@ -53,6 +62,8 @@ struct RuleSet {
   // True when the field's name, lowercased and split at '_' and case changes, has a word in
   // BackPointerNames ("m_parent", "parentNode", "prev_").
   bool isBackPointerName(llvm::StringRef FieldName) const;
+  // The wrapper listed under this qualified function name, or null.
+  const WrapperInfo *wrapper(llvm::StringRef FunctionName) const;
   const RuleInfo *rule(llvm::StringRef Id) const;
   bool enabled(llvm::StringRef Id) const;
 };

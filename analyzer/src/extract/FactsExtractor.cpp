@@ -12,6 +12,7 @@
 #include "llvm/Support/Path.h"
 
 #include "extract/ExtractContext.h"
+#include "extract/Summaries.h"
 #include "facts/FactsIO.h"
 #include "rules/Registry.h"
 
@@ -232,6 +233,7 @@ void extractFacts(ASTContext &Ctx, Sema *S, const RuleSet &Rules, TUFacts &Out) 
                     &Records);
   Finder.matchAST(Ctx);
   Records.drain();
+  extractSummaries(X);
   for (const AstRule &R : astRules())
     if (Rules.enabled(R.Id)) R.Run(X);
   recordInputs(Ctx, Out);

@@ -95,6 +95,68 @@ class Writer {
                         {"id", F.Id}};
   }
 
+  json::Value fieldRef(const FieldRef &F) {
+    return json::Object{{"holder", F.Holder},     {"field", F.Field},   {"pos", pos(F.Pos)}, {"type", F.Spelling},
+                        {"handle", F.Handle},     {"family", F.Family}, {"callable", F.Callable}};
+  }
+
+  json::Value path(const std::vector<ObjectStep> &P) {
+    json::Array Out;
+    for (const ObjectStep &S : P) {
+      json::Object O{{"kind", static_cast<int>(S.K)}};
+      if (S.K == ObjectStep::Accessor) {
+        O["callee"] = S.Callee;
+        O["virtual"] = S.Virtual;
+      } else {
+        O["field"] = fieldRef(S.Field);
+      }
+      Out.push_back(std::move(O));
+    }
+    return Out;
+  }
+
+  json::Value summary(const FunctionSummary &S) {
+    json::Array Stores, Forwards, Parts, WrapsOf;
+    for (const ParamStoreFact &St : S.Stores)
+      Stores.push_back(json::Object{{"param", St.Param}, {"path", path(St.Path)}, {"at", pos(St.At)}});
+    for (const ParamForwardFact &F : S.Forwards)
+      Forwards.push_back(json::Object{{"param", F.Param},
+                                      {"receiver", path(F.Receiver)},
+                                      {"callee", F.Callee},
+                                      {"virtual", F.Virtual},
+                                      {"arg", F.Arg},
+                                      {"at", pos(F.At)}});
+    for (const auto &P : S.ReturnsPart) Parts.push_back(path(P));
+    for (const WrapForwardFact &W : S.WrapsOf)
+      WrapsOf.push_back(json::Object{{"param", W.Param}, {"callee", W.Callee}, {"arg", W.Arg}});
+    return json::Object{{"id", S.Id},
+                        {"name", S.Name},
+                        {"class", S.Class},
+                        {"overrides", json::Array(S.Overrides)},
+                        {"stores", std::move(Stores)},
+                        {"forwards", std::move(Forwards)},
+                        {"returns_self", S.ReturnsSelf},
+                        {"returns_self_of", json::Array(S.ReturnsSelfOf)},
+                        {"returns_part", std::move(Parts)},
+                        {"wraps", json::Array(S.Wraps)},
+                        {"wraps_of", std::move(WrapsOf)},
+                        {"deletes", json::Array(S.Deletes)}};
+  }
+
+  json::Value capture(const CaptureFact &C) {
+    return json::Object{{"at", pos(C.At)},          {"function", C.Function},
+                        {"closure", C.Closure},     {"root", C.Root},
+                        {"root_type", C.RootType},  {"path", path(C.Path)},
+                        {"setter", C.Setter},       {"setter_name", C.SetterName},
+                        {"setter_virtual", C.SetterVirtual}, {"arg", C.Arg},
+                        {"held", C.Held},           {"held_pos", pos(C.HeldPos)},
+                        {"held_root", C.HeldRoot},  {"handle", C.Handle},
+                        {"family", C.Family},       {"weak_handle", C.WeakHandle},
+                        {"traced", C.Traced},       {"implicit", C.Implicit},
+                        {"wrapped", C.Wrapped},     {"via", C.Via},
+                        {"requires", json::Array(C.Requires)}};
+  }
+
   json::Array files() const { return json::Array(Files); }
 
  private:
@@ -219,6 +281,103 @@ class Reader {
     return true;
   }
 
+  bool fieldRef(const json::Value &V, FieldRef &F, json::Path P) {
+    json::ObjectMapper O(V, P);
+    return O && O.map("holder", F.Holder) && O.map("field", F.Field) &&
+           pos(V.getAsObject()->get("pos"), F.Pos, P.field("pos")) && O.map("type", F.Spelling) &&
+           O.map("handle", F.Handle) && O.map("family", F.Family) && O.map("callable", F.Callable);
+  }
+
+  bool path(const json::Value *V, std::vector<ObjectStep> &Out, json::Path P) {
+    const json::Array *A = V ? V->getAsArray() : nullptr;
+    if (!A) return P.report("expected an array"), false;
+    for (size_t I = 0; I < A->size(); ++I) {
+      json::Path SP = P.index(I);
+      json::ObjectMapper O((*A)[I], SP);
+      std::int64_t Kind = 0;
+      if (!O || !integer((*A)[I], "kind", Kind, SP)) return false;
+      if (Kind < 0 || Kind > ObjectStep::Accessor) return SP.field("kind").report("bad step kind"), false;
+      ObjectStep S;
+      S.K = static_cast<ObjectStep::Kind>(Kind);
+      if (S.K == ObjectStep::Accessor) {
+        if (!O.map("callee", S.Callee) || !O.map("virtual", S.Virtual)) return false;
+      } else {
+        const json::Value *F = (*A)[I].getAsObject()->get("field");
+        if (!F) return SP.field("field").report("missing value"), false;
+        if (!fieldRef(*F, S.Field, SP.field("field"))) return false;
+      }
+      Out.push_back(std::move(S));
+    }
+    return true;
+  }
+
+  bool index(const json::Value &V, llvm::StringLiteral Key, unsigned &Out, json::Path P) {
+    std::int64_t N = 0;
+    if (!integer(V, Key, N, P)) return false;
+    if (N < 0 || N > 1024) return P.field(Key).report("out of range"), false;
+    Out = static_cast<unsigned>(N);
+    return true;
+  }
+
+  template <class T, class F>
+  bool each(const json::Object &O, llvm::StringLiteral Key, std::vector<T> &Out, json::Path P, F Read) {
+    const json::Array *A = O.getArray(Key);
+    json::Path AP = P.field(Key);
+    if (!A) return AP.report("expected an array"), false;
+    Out.resize(A->size());
+    for (size_t I = 0; I < A->size(); ++I)
+      if (!Read((*A)[I], Out[I], AP.index(I))) return false;
+    return true;
+  }
+
+  bool summary(const json::Value &V, FunctionSummary &S, json::Path P) {
+    json::ObjectMapper O(V, P);
+    if (!O || !O.map("id", S.Id) || !O.map("name", S.Name) || !O.map("class", S.Class) ||
+        !O.map("overrides", S.Overrides) || !O.map("returns_self", S.ReturnsSelf) ||
+        !O.map("returns_self_of", S.ReturnsSelfOf) || !O.map("deletes", S.Deletes))
+      return false;
+    const json::Object &Obj = *V.getAsObject();
+    return each(Obj, "stores", S.Stores, P,
+                [&](const json::Value &E, ParamStoreFact &St, json::Path EP) {
+                  return index(E, "param", St.Param, EP) && path(E.getAsObject()->get("path"), St.Path, EP.field("path")) &&
+                         pos(E.getAsObject()->get("at"), St.At, EP.field("at"));
+                }) &&
+           each(Obj, "forwards", S.Forwards, P,
+                [&](const json::Value &E, ParamForwardFact &F, json::Path EP) {
+                  json::ObjectMapper EO(E, EP);
+                  return EO && index(E, "param", F.Param, EP) &&
+                         path(E.getAsObject()->get("receiver"), F.Receiver, EP.field("receiver")) &&
+                         EO.map("callee", F.Callee) && EO.map("virtual", F.Virtual) && index(E, "arg", F.Arg, EP) &&
+                         pos(E.getAsObject()->get("at"), F.At, EP.field("at"));
+                }) &&
+           each(Obj, "returns_part", S.ReturnsPart, P,
+                [&](const json::Value &E, std::vector<ObjectStep> &Part, json::Path EP) { return path(&E, Part, EP); }) &&
+           each(Obj, "wraps", S.Wraps, P,
+                [&](const json::Value &E, unsigned &W, json::Path EP) {
+                  std::optional<std::int64_t> N = jsonInteger(E);
+                  if (!N || *N < 0 || *N > 1024) return EP.report("expected a parameter index"), false;
+                  W = static_cast<unsigned>(*N);
+                  return true;
+                }) &&
+           each(Obj, "wraps_of", S.WrapsOf, P, [&](const json::Value &E, WrapForwardFact &W, json::Path EP) {
+             json::ObjectMapper EO(E, EP);
+             return EO && index(E, "param", W.Param, EP) && EO.map("callee", W.Callee) && index(E, "arg", W.Arg, EP);
+           });
+  }
+
+  bool capture(const json::Value &V, CaptureFact &C, json::Path P) {
+    json::ObjectMapper O(V, P);
+    const json::Object *Obj = V.getAsObject();
+    return O && pos(Obj->get("at"), C.At, P.field("at")) && O.map("function", C.Function) &&
+           O.map("closure", C.Closure) && O.map("root", C.Root) && O.map("root_type", C.RootType) &&
+           path(Obj->get("path"), C.Path, P.field("path")) && O.map("setter", C.Setter) &&
+           O.map("setter_name", C.SetterName) && O.map("setter_virtual", C.SetterVirtual) &&
+           index(V, "arg", C.Arg, P) && O.map("held", C.Held) && pos(Obj->get("held_pos"), C.HeldPos, P.field("held_pos")) &&
+           O.map("held_root", C.HeldRoot) && O.map("handle", C.Handle) && O.map("family", C.Family) &&
+           O.map("weak_handle", C.WeakHandle) && O.map("traced", C.Traced) && O.map("implicit", C.Implicit) &&
+           O.map("wrapped", C.Wrapped) && O.map("via", C.Via) && O.map("requires", C.Requires);
+  }
+
   bool finding(const json::Value &V, Finding &F, json::Path P) {
     json::ObjectMapper O(V, P);
     std::int64_t Level = 0;
@@ -273,15 +432,19 @@ std::uint64_t hashContent(llvm::StringRef Content) { return llvm::xxh3_64bits(Co
 
 std::string serializeFacts(const TUFacts &Facts, llvm::StringRef Key) {
   Writer W;
-  json::Array Inputs, Records, Hooks, Findings;
+  json::Array Inputs, Records, Hooks, Summaries, Captures, Findings;
   for (const InputFile &I : Facts.Inputs) Inputs.push_back(json::Array{I.Path, hex(I.Hash)});
   for (const RecordFact &R : Facts.Records) Records.push_back(W.record(R));
   for (const TraceHookFact &H : Facts.AdlHooks) Hooks.push_back(W.hook(H));
+  for (const FunctionSummary &S : Facts.Summaries) Summaries.push_back(W.summary(S));
+  for (const CaptureFact &C : Facts.Captures) Captures.push_back(W.capture(C));
   for (const Finding &F : Facts.Findings) Findings.push_back(W.finding(F));
   json::Object Body{{"main_file", Facts.MainFile},
                     {"inputs", std::move(Inputs)},
                     {"records", std::move(Records)},
                     {"adl_hooks", std::move(Hooks)},
+                    {"summaries", std::move(Summaries)},
+                    {"captures", std::move(Captures)},
                     {"findings", std::move(Findings)}};
   Body["files"] = W.files();  // last: the writer has seen every position by now
   std::string Text;
@@ -332,9 +495,11 @@ llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text) {
   json::ObjectMapper M(*Value, P);
   bool Ok = M && M.map("files", Files) && M.map("main_file", F.MainFile);
   Reader R(std::move(Files));
+  // Summaries and captures may be left out: none.
   auto each = [&](llvm::StringRef Name, auto &&Fn) {
     if (!Ok) return;
     const json::Array *A = O->getArray(Name);
+    if (!A && !O->get(Name) && (Name == "summaries" || Name == "captures")) return;
     if (!A) {
       P.field(Name).report("expected an array");
       Ok = false;
@@ -359,6 +524,14 @@ llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text) {
   each("adl_hooks", [&](const json::Value &V, json::Path HP) {
     F.AdlHooks.emplace_back();
     return R.hook(V, F.AdlHooks.back(), HP);
+  });
+  each("summaries", [&](const json::Value &V, json::Path SP) {
+    F.Summaries.emplace_back();
+    return R.summary(V, F.Summaries.back(), SP);
+  });
+  each("captures", [&](const json::Value &V, json::Path CP) {
+    F.Captures.emplace_back();
+    return R.capture(V, F.Captures.back(), CP);
   });
   each("findings", [&](const json::Value &V, json::Path FP) {
     F.Findings.emplace_back();

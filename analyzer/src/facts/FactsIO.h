@@ -3,12 +3,14 @@
 //
 // A facts file is two lines. The first is a small JSON header:
 //
-//   {"format":"cyclops-facts","version":1,"key":"...","bytes":N,"xxh3":"..."}
+//   {"format":"cyclops-facts","version":2,"key":"...","bytes":N,"xxh3":"..."}
 //
 // `key` is what its writer computed the facts from (the cache stores a hash of the command
 // line and rules there; an empty key means "not from the cache"). `bytes` and `xxh3` are the
 // length and hash of the second line, the facts as JSON, so that a truncated or damaged file
 // is rejected before it is parsed. Positions are [file index, line, column] into a file table.
+// Version 2 added function summaries and capture facts (CodeFacts.h); a body without their
+// arrays has none.
 //
 // Files are written to a temporary name in the same directory and renamed into place
 // (OutputFile.h), so a reader (another cyclops, an editor running clang-tidy) never sees half a
@@ -27,7 +29,7 @@ namespace cyclops {
 
 // Bumped whenever the meaning or the layout of the facts changes: files of another version
 // are rejected (and, in the cache, rebuilt).
-inline constexpr int FactsFormatVersion = 1;
+inline constexpr int FactsFormatVersion = 2;
 
 // The file name extension of facts files.
 inline constexpr const char FactsExtension[] = ".facts";

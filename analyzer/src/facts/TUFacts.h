@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "facts/CodeFacts.h"
 #include "facts/Facts.h"
 #include "rules/Finding.h"
 
@@ -24,6 +25,8 @@ struct TUFacts {
   std::vector<InputFile> Inputs;
   std::vector<RecordFact> Records;
   std::vector<TraceHookFact> AdlHooks;  // cyc_trace(T&, cyc::Tracer&) overloads
+  std::vector<FunctionSummary> Summaries;  // functions with a body (extract/Summaries.h)
+  std::vector<CaptureFact> Captures;       // closures handed to stores (capture-cycle)
   std::vector<Finding> Findings;        // from rules that need the AST (cycle-instance)
 };
 

@@ -2,7 +2,10 @@
 #include "program/Analyzer.h"
 
 #include "output/Suppressions.h"
+#include "program/Summaries.h"
 #include "program/TypeGraph.h"
+#include "rules/RuleIds.h"
+#include "rules/capture-cycle/CaptureCycleCheck.h"
 #include "rules/Registry.h"
 
 namespace cyclops {
@@ -14,6 +17,10 @@ AnalysisResult analyzeFacts(std::vector<TUFacts> Facts, const RuleSet &Rules) {
   CheckOutput Out;
   for (const auto &Check : makeGraphChecks())
     if (Rules.enabled(Check->ruleId())) Check->check(Graph, Rules, Out);
+  if (Rules.enabled(ruleid::CaptureCycle)) {
+    ProgramSummaries Summaries(Graph.units());
+    checkCaptureCycles(Graph, Summaries, Rules, Out);
+  }
   for (const Finding &F : Graph.astFindings())
     if (Rules.enabled(F.Rule)) Out.Findings.push_back(F);
 

@@ -57,6 +57,9 @@ class TypeGraph {
   // Does the record (its own fields) hold any?
   bool recordHoldsCollectorHandles(unsigned I) const;
 
+  // Every translation unit's facts, as given.
+  const std::vector<TUFacts> &units() const { return Facts; }
+
   // Findings of rules that ran on the AST, from every translation unit.
   const std::vector<Finding> &astFindings() const { return AstFindings; }
 

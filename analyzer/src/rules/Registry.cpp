@@ -5,7 +5,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include "rules/RuleIds.h"
-#include "rules/capture-cycle/CaptureCycleCheck.h"
+#include "rules/capture-cycle/CaptureStores.h"
 #include "rules/cycle-instance/InstanceCheck.h"
 
 #include "rules/cycle-type/CycleTypeCheck.h"
@@ -32,10 +32,11 @@ std::vector<std::unique_ptr<GraphCheck>> makeGraphChecks() {
 }
 
 llvm::ArrayRef<AstRule> astRules() {
-  // capture-cycle reads the trace hooks extracted before it: after the records, as here.
+  // capture-cycle extracts its facts here and decides on the merged program
+  // (rules/capture-cycle/CaptureCycleCheck.h).
   static const AstRule Rules[] = {
       {ruleid::CycleInstance, &runInstanceCheck},
-      {ruleid::CaptureCycle, &runCaptureCycleCheck},
+      {ruleid::CaptureCycle, &extractCaptureStores},
   };
   return Rules;
 }

@@ -1,7 +1,7 @@
 // HandleExprs.h - what types and expressions of the AST mean for refcounted handles: the
 // handle family of a type, the value an expression passes on once copies, moves, temporaries
-// and conversions are looked through, assignments and setters. Shared by the rules that read
-// function bodies (capture-cycle; cycle-instance can use the same queries).
+// and conversions are looked through, assignments and container operations. Shared by all
+// that reads function bodies (extract/HandleValues.h builds on it; cycle-instance).
 #pragma once
 
 #include <string>
@@ -49,16 +49,5 @@ std::pair<const clang::Expr *, const clang::Expr *> assignmentParts(const clang:
 // neither. By name only: the caller checks that the object is a library container.
 enum class ContainerOp { None, Add, Remove };
 ContainerOp containerOp(llvm::StringRef Method);
-
-// A store that a member function makes of one of its parameters into a field of *this, at the
-// top level of its body: `field = p;`, `this->field = std::move(p);`, `field.push_back(p);`.
-struct ParamStore {
-  const clang::FieldDecl *Field = nullptr;
-  unsigned Param = 0;             // index of the parameter stored
-  const clang::Expr *At = nullptr;  // the store inside the member function
-};
-
-// The parameter stores of a setter's definition (empty when it has none or no body).
-std::vector<ParamStore> paramStores(const clang::FunctionDecl *Def);
 
 }  // namespace cyclops

@@ -1,0 +1,162 @@
+// Summaries.cpp - one summary per function body, read with HandleValues.
+#include "extract/Summaries.h"
+
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+
+#include "extract/ExtractContext.h"
+#include "extract/HandleValues.h"
+#include "utils/HandleExprs.h"
+
+namespace cyclops {
+
+using namespace clang;
+
+namespace {
+
+bool wrapsRequirement(llvm::StringRef R, WrapForwardFact &Out) {
+  if (!R.consume_front("wraps:")) return false;
+  auto [Id, Arg] = R.rsplit(':');
+  unsigned N = 0;
+  if (Arg.getAsInteger(10, N)) return false;
+  Out.Callee = Id.str();
+  Out.Arg = N;
+  return true;
+}
+
+class SummaryBuilder {
+ public:
+  SummaryBuilder(ExtractContext &Context, const FunctionDecl *FD) : X(Context), Fn(FD), V(Context, FD) {
+    S.Id = V.functionId(FD);
+    S.Name = FD->getQualifiedNameAsString();
+    if (const auto *M = dyn_cast<CXXMethodDecl>(FD)) S.Class = X.nameOf(M->getParent());
+    if (const auto *M = dyn_cast<CXXMethodDecl>(FD))
+      for (const CXXMethodDecl *O : M->overridden_methods()) S.Overrides.push_back(V.functionId(O));
+  }
+
+  FunctionSummary build() {
+    walk(Fn->getBody(), /*InLambda=*/false);
+    return std::move(S);
+  }
+
+ private:
+  void walk(const Stmt *St, bool InLambda) {
+    if (!St) return;
+    if (const auto *L = dyn_cast<LambdaExpr>(St)) {
+      for (const Expr *Init : L->capture_inits()) walk(Init, InLambda);
+      if (!L->isGenericLambda()) walk(L->getBody(), true);
+      return;
+    }
+    if (const auto *R = dyn_cast<ReturnStmt>(St); R && !InLambda && R->getRetValue()) returned(R->getRetValue());
+    if (const auto *D = dyn_cast<CXXDeleteExpr>(St)) deleted(D);
+    if (const auto *E = dyn_cast<Expr>(St); E && !E->isInstantiationDependent()) visit(E);
+    for (const Stmt *Child : St->children()) walk(Child, InLambda);
+  }
+
+  void visit(const Expr *E) {
+    if (auto [L, R] = assignmentParts(E); L) {
+      if (std::optional<Target> T = V.fieldTarget(L); T && T->Root.This && T->Root.Requires.empty())
+        stored(T->Steps, R, E);
+      return;
+    }
+    const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
+    const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
+    if (!M || !M->getIdentifier() || M->isStatic()) return;
+    const Expr *Object = Call->getImplicitObjectArgument();
+    if (!Object) return;
+    if (containerOp(M->getName()) == ContainerOp::Add) {
+      if (const auto *ME = dyn_cast<MemberExpr>(Object->IgnoreParenImpCasts()))
+        if (std::optional<Target> T = V.memberTarget(ME); T && T->Root.This && T->Root.Requires.empty()) {
+          for (const Expr *Arg : Call->arguments()) stored(T->Steps, Arg, Call);
+          return;
+        }
+    }
+    std::optional<Target> Receiver = V.objectOf(Object);
+    if (!Receiver || !Receiver->Root.This || !Receiver->Root.Requires.empty()) return;
+    for (unsigned I = 0; I < Call->getNumArgs(); ++I)
+      for (const HeldParam &P : heldParams(Call->getArg(I))) {
+        if (!P.Requires.empty()) continue;
+        S.Forwards.push_back(ParamForwardFact{P.Index, Receiver->Steps, V.functionId(M), HandleValues::virtualCall(Call),
+                                              I, posOf(Call)});
+      }
+  }
+
+  SourcePos posOf(const Expr *E) { return X.pos(E->getBeginLoc()); }
+
+  // The parameters a value holds: the parameter itself, or a closure holding it.
+  std::vector<HeldParam> heldParams(const Expr *Value) {
+    if (std::optional<ClosureValue> C = V.closureOf(Value)) return C->Params;
+    return {};
+  }
+
+  void stored(const std::vector<ObjectStep> &Path, const Expr *Value, const Expr *At) {
+    if (Path.empty() || Path.back().K != ObjectStep::Member) return;
+    for (const HeldParam &P : heldParams(Value))
+      if (P.Requires.empty()) S.Stores.push_back(ParamStoreFact{P.Index, Path, posOf(At)});
+  }
+
+  void returned(const Expr *R) {
+    QualType T = Fn->getReturnType();
+    if (ObjectId Id = V.resolve(R); Id.This) {
+      if (Id.Requires.empty()) S.ReturnsSelf = true;
+      for (const std::string &Req : Id.Requires)
+        if (llvm::StringRef(Req).starts_with("self:")) S.ReturnsSelfOf.push_back(Req.substr(5));
+    }
+    if (T->isReferenceType() || T->isPointerType())
+      if (std::optional<Target> P = V.objectOf(R); P && P->Root.This && P->Root.Requires.empty() && !P->Steps.empty())
+        S.ReturnsPart.push_back(P->Steps);
+    for (const HeldParam &P : heldParams(R)) {
+      if (P.Requires.empty()) {
+        S.Wraps.push_back(P.Index);
+        continue;
+      }
+      WrapForwardFact W;
+      W.Param = P.Index;
+      if (P.Requires.size() == 1 && wrapsRequirement(P.Requires.front(), W)) S.WrapsOf.push_back(W);
+    }
+  }
+
+  void deleted(const CXXDeleteExpr *D) {
+    if (!isa<CXXDestructorDecl>(Fn)) return;
+    const auto *M = dyn_cast<MemberExpr>(ignoreWrappers(D->getArgument()));
+    if (!M || !isa<CXXThisExpr>(M->getBase()->IgnoreParenImpCasts())) return;
+    if (const auto *F = dyn_cast<FieldDecl>(M->getMemberDecl())) S.Deletes.push_back(F->getName().str());
+  }
+
+  ExtractContext &X;
+  const FunctionDecl *Fn;
+  HandleValues V;
+  FunctionSummary S;
+};
+
+class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
+ public:
+  explicit FunctionFinder(ExtractContext &Context) : X(Context) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitImplicitCode() const { return false; }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext()) return true;
+    if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->getParent()->isLambda()) return true;
+    if (X.sources().isInSystemHeader(X.sources().getExpansionLoc(FD->getLocation()))) return true;
+    FunctionSummary S = SummaryBuilder(X, FD).build();
+    if (S.Id.empty()) return true;
+    bool Empty = S.Stores.empty() && S.Forwards.empty() && !S.ReturnsSelf && S.ReturnsSelfOf.empty() &&
+                 S.ReturnsPart.empty() && S.Wraps.empty() && S.WrapsOf.empty() && S.Deletes.empty() &&
+                 S.Overrides.empty();
+    if (!Empty) X.out().Summaries.push_back(std::move(S));
+    return true;
+  }
+
+ private:
+  ExtractContext &X;
+};
+
+}  // namespace
+
+void extractSummaries(ExtractContext &X) {
+  FunctionFinder(X).TraverseAST(X.ast());
+}
+
+}  // namespace cyclops

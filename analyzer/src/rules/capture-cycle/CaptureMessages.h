@@ -1,0 +1,33 @@
+// CaptureMessages.h - every text capture-cycle shows: the finding's message, its notes and
+// fix advice. The check (CaptureCycleCheck.cpp) decides; this file words.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/Rules.h"
+#include "facts/CodeFacts.h"
+#include "rules/Finding.h"
+
+namespace cyclops {
+
+// One closure store of a cycle, resolved on the whole program.
+struct ResolvedCapture {
+  const CaptureFact *Fact = nullptr;
+  std::vector<ObjectStep> Path;  // from the root object; the last step is the field stored into
+  std::string RootType;          // the root object's type (qualified)
+  // Why the collector cannot free the cycle, when the handle's family has one and something
+  // hides the handle ("" when it can: a collectable cycle).
+  std::string UntracedReason;
+};
+
+// "lambda stored in 'app::Conn.cb' by set_cb() holds 'self', a strong std::shared_ptr to the
+// object that stores it: <consequence>; <fix>"
+std::string captureMessage(const RuleSet &Rules, const ResolvedCapture &C);
+// Two or more closures that hold each other's storing objects, C[0] first.
+std::string captureRingMessage(const RuleSet &Rules, const std::vector<ResolvedCapture> &Ring);
+// The notes: each field on the path, then the closure's handle to the object of type HeldType
+// (the root itself, or in a ring the next closure's storing object).
+std::vector<PathStep> captureSteps(const ResolvedCapture &C, const std::string &HeldType);
+
+}  // namespace cyclops

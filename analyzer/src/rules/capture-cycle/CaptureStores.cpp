@@ -1,0 +1,167 @@
+// CaptureStores.cpp - closures handed to stores, as facts for the whole-program rule.
+#include "rules/capture-cycle/CaptureStores.h"
+
+#include <set>
+
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "llvm/Support/Path.h"
+
+#include "extract/ExtractContext.h"
+#include "extract/HandleValues.h"
+#include "utils/HandleExprs.h"
+
+namespace cyclops {
+
+using namespace clang;
+
+namespace {
+
+// Where a closure goes: the target's object and steps, and the setter called with it, if any.
+struct Store {
+  const Expr *At = nullptr;
+  Target Where;
+  const CXXMemberCallExpr *SetterCall = nullptr;
+  unsigned Arg = 0;
+};
+
+class StoreWalker {
+ public:
+  StoreWalker(ExtractContext &Context, const FunctionDecl *FD, std::set<std::string> &Seen)
+      : X(Context), Fn(FD), V(Context, FD), Emitted(Seen) {}
+
+  void run() { walk(Fn->getBody()); }
+
+ private:
+  void walk(const Stmt *S) {
+    if (!S) return;
+    if (const auto *L = dyn_cast<LambdaExpr>(S)) {
+      // A lambda body runs on the objects of this function; a generic one is a template.
+      for (const Expr *Init : L->capture_inits()) walk(Init);
+      if (!L->isGenericLambda()) walk(L->getBody());
+      return;
+    }
+    if (const auto *E = dyn_cast<Expr>(S); E && !E->isInstantiationDependent()) visit(E);
+    for (const Stmt *Child : S->children()) walk(Child);
+  }
+
+  void visit(const Expr *E) {
+    if (isa<CXXOperatorCallExpr>(E) || isa<BinaryOperator>(E)) {
+      if (auto [L, R] = assignmentParts(E); L)
+        if (std::optional<Target> T = V.fieldTarget(L)) closureStored(Store{E, *T}, R);
+      return;
+    }
+    const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
+    const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
+    if (!M || !M->getIdentifier() || M->isStatic()) return;
+    const Expr *Object = Call->getImplicitObjectArgument();
+    if (!Object) return;
+    if (containerOp(M->getName()) == ContainerOp::Add) {
+      if (const auto *ME = dyn_cast<MemberExpr>(Object->IgnoreParenImpCasts())) {
+        if (std::optional<Target> T = V.memberTarget(ME)) {
+          for (const Expr *Arg : Call->arguments()) closureStored(Store{Call, *T}, Arg);
+          return;
+        }
+      }
+    }
+    // Any other member function may be a setter: its summary tells.
+    std::optional<Target> Base = V.objectOf(Object);
+    if (!Base) return;
+    for (unsigned I = 0; I < Call->getNumArgs(); ++I) closureStored(Store{Call, *Base, Call, I}, Call->getArg(I));
+  }
+
+  void closureStored(const Store &S, const Expr *Value) {
+    if (!S.Where.Root.known()) return;
+    if (!S.SetterCall && (S.Where.Steps.empty() || S.Where.Steps.back().K != ObjectStep::Member)) return;
+    std::optional<ClosureValue> C = V.closureOf(Value);
+    if (!C) return;
+    for (const HeldHandle &H : C->Handles)
+      if (H.Object.known()) emit(S, *C, H);
+  }
+
+  void emit(const Store &S, const ClosureValue &C, const HeldHandle &H) {
+    CaptureFact F;
+    F.At = X.pos(S.At->getBeginLoc());
+    F.Function = functionName();
+    F.Closure = C.Kind;
+    F.Root = V.localId(S.Where.Root);
+    F.RootType = rootType(S);
+    F.Path = S.Where.Steps;
+    if (S.SetterCall) {
+      const CXXMethodDecl *M = S.SetterCall->getMethodDecl();
+      F.Setter = V.functionId(M);
+      F.SetterName = M->getNameAsString();
+      F.SetterVirtual = HandleValues::virtualCall(S.SetterCall);
+      F.Arg = S.Arg;
+    }
+    F.Held = H.Name;
+    F.HeldPos = X.pos(H.Loc);
+    F.HeldRoot = V.localId(H.Object);
+    F.Handle = specializedTemplateName(H.Type);
+    F.Family = H.Family->Name;
+    F.WeakHandle = V.weakSpelling(H);
+    F.Traced = H.Traced;
+    F.Implicit = H.Implicit;
+    F.Wrapped = H.Wrapped;
+    F.Via = H.Via;
+    F.Requires = S.Where.Root.Requires;
+    for (const std::vector<std::string> *Rs : {&H.Object.Requires, &C.Requires})
+      for (const std::string &R : *Rs)
+        if (std::find(F.Requires.begin(), F.Requires.end(), R) == F.Requires.end()) F.Requires.push_back(R);
+    // Instantiations of one template repeat the same store.
+    std::string Key = F.At.File + ":" + std::to_string(F.At.Line) + ":" + std::to_string(F.At.Column) + "|" +
+                      F.HeldPos.File + ":" + std::to_string(F.HeldPos.Line) + ":" +
+                      std::to_string(F.HeldPos.Column) + "|" + F.Setter + "|" + std::to_string(F.Arg);
+    if (Emitted.insert(Key).second) X.out().Captures.push_back(std::move(F));
+  }
+
+  std::string rootType(const Store &S) {
+    if (S.Where.RootType) return X.nameOf(S.Where.RootType);
+    if (!S.Where.Steps.empty() && S.Where.Steps.front().K != ObjectStep::Accessor)
+      return S.Where.Steps.front().Field.Holder;
+    if (S.SetterCall)
+      if (const CXXRecordDecl *RD = S.SetterCall->getRecordDecl()) return X.nameOf(RD);
+    return "";
+  }
+
+  // The function, as in the ids of cycle-instance: a function only visible in this file has
+  // the file name appended.
+  std::string functionName() {
+    std::string Name = Fn->getQualifiedNameAsString();
+    if (!Fn->isExternallyVisible())
+      Name += std::string(LocalSuffix) + llvm::sys::path::filename(X.pos(Fn->getLocation()).File).str();
+    return Name;
+  }
+
+  ExtractContext &X;
+  const FunctionDecl *Fn;
+  HandleValues V;
+  std::set<std::string> &Emitted;
+};
+
+class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
+ public:
+  explicit FunctionFinder(ExtractContext &Context) : X(Context) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext()) return true;
+    // A lambda's body is walked with the function that contains it.
+    if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->getParent()->isLambda()) return true;
+    if (X.sources().isInSystemHeader(X.sources().getExpansionLoc(FD->getLocation()))) return true;
+    StoreWalker(X, FD, Emitted).run();
+    return true;
+  }
+
+ private:
+  ExtractContext &X;
+  std::set<std::string> Emitted;
+};
+
+}  // namespace
+
+void extractCaptureStores(ExtractContext &X) {
+  FunctionFinder(X).TraverseAST(X.ast());
+}
+
+}  // namespace cyclops

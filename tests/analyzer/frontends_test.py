@@ -10,6 +10,10 @@ Cases (--case):
             neither front end reports again; both front ends make the same edits.
   multi-tu  testdata/analyzer/multi_tu: no cycle-type without a facts directory; with the
             other translation units' facts (`cyclops facts`) each TU reports the cycle.
+  projects  testdata/analyzer/projects/*: with the other translation units' facts, each TU
+            reports the capture-cycle findings its own files expect (setters, accessors and
+            wrappers defined elsewhere come from those facts); without them, the cross-file
+            case of setter_other_tu is not reported.
   options   bad plugin arguments and rules files are clear errors; rules files apply.
   once      all five checks on: one analysis per translation unit (CyclopsVerbose remarks).
   codegen   the plugin in a real compilation (-c -g) reports as with -fsyntax-only.
@@ -371,6 +375,47 @@ def case_multi_tu(t):
         fail("plugin account.cpp with ledger's facts only: %s" % d)
 
 
+def project_database(t, src, work):
+    """A compilation database for a testdata project, written into work."""
+    os.makedirs(work, exist_ok=True)
+    entries = [{"directory": src, "arguments": ["clang++", *t.flags, "-c", tu], "file": tu}
+               for tu in cyclops_files(src)]
+    with open(os.path.join(work, "compile_commands.json"), "w") as f:
+        json.dump(entries, f)
+    return work
+
+
+def case_projects(t):
+    root = os.path.join(t.a.source_dir, "testdata", "analyzer", "projects")
+    projects = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
+    if len(projects) < 9:
+        fail("testdata/analyzer/projects has too few projects: %d" % len(projects))
+    for name in projects:
+        src = os.path.join(root, name)
+        work = os.path.join(t.a.work, name)
+        db = project_database(t, src, work)
+        tus = cyclops_files(src)
+        for tu in tus:  # the facts of every other translation unit, as a build keeps them
+            others = os.path.join(work, "facts-for-" + os.path.basename(tu))
+            shutil.rmtree(others, ignore_errors=True)
+            os.makedirs(others)
+            for other in tus:
+                if other != tu:
+                    t.run([t.a.cyclops, "facts", "-p", db, other, "-o",
+                           os.path.join(others, os.path.basename(other) + ".facts")], expect_rc=(0,))
+            expected = [e for e in parse_expectations(tu) if e[3] == "capture-cycle"]
+            for front, p in (("clang-tidy", t.tidy(tu, options={"CyclopsFactsDir": others}, build_dir=db)),
+                             ("plugin", t.plugin(tu, ["facts-dir=" + others]))):
+                found = [d for d in diags(p) if d.rule == "capture-cycle" and d.file == os.path.realpath(tu)]
+                match_expectations("%s %s/%s with facts" % (front, name, os.path.basename(tu)), expected, found)
+    # Without the other file's facts, the setter defined there is unknown: nothing to report.
+    main = os.path.join(root, "setter_other_tu", "main.cpp")
+    for front, p in (("clang-tidy", t.tidy(main, compile_args=t.flags)), ("plugin", t.plugin(main))):
+        for d in diags(p):
+            if d.rule == "capture-cycle":
+                fail("%s setter_other_tu/main.cpp without facts: %s" % (front, d))
+
+
 def case_options(t):
     sample = os.path.join(t.a.source_dir, "testdata", "analyzer", "trace_rules.cpp")
     bad_yaml = os.path.join(t.a.work, "bad-rules.yaml")
@@ -461,7 +506,8 @@ def case_codegen(t):
             fail("plugin %s: no object file" % name)
 
 
-CASES = {"testdata": case_testdata, "fixits": case_fixits, "multi-tu": case_multi_tu, "options": case_options,
+CASES = {"testdata": case_testdata, "fixits": case_fixits, "multi-tu": case_multi_tu, "projects": case_projects,
+         "options": case_options,
          "once": case_once, "codegen": case_codegen}
 
 

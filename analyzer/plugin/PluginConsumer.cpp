@@ -7,7 +7,7 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Sema/SemaConsumer.h"
 
-#include "output/DiagnosticLocations.h"
+#include "output/EmitDiagnostic.h"
 
 namespace cyclops::plugin {
 
@@ -15,7 +15,7 @@ using namespace clang;
 
 namespace {
 
-class FindingsConsumer : public SemaConsumer {
+class FindingsConsumer : public SemaConsumer, private FindingReporter {
  public:
   FindingsConsumer(DiagnosticsEngine &D, PluginOptions O) : Diags(D), Options(std::move(O)) {
     // Custom IDs keep the level they are created with: -w, -Werror and -Wno-... do not reach
@@ -39,20 +39,23 @@ class FindingsConsumer : public SemaConsumer {
     if (!Ctx.getLangOpts().CPlusPlus) return;
     CurrentTUResult Result = analyzeCurrentTU(Ctx, SemaRef, Options.Rules, Options.Analysis);
     for (const std::string &Remark : Result.Remarks) Diags.Report(RemarkId) << Remark;
-    SourceManager &SM = Ctx.getSourceManager();
-    for (const Finding &F : Result.Findings) {
-      Severity Level = F.Level;
-      if (Options.FailOn && Level >= *Options.FailOn) Level = Severity::Error;
-      {
-        DiagnosticBuilder B = Diags.Report(toLocation(SM, F.Pos), Ids[Level]);
-        B << F.Message << F.Rule;
-        for (const FixItHint &Fix : toFixIts(SM, F)) B << Fix;
-      }  // emitted here, before its notes
-      for (const LocatedNote &N : toNotes(SM, F)) Diags.Report(N.Loc, NoteId) << N.Text;
-    }
+    for (const Finding &F : Result.Findings) emitFinding(Ctx.getSourceManager(), F, *this);
   }
 
  private:
+  void reportFinding(const Finding &F, SourceLocation Loc, llvm::ArrayRef<FixItHint> Fixes) override {
+    Severity Level = F.Level;
+    if (Options.FailOn && Level >= *Options.FailOn) Level = Severity::Error;
+    DiagnosticBuilder B = Diags.Report(Loc, Ids[Level]);
+    B << F.Message << F.Rule;
+    for (const FixItHint &Fix : Fixes) B << Fix;
+  }
+
+  // A note in a file this translation unit does not read has no location: its text says where.
+  void reportNote(const LocatedNote &N, SourceLocation) override {
+    Diags.Report(N.Loc, NoteId) << N.textWithPlace();
+  }
+
   DiagnosticsEngine &Diags;
   PluginOptions Options;
   Sema *SemaRef = nullptr;

@@ -8,7 +8,7 @@
 #include "clang/Parse/Parser.h"
 
 #include "SharedAnalysis.h"
-#include "output/DiagnosticLocations.h"
+#include "output/EmitDiagnostic.h"
 
 namespace cyclops::tidy {
 
@@ -25,6 +25,27 @@ DiagnosticIDs::Level levelOf(Severity S) {
   }
   return DiagnosticIDs::Warning;
 }
+
+// Findings as the check's diagnostics: clang-tidy names the check after each message.
+class TidyReporter : public FindingReporter {
+ public:
+  explicit TidyReporter(clang::tidy::ClangTidyCheck &C) : Check(C) {}
+
+  void reportFinding(const Finding &F, SourceLocation Loc, llvm::ArrayRef<FixItHint> Fixes) override {
+    DiagnosticBuilder Warning = Check.diag(Loc, "%0", levelOf(F.Level)) << F.Message;
+    for (const FixItHint &Fix : Fixes) Warning << Fix;
+  }
+
+  // A note in a file this translation unit does not read (its text names the file) is put
+  // at the warning: clang-tidy takes a diagnostic with an unlocated note for user code, which
+  // would show a finding in a header that HeaderFilterRegex leaves out.
+  void reportNote(const LocatedNote &N, SourceLocation FindingLoc) override {
+    Check.diag(N.Loc.isValid() ? N.Loc : FindingLoc, "%0", DiagnosticIDs::Note) << N.textWithPlace();
+  }
+
+ private:
+  clang::tidy::ClangTidyCheck &Check;
+};
 
 }  // namespace
 
@@ -87,20 +108,9 @@ void CyclopsCheck::check(const ast_matchers::MatchFinder::MatchResult &Result) {
   if (Shared->claimRemarks())
     for (const std::string &Remark : R.Remarks) configurationDiag("cyclops: %0", DiagnosticIDs::Remark) << Remark;
 
-  SourceManager &SM = *Result.SourceManager;
-  for (const Finding &F : R.Findings) {
-    if (F.Rule != Rule) continue;
-    SourceLocation Loc = toLocation(SM, F.Pos);
-    {
-      DiagnosticBuilder Warning = diag(Loc, "%0", levelOf(F.Level)) << F.Message;
-      for (const FixItHint &Fix : toFixIts(SM, F)) Warning << Fix;
-    }  // emitted here, before its notes
-    // A note in a file this translation unit does not read (its text names the file) is put
-    // at the warning: clang-tidy takes a diagnostic with an unlocated note for user code, which
-    // would show a finding in a header that HeaderFilterRegex leaves out.
-    for (const LocatedNote &N : toNotes(SM, F))
-      diag(N.Loc.isValid() ? N.Loc : Loc, "%0", DiagnosticIDs::Note) << N.Text;
-  }
+  TidyReporter Reporter(*this);
+  for (const Finding &F : R.Findings)
+    if (F.Rule == Rule) emitFinding(*Result.SourceManager, F, Reporter);
 }
 
 }  // namespace cyclops::tidy

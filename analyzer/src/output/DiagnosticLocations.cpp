@@ -30,25 +30,18 @@ std::optional<FixItHint> toFixIt(SourceManager &SM, const TextEdit &Edit) {
                                       Edit.Text);
 }
 
-namespace {
-
-LocatedNote locatedNote(SourceManager &SM, const SourcePos &Pos, const std::string &Text) {
-  LocatedNote N{toLocation(SM, Pos), Text};
-  // A note elsewhere (another translation unit's header, known from its facts) still says
-  // where, so the cycle can be followed from the diagnostic alone.
-  if (N.Loc.isInvalid() && Pos.valid())
-    N.Text += " (" + Pos.File + ":" + std::to_string(Pos.Line) + ")";
-  return N;
+std::string LocatedNote::textWithPlace() const {
+  // A note elsewhere still says where, so the cycle can be followed from the diagnostic alone.
+  if (Loc.isValid() || !Pos.valid()) return Text;
+  return Text + " (" + Pos.File + ":" + std::to_string(Pos.Line) + ")";
 }
-
-}  // namespace
 
 std::vector<LocatedNote> toNotes(SourceManager &SM, const Finding &F) {
   std::vector<LocatedNote> Notes;
   for (const PathStep &S : F.Path) {
     if (S.Note.empty()) continue;
-    Notes.push_back(locatedNote(SM, S.Pos, S.Note));
-    for (const StepNote &V : S.Via) Notes.push_back(locatedNote(SM, V.Pos, V.Note));
+    Notes.push_back({S.Pos, toLocation(SM, S.Pos), S.Note});
+    for (const StepNote &V : S.Via) Notes.push_back({V.Pos, toLocation(SM, V.Pos), V.Note});
   }
   return Notes;
 }

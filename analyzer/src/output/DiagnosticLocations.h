@@ -1,6 +1,7 @@
 // DiagnosticLocations.h - findings back into clang's terms: source locations and fix-it
-// hints in the SourceManager of the translation unit being compiled. Used by the front ends
-// that report through clang's DiagnosticsEngine (the clang-tidy module, the compiler plugin).
+// hints in a SourceManager (the translation unit being compiled, or the text output's). Used
+// by emitFinding (EmitDiagnostic.h), through which every front end that reports with clang's
+// diagnostics goes.
 #pragma once
 
 #include <optional>
@@ -29,8 +30,14 @@ std::optional<clang::FixItHint> toFixIt(clang::SourceManager &SM, const TextEdit
 
 // One note of a finding, for the front end to attach to the finding's warning.
 struct LocatedNote {
-  clang::SourceLocation Loc;  // invalid when its file is not part of this translation unit
-  std::string Text;           // then it ends with the note's file and line
+  SourcePos Pos;              // where the note is
+  clang::SourceLocation Loc;  // Pos; invalid when its file is not part of this translation unit
+  std::string Text;           // the note as the rule words it
+
+  // Text, and for a note whose file is not part of this translation unit (a header of
+  // another one, known from its facts) that file and line: " (FILE:LINE)". So a front end
+  // that cannot show such a note at its place still says where it is.
+  std::string textWithPlace() const;
 };
 
 // The notes of F in the order the CLI prints them: each path step's note, followed by the

@@ -1,6 +1,7 @@
 // TextOutput.cpp - findings through clang's DiagnosticsEngine and TextDiagnosticPrinter, so
 // that they look exactly like compiler diagnostics (source line, caret, fix-it, colour).
 #include <map>
+#include <set>
 
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/DiagnosticOptions.h"
@@ -10,6 +11,7 @@
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Lex/Lexer.h"
 
+#include "output/EmitDiagnostic.h"
 #include "output/Output.h"
 
 namespace cyclops {
@@ -18,7 +20,7 @@ using namespace clang;
 
 namespace {
 
-class Printer {
+class Printer : public FindingReporter {
  public:
   Printer(llvm::raw_ostream &OS, bool Color)
       : Opts(new DiagnosticOptions()), Client(OS, Opts.get()),
@@ -39,47 +41,45 @@ class Printer {
   ~Printer() { Client.EndSourceFile(); }
 
   void print(const Finding &F) {
+    load(F);
+    emitFinding(Sources, F, *this);
+  }
+
+  void reportFinding(const Finding &F, SourceLocation Loc, llvm::ArrayRef<FixItHint> Fixes) override {
     std::string Message = F.Message + " [cyclops-" + F.Rule + "]";
-    SourceLocation Loc = location(F.Pos);
     if (Loc.isInvalid()) {
       plain(F.Pos, severityName(F.Level), Message);
-    } else {
-      DiagnosticBuilder B = Diags.Report(Loc, Ids[F.Level]);
-      B << Message << token(Loc);
-      for (const TextEdit &E : F.Fixes)
-        if (SourceLocation At = location(E.Pos); At.isValid())
-          B << (E.Length ? FixItHint::CreateReplacement(
-                               CharSourceRange::getCharRange(At, At.getLocWithOffset(E.Length)), E.Text)
-                         : FixItHint::CreateInsertion(At, E.Text));
+      return;
     }
-    for (const PathStep &S : F.Path) {
-      if (S.Note.empty()) continue;
-      SourceLocation At = location(S.Pos);
-      if (At.isInvalid())
-        plain(S.Pos, "note", S.Note);
-      else
-        Diags.Report(At, NoteId) << S.Note << token(At);
-      for (const StepNote &V : S.Via) {
-        if (SourceLocation In = location(V.Pos); In.isValid()) Diags.Report(In, NoteId) << V.Note << token(In);
-        else plain(V.Pos, "note", V.Note);
-      }
-    }
+    DiagnosticBuilder B = Diags.Report(Loc, Ids[F.Level]);
+    B << Message << token(Loc);
+    for (const FixItHint &Fix : Fixes) B << Fix;
+  }
+
+  void reportNote(const LocatedNote &N, SourceLocation) override {
+    if (N.Loc.isInvalid()) plain(N.Pos, "note", N.Text);
+    else Diags.Report(N.Loc, NoteId) << N.Text << token(N.Loc);
   }
 
  private:
-  SourceLocation location(const SourcePos &P) {
-    if (!P.valid()) return {};
-    auto It = FileIds.find(P.File);
-    if (It == FileIds.end()) {
-      FileID FID;
-      if (llvm::Expected<FileEntryRef> FE = Files.getFileRef(P.File))
-        FID = Sources.getOrCreateFileID(*FE, SrcMgr::C_User);
-      else
-        llvm::consumeError(FE.takeError());
-      It = FileIds.emplace(P.File, FID).first;
+  // Every file F names into the SourceManager: emitFinding locates only in files it has
+  // loaded, and unlike a compiler's, this one starts empty. A file that cannot be found stays
+  // out, and what lies in it is printed plain.
+  void load(const Finding &F) {
+    load(F.Pos);
+    for (const TextEdit &E : F.Fixes) load(E.Pos);
+    for (const PathStep &S : F.Path) {
+      load(S.Pos);
+      for (const StepNote &V : S.Via) load(V.Pos);
     }
-    if (It->second.isInvalid()) return {};
-    return Sources.translateLineCol(It->second, P.Line, P.Column ? P.Column : 1);
+  }
+
+  void load(const SourcePos &P) {
+    if (!P.valid() || !Loaded.insert(P.File).second) return;
+    if (llvm::Expected<FileEntryRef> FE = Files.getFileRef(P.File))
+      Sources.getOrCreateFileID(*FE, SrcMgr::C_User);
+    else
+      llvm::consumeError(FE.takeError());
   }
 
   // The token at `Loc`, underlined after the caret. With a range, clang prints the source
@@ -105,7 +105,7 @@ class Printer {
   LangOptions Lang;
   std::map<Severity, unsigned> Ids;
   unsigned NoteId = 0;
-  std::map<std::string, FileID> FileIds;
+  std::set<std::string> Loaded;  // the files load() has tried, read or not
 };
 
 }  // namespace

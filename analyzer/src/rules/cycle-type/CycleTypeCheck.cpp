@@ -7,6 +7,8 @@
 #include <set>
 #include <tuple>
 
+#include "rules/cycle-type/CycleTypeMessages.h"
+
 namespace cyclops {
 
 namespace {
@@ -83,9 +85,7 @@ class CycleFinder {
       walk(S, S, Comp, OnPath, Path);
       selfLoops(S);
     }
-    if (Truncated)
-      Out.Remarks.push_back("cycle-type: stopped after " + std::to_string(Rules.CycleType.MaxCycles) +
-                            " cycles of types (cycle_type.max_cycles in the rules)");
+    if (Truncated) Out.Remarks.push_back(cycleTypeStoppedRemark(Rules.CycleType.MaxCycles));
   }
 
  private:
@@ -173,39 +173,30 @@ class CycleFinder {
     std::string Id = makeFindingId(ruleid::CycleType, Key);
     if (!Reported.insert(Id).second) return;
 
-    std::string Walk;
-    for (const GraphEdge *E : C) Walk += stepName(displayName(G.record(E->From).Name), E->Field->Name) + " -> ";
-    Walk += "(" + displayName(G.record(C.front()->From).Name) + ")";
-    std::string Message = "strong fields form a reference cycle: " + Walk;
+    std::vector<CycleEdgeWords> Words;
+    for (const GraphEdge *E : C) Words.push_back(words(*E, E == &Last));
 
-    Finding F = Make(Message, Last.Field->Pos);
+    Finding F = Make(cycleTypeMessage(Words), Last.Field->Pos);
     F.Id = Id;
-    for (const GraphEdge *E : C) F.Path.push_back(step(*E, E == &Last));
+    for (size_t I = 0; I < C.size(); ++I)
+      F.Path.push_back(PathStep{Words[I].From, C[I]->Field->Name, C[I]->Field->Pos, cycleEdgeNote(Words[I])});
     if (Last.Field->WeakFix) F.Fixes.push_back(*Last.Field->WeakFix);
     Out.Findings.push_back(std::move(F));
   }
 
-  PathStep step(const GraphEdge &E, bool Closes) const {
-    std::string From = displayName(G.record(E.From).Name), To = displayName(G.record(E.To).Name),
-                Holder = displayName(G.record(E.Holder).Name), Target = displayName(E.Edge->Target);
-    PathStep S;
-    S.Type = From;
-    S.Field = E.Field->Name;
-    S.Pos = E.Field->Pos;
-    std::string Field = E.Field->Name.empty() ? "the elements of '" + Holder + "'"
-                                              : "'" + Holder + "::" + E.Field->Name + "'";
-    std::string What = isStrong(E) ? "holds a strong reference to '" + Target + "'"
-                                   : "holds a '" + Target + "' as part of the object";
-    if (To != Target) What += " (here a '" + To + "')";
-    if (E.Holder != E.From) S.Note = "'" + From + "' inherits " + Field + ", which " + What;
-    else S.Note = Field + " " + What;
-    // The type, unless it is just the handle the note already names.
-    if (!E.Field->TypeSpelling.empty() && !E.Field->WeakFix) S.Note += " through '" + E.Field->TypeSpelling + "'";
-    if (Closes) {
-      S.Note += "; it closes the cycle";
-      if (E.Field->WeakFix) S.Note += ": make it a weak handle ('" + E.Field->WeakFix->Text + "')";
-    }
-    return S;
+  CycleEdgeWords words(const GraphEdge &E, bool Closes) const {
+    CycleEdgeWords W;
+    W.From = displayName(G.record(E.From).Name);
+    W.Holder = displayName(G.record(E.Holder).Name);
+    W.Inherited = E.Holder != E.From;
+    W.Field = E.Field->Name;
+    W.Target = displayName(E.Edge->Target);
+    W.To = displayName(G.record(E.To).Name);
+    W.Strong = isStrong(E);
+    W.TypeSpelling = E.Field->TypeSpelling;
+    if (E.Field->WeakFix) W.WeakFix = E.Field->WeakFix->Text;
+    W.Closes = Closes;
+    return W;
   }
 
   const TypeGraph &G;

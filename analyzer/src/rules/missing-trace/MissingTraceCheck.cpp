@@ -1,7 +1,7 @@
 // MissingTraceCheck.cpp - records whose own fields hold collector handles, without a hook.
 #include "rules/missing-trace/MissingTraceCheck.h"
 
-#include "llvm/ADT/StringExtras.h"
+#include "rules/missing-trace/MissingTraceMessages.h"
 
 namespace cyclops {
 
@@ -16,23 +16,16 @@ void MissingTraceCheck::check(const TypeGraph &G, const RuleSet &Rules, CheckOut
 
     std::vector<std::string> Names;
     for (const FieldFact *F : Held) Names.push_back(F->Name);
-    std::string List = llvm::join(Names, ", ");
     std::string Name = displayName(R.Name);
-    Finding F = finding(Rules,
-                        "'" + Name + "' holds cyc handles (" + List +
-                            ") but has no trace hook: the cycle collector cannot see them; add CYC_TRACE(" +
-                            List + ")",
-                        R.Pos);
+    Finding F = finding(Rules, missingTraceMessage(Name, Names), R.Pos);
     F.Id = makeFindingId(ruleId(), {R.Name});
     for (const FieldFact *H : Held)
-      F.Path.push_back(PathStep{Name, H->Name, H->Pos,
-                                "'" + Name + "::" + H->Name + "' holds cyc handles through '" +
-                                    H->TypeSpelling + "'"});
+      F.Path.push_back(PathStep{Name, H->Name, H->Pos, missingTraceFieldNote(Name, H->Name, H->TypeSpelling)});
     if (R.InsertHookAt) {
       TextEdit E;
       E.Pos = R.InsertHookAt->Pos;
-      E.Text = R.InsertHookAt->OwnLine ? R.InsertHookAt->Indent + "CYC_TRACE(" + List + ")\n"
-                                       : "CYC_TRACE(" + List + ") ";
+      E.Text = R.InsertHookAt->OwnLine ? R.InsertHookAt->Indent + traceMacroFor(Names) + "\n"
+                                       : traceMacroFor(Names) + " ";
       F.Fixes.push_back(std::move(E));
     }
     Out.Findings.push_back(std::move(F));

@@ -3,21 +3,9 @@
 
 #include <algorithm>
 
+#include "rules/untraced-field/UntracedFieldMessages.h"
+
 namespace cyclops {
-
-namespace {
-
-std::string_view hookName(HookKind K) {
-  switch (K) {
-    case HookKind::Macro: return "CYC_TRACE";
-    case HookKind::Member: return "trace()";
-    case HookKind::Adl: return "cyc_trace()";
-    case HookKind::None: break;
-  }
-  return "trace hook";
-}
-
-}  // namespace
 
 void UntracedFieldCheck::check(const TypeGraph &G, const RuleSet &Rules, CheckOutput &Out) const {
   for (unsigned I = 0; I < G.size(); ++I) {
@@ -32,18 +20,12 @@ void UntracedFieldCheck::check(const TypeGraph &G, const RuleSet &Rules, CheckOu
       const auto &Traced = H->Hook->TracedFields;
       if (!Inherited && std::find(Traced.begin(), Traced.end(), Field.Name) != Traced.end()) continue;
 
-      std::string Hook = std::string(hookName(H->Hook->Kind));
-      std::string Message =
-          Inherited ? "'" + Name + "::" + Field.Name + "' holds cyc handles, but the " + Hook +
-                          " that '" + Name + "' inherits from '" + OwnerName +
-                          "' cannot visit it: give '" + Name + "' its own trace hook"
-                    : "'" + Name + "::" + Field.Name + "' holds cyc handles that " + Hook +
-                          " does not visit: the cycle collector cannot see them";
+      std::string Message = Inherited ? inheritedHookMessage(Name, Field.Name, H->Hook->Kind, OwnerName)
+                                      : untracedFieldMessage(Name, Field.Name, H->Hook->Kind);
       Finding F = finding(Rules, Message, Field.Pos);
       F.Id = makeFindingId(ruleId(), {R.Name + "::" + Field.Name});
-      F.Path.push_back(PathStep{Name, Field.Name, Field.Pos,
-                                "'" + Field.Name + "' holds cyc handles through '" + Field.TypeSpelling + "'"});
-      F.Path.push_back(PathStep{OwnerName, "", H->Hook->Pos, "the trace hook of '" + OwnerName + "'"});
+      F.Path.push_back(PathStep{Name, Field.Name, Field.Pos, untracedFieldNote(Field.Name, Field.TypeSpelling)});
+      F.Path.push_back(PathStep{OwnerName, "", H->Hook->Pos, traceHookNote(OwnerName)});
       if (!Inherited && H->Hook->Kind == HookKind::Macro && H->Hook->MacroClose) {
         TextEdit E;
         E.Pos = *H->Hook->MacroClose;

@@ -1,0 +1,48 @@
+// CycleTypeMessages.cpp - the words of cycle-type's findings.
+#include "rules/cycle-type/CycleTypeMessages.h"
+
+#include "rules/Check.h"
+
+namespace cyclops {
+
+std::string cycleTypeMessage(const std::vector<CycleEdgeWords> &Cycle) {
+  std::string Walk;
+  for (const CycleEdgeWords &E : Cycle) Walk += stepName(E.From, E.Field) + " -> ";
+  Walk += "(" + (Cycle.empty() ? std::string() : Cycle.front().From) + ")";
+  return "strong fields form a reference cycle: " + Walk;
+}
+
+namespace {
+
+// "'A::b'", or "the elements of 'A'".
+std::string fieldName(const CycleEdgeWords &E) {
+  return E.Field.empty() ? "the elements of '" + E.Holder + "'" : "'" + E.Holder + "::" + E.Field + "'";
+}
+
+// "holds a strong reference to 'B' (here a 'D')".
+std::string whatItHolds(const CycleEdgeWords &E) {
+  std::string What = E.Strong ? "holds a strong reference to '" + E.Target + "'"
+                               : "holds a '" + E.Target + "' as part of the object";
+  if (E.To != E.Target) What += " (here a '" + E.To + "')";
+  return What;
+}
+
+}  // namespace
+
+std::string cycleEdgeNote(const CycleEdgeWords &E) {
+  std::string Note = E.Inherited ? "'" + E.From + "' inherits " + fieldName(E) + ", which " + whatItHolds(E)
+                                 : fieldName(E) + " " + whatItHolds(E);
+  // The type, unless it is just the handle the note already names.
+  if (!E.TypeSpelling.empty() && !E.WeakFix) Note += " through '" + E.TypeSpelling + "'";
+  if (E.Closes) {
+    Note += "; it closes the cycle";
+    if (E.WeakFix) Note += ": make it a weak handle ('" + *E.WeakFix + "')";
+  }
+  return Note;
+}
+
+std::string cycleTypeStoppedRemark(unsigned MaxCycles) {
+  return "cycle-type: stopped after " + std::to_string(MaxCycles) + " cycles of types (cycle_type.max_cycles in the rules)";
+}
+
+}  // namespace cyclops

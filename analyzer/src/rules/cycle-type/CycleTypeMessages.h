@@ -1,0 +1,36 @@
+// CycleTypeMessages.h - every text cycle-type shows: the finding's message, the note of each
+// edge of the cycle, and the remark when the enumeration stops. The check (CycleTypeCheck.cpp)
+// decides; this file words.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cyclops {
+
+// One edge of a cycle of types, as the texts name it (display names, without LocalSuffix).
+struct CycleEdgeWords {
+  std::string From;    // the type the edge leaves
+  std::string Holder;  // the class that declares the field: From, or a base of it
+  bool Inherited = false;  // Holder is a base of From (compared as types, not as names)
+  std::string Field;   // the field; "" for the elements of a library container
+  std::string Target;  // the type the field refers to
+  std::string To;      // the type the edge reaches: Target, or a class derived from it
+  bool Strong = true;  // a strong reference; else the field holds a part of the object
+  std::string TypeSpelling;            // the field's type as written; "" when unknown
+  std::optional<std::string> WeakFix;  // the weak handle the fix-it writes, when it has one
+  bool Closes = false;                 // the edge the finding is reported at (the last one)
+};
+
+// "strong fields form a reference cycle: A.b -> B.a -> (A)": the edges from the first one on.
+std::string cycleTypeMessage(const std::vector<CycleEdgeWords> &Cycle);
+
+// The note at the edge's field: "'A::b' holds a strong reference to 'B' through
+// 'std::shared_ptr<B>'", with what inheritance, a derived target and closing the cycle add.
+std::string cycleEdgeNote(const CycleEdgeWords &Edge);
+
+// The remark when the rules' cycle_type.max_cycles cycles have been looked at.
+std::string cycleTypeStoppedRemark(unsigned MaxCycles);
+
+}  // namespace cyclops

@@ -163,7 +163,7 @@ class Same {
   }
   void same(const unsigned &A, const unsigned &B, const std::string &W) { eq(A, B, W); }
   void same(const FieldRef &A, const FieldRef &B, const std::string &W) {
-    const auto &[Holder, Field, Pos, Spelling, Handle, Family, Callable] = A;
+    const auto &[Holder, Field, Pos, Spelling, Handle, Family, Callable, Strong] = A;
     eq(Holder, B.Holder, W + ".holder");
     eq(Field, B.Field, W + ".field");
     eq(Pos, B.Pos, W + ".pos");
@@ -171,6 +171,7 @@ class Same {
     eq(Handle, B.Handle, W + ".handle");
     eq(Family, B.Family, W + ".family");
     eq(Callable, B.Callable, W + ".callable");
+    eq(Strong, B.Strong, W + ".strong");
   }
   void same(const ObjectStep &A, const ObjectStep &B, const std::string &W) {
     const auto &[K, Field, Callee, Virtual] = A;
@@ -225,11 +226,14 @@ class Same {
     if (ReturnsSelf) ++Seen["returns self"];
   }
   void same(const CaptureFact &A, const CaptureFact &B, const std::string &W) {
-    const auto &[At, Function, Closure, Root, RootType, Path, Setter, SetterName, SetterVirtual, Arg, Held, HeldPos,
+    const auto &[At, Function, Closure, Text, Local, Root, RootType, Path, Setter, SetterName, SetterVirtual, Arg, Held, HeldPos,
                  HeldRoot, Handle, Family, WeakHandle, Traced, Implicit, Wrapped, Via, Requires] = A;
     eq(At, B.At, W + ".at");
     eq(Function, B.Function, W + ".function");
     eq(Closure, B.Closure, W + ".closure");
+    eq(Text, B.Text, W + ".text");
+    eq(Local, B.Local, W + ".local");
+    if (Closure.empty()) ++Seen["handle store"];
     eq(Root, B.Root, W + ".root");
     eq(RootType, B.RootType, W + ".root_type");
     list(Path, B.Path, W + ".path");
@@ -285,7 +289,7 @@ TEST(FactsIO, RealTranslationUnitsRoundTripFieldForField) {
   for (const char *Kind : {"input", "position", "strong edge", "owns edge", "inexact edge", "weak fix", "macro close",
                            "member hook", "hook insertion", "bases", "finding", "via", "hook kind 1", "hook kind 2",
                            "hook kind 3", "summary", "param store", "param forward", "step kind 0",
-                           "capture", "capture through a setter"})
+                           "capture", "capture through a setter", "handle store"})
     EXPECT_GT(Compare.Seen[Kind], 0u) << "no " << Kind << " in the testdata facts";
 }
 

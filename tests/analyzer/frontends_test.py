@@ -11,7 +11,7 @@ Cases (--case):
   multi-tu  testdata/analyzer/multi_tu: no cycle-type without a facts directory; with the
             other translation units' facts (`cyclops facts`) each TU reports the cycle.
   projects  testdata/analyzer/projects/*: with the other translation units' facts, each TU
-            reports the capture-cycle findings its own files expect (setters, accessors and
+            reports the capture-cycle and cycle-instance findings its own file expects (setters, accessors and
             wrappers defined elsewhere come from those facts); without them, the cross-file
             case of setter_other_tu is not reported.
   options   bad plugin arguments and rules files are clear errors; rules files apply.
@@ -388,7 +388,7 @@ def project_database(t, src, work):
 def case_projects(t):
     root = os.path.join(t.a.source_dir, "testdata", "analyzer", "projects")
     projects = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
-    if len(projects) < 9:
+    if len(projects) < 10:
         fail("testdata/analyzer/projects has too few projects: %d" % len(projects))
     for name in projects:
         src = os.path.join(root, name)
@@ -403,10 +403,11 @@ def case_projects(t):
                 if other != tu:
                     t.run([t.a.cyclops, "facts", "-p", db, other, "-o",
                            os.path.join(others, os.path.basename(other) + ".facts")], expect_rc=(0,))
-            expected = [e for e in parse_expectations(tu) if e[3] == "capture-cycle"]
+            code_rules = ("capture-cycle", "cycle-instance")
+            expected = [e for e in parse_expectations(tu) if e[3] in code_rules]
             for front, p in (("clang-tidy", t.tidy(tu, options={"CyclopsFactsDir": others}, build_dir=db)),
                              ("plugin", t.plugin(tu, ["facts-dir=" + others]))):
-                found = [d for d in diags(p) if d.rule == "capture-cycle" and d.file == os.path.realpath(tu)]
+                found = [d for d in diags(p) if d.rule in code_rules and d.file == os.path.realpath(tu)]
                 match_expectations("%s %s/%s with facts" % (front, name, os.path.basename(tu)), expected, found)
     # Without the other file's facts, the setter defined there is unknown: nothing to report.
     main = os.path.join(root, "setter_other_tu", "main.cpp")

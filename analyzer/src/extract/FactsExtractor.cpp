@@ -2,6 +2,8 @@
 // trace hooks, found with AST matchers.
 #include "extract/FactsExtractor.h"
 
+#include <set>
+
 #include "clang/AST/ASTConsumer.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
@@ -234,8 +236,9 @@ void extractFacts(ASTContext &Ctx, Sema *S, const RuleSet &Rules, TUFacts &Out) 
   Finder.matchAST(Ctx);
   Records.drain();
   extractSummaries(X);
+  std::set<void (*)(ExtractContext &)> Ran;  // an extraction two rules read runs once
   for (const AstRule &R : astRules())
-    if (Rules.enabled(R.Id)) R.Run(X);
+    if (Rules.enabled(R.Id) && Ran.insert(R.Run).second) R.Run(X);
   recordInputs(Ctx, Out);
 }
 

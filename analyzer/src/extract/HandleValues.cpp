@@ -115,6 +115,7 @@ FieldRef HandleValues::fieldRef(const CXXRecordDecl *Holder, const FieldDecl *F)
     R.Family = Fam->Name;
   }
   R.Callable = callableTemplate(F->getType());
+  R.Strong = holds(F->getType());
   return R;
 }
 

@@ -11,7 +11,10 @@
 //                    by program/Summaries.cpp.
 //   CaptureFact      a closure handed on to a store, and one strong handle it holds, each side
 //                    as far as its function can tell; whatever needs another function's body
-//                    is named by that function's id and resolved in the merged program.
+//                    is named by that function's id and resolved in the merged program. A
+//                    fact without a closure is a strong handle stored as it is
+//                    (`a->set_next(b)`): cycle-instance's stores, for the cycles they close
+//                    through setters defined in other translation units.
 //
 // Functions are named by their USR (clang's Unified Symbol Resolution): one function seen
 // from two translation units has one id; a function local to a file has its file in the id.
@@ -33,6 +36,7 @@ struct FieldRef {
   std::string Handle;    // the strong handle template the field is ("std::shared_ptr"), or ""
   std::string Family;    // that handle's family, or ""
   std::string Callable;  // the callable template that would hold a closure stored here, or ""
+  bool Strong = false;   // keeps what is stored in it alive (a strong handle, an owner of them)
   friend bool operator==(const FieldRef &, const FieldRef &) = default;
 };
 
@@ -101,7 +105,10 @@ struct FunctionSummary {
 struct CaptureFact {
   SourcePos At;          // the store, or the call that leads to one
   std::string Function;  // the function it is in (qualified; a file-local one with " @file")
-  std::string Closure;   // what holds the handle: "lambda", "std::bind", "cyc::closure", ...
+  std::string Closure;   // what holds the handle: "lambda", "std::bind", "cyc::closure", ...;
+                         // "" when the handle itself is stored
+  std::string Text;      // the store as written, on one line (`b->set_next(a)`)
+  bool Local = true;     // every store it makes is visible in its translation unit
   // Where the closure goes: from the object Root (a local id in Function: "this", a
   // variable), along Path, to the storing object; the last step of Path is the field stored
   // into, unless Setter names the function called on that object with the closure as

@@ -97,7 +97,8 @@ class Writer {
 
   json::Value fieldRef(const FieldRef &F) {
     return json::Object{{"holder", F.Holder},     {"field", F.Field},   {"pos", pos(F.Pos)}, {"type", F.Spelling},
-                        {"handle", F.Handle},     {"family", F.Family}, {"callable", F.Callable}};
+                        {"handle", F.Handle},     {"family", F.Family}, {"callable", F.Callable},
+                        {"strong", F.Strong}};
   }
 
   json::Value path(const std::vector<ObjectStep> &P) {
@@ -145,7 +146,8 @@ class Writer {
 
   json::Value capture(const CaptureFact &C) {
     return json::Object{{"at", pos(C.At)},          {"function", C.Function},
-                        {"closure", C.Closure},     {"root", C.Root},
+                        {"closure", C.Closure},     {"text", C.Text},
+                        {"local", C.Local},         {"root", C.Root},
                         {"root_type", C.RootType},  {"path", path(C.Path)},
                         {"setter", C.Setter},       {"setter_name", C.SetterName},
                         {"setter_virtual", C.SetterVirtual}, {"arg", C.Arg},
@@ -285,7 +287,8 @@ class Reader {
     json::ObjectMapper O(V, P);
     return O && O.map("holder", F.Holder) && O.map("field", F.Field) &&
            pos(V.getAsObject()->get("pos"), F.Pos, P.field("pos")) && O.map("type", F.Spelling) &&
-           O.map("handle", F.Handle) && O.map("family", F.Family) && O.map("callable", F.Callable);
+           O.map("handle", F.Handle) && O.map("family", F.Family) && O.map("callable", F.Callable) &&
+           O.map("strong", F.Strong);
   }
 
   bool path(const json::Value *V, std::vector<ObjectStep> &Out, json::Path P) {
@@ -369,7 +372,7 @@ class Reader {
     json::ObjectMapper O(V, P);
     const json::Object *Obj = V.getAsObject();
     return O && pos(Obj->get("at"), C.At, P.field("at")) && O.map("function", C.Function) &&
-           O.map("closure", C.Closure) && O.map("root", C.Root) && O.map("root_type", C.RootType) &&
+           O.map("closure", C.Closure) && O.map("text", C.Text) && O.map("local", C.Local) && O.map("root", C.Root) && O.map("root_type", C.RootType) &&
            path(Obj->get("path"), C.Path, P.field("path")) && O.map("setter", C.Setter) &&
            O.map("setter_name", C.SetterName) && O.map("setter_virtual", C.SetterVirtual) &&
            index(V, "arg", C.Arg, P) && O.map("held", C.Held) && pos(Obj->get("held_pos"), C.HeldPos, P.field("held_pos")) &&

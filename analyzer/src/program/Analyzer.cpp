@@ -6,6 +6,7 @@
 #include "program/TypeGraph.h"
 #include "rules/RuleIds.h"
 #include "rules/capture-cycle/CaptureCycleCheck.h"
+#include "rules/cycle-instance/CrossFileCheck.h"
 #include "rules/Registry.h"
 
 namespace cyclops {
@@ -17,9 +18,12 @@ AnalysisResult analyzeFacts(std::vector<TUFacts> Facts, const RuleSet &Rules) {
   CheckOutput Out;
   for (const auto &Check : makeGraphChecks())
     if (Rules.enabled(Check->ruleId())) Check->check(Graph, Rules, Out);
-  if (Rules.enabled(ruleid::CaptureCycle)) {
+  // The rules that read code decide on the whole program's summaries.
+  if (Rules.enabled(ruleid::CaptureCycle) || Rules.enabled(ruleid::CycleInstance)) {
     ProgramSummaries Summaries(Graph.units());
-    checkCaptureCycles(Graph, Summaries, Rules, Out);
+    if (Rules.enabled(ruleid::CaptureCycle)) checkCaptureCycles(Graph, Summaries, Rules, Out);
+    if (Rules.enabled(ruleid::CycleInstance)) checkCrossFileInstances(Graph, Summaries, Rules, Out);
+    for (const std::string &R : Summaries.remarks()) Out.Remarks.push_back(R);
   }
   for (const Finding &F : Graph.astFindings())
     if (Rules.enabled(F.Rule)) Out.Findings.push_back(F);

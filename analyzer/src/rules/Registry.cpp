@@ -5,7 +5,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include "rules/RuleIds.h"
-#include "rules/capture-cycle/CaptureStores.h"
+#include "extract/StoreFacts.h"
 #include "rules/cycle-instance/InstanceCheck.h"
 
 #include "rules/cycle-type/CycleTypeCheck.h"
@@ -32,11 +32,12 @@ std::vector<std::unique_ptr<GraphCheck>> makeGraphChecks() {
 }
 
 llvm::ArrayRef<AstRule> astRules() {
-  // capture-cycle extracts its facts here and decides on the merged program
-  // (rules/capture-cycle/CaptureCycleCheck.h).
+  // capture-cycle and cycle-instance's cross-file part read the store facts extracted here
+  // and decide on the merged program (program/Analyzer.cpp).
   static const AstRule Rules[] = {
       {ruleid::CycleInstance, &runInstanceCheck},
-      {ruleid::CaptureCycle, &extractCaptureStores},
+      {ruleid::CaptureCycle, &extractStoreFacts},
+      {ruleid::CycleInstance, &extractStoreFacts},
   };
   return Rules;
 }

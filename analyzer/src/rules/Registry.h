@@ -15,8 +15,9 @@ namespace cyclops {
 
 class ExtractContext;
 
-// A rule over one TU's AST: its findings go to X.out().Findings. Runs after the TU's records
-// and trace hooks are extracted.
+// A rule's work on one TU's AST: findings into X.out().Findings, or facts for the merged
+// program. Runs after the TU's records and trace hooks are extracted; a Run listed for two
+// rules runs once.
 struct AstRule {
   llvm::StringLiteral Id;
   void (*Run)(ExtractContext &X);

@@ -2,7 +2,7 @@
 // stores it, or to an object that owns it; or closures that hold each other's storing objects.
 //
 // Runs on the merged program. Its input is every translation unit's capture facts
-// (CaptureStores.h: each closure handed to a store, and a handle it holds, as far as its
+// (extract/StoreFacts.h: each closure handed to a store, and a handle it holds, as far as its
 // function can tell) and the function summaries closed over the program (program/Summaries.h),
 // which resolve what the function could not: the stores a setter defined in another file
 // makes, the part of an object an accessor returns, `get_shared()` and other wrappers of

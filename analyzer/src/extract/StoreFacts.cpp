@@ -1,5 +1,5 @@
-// CaptureStores.cpp - closures handed to stores, as facts for the whole-program rule.
-#include "rules/capture-cycle/CaptureStores.h"
+// StoreFacts.cpp - closures and handles handed to stores, as facts for the merged program.
+#include "extract/StoreFacts.h"
 
 #include <set>
 
@@ -73,10 +73,28 @@ class StoreWalker {
   void closureStored(const Store &S, const Expr *Value) {
     if (!S.Where.Root.known()) return;
     if (!S.SetterCall && (S.Where.Steps.empty() || S.Where.Steps.back().K != ObjectStep::Member)) return;
+    if (const HandleFamily *Fam = strongHandleFamily(X.rules(), Value->getType())) {
+      handleStored(S, Value, Fam);
+      return;
+    }
     std::optional<ClosureValue> C = V.closureOf(Value);
     if (!C) return;
     for (const HeldHandle &H : C->Handles)
       if (H.Object.known()) emit(S, *C, H);
+  }
+
+  // `a->set_next(b)`, `a->next = b`: the handle itself is stored.
+  void handleStored(const Store &S, const Expr *Value, const HandleFamily *Fam) {
+    HeldHandle H;
+    H.Object = V.resolve(Value);
+    if (!H.Object.known()) return;
+    H.Name = V.text(Value->getSourceRange());
+    H.Loc = Value->getBeginLoc();
+    H.Family = Fam;
+    H.Type = Value->getType().getNonReferenceType();
+    ClosureValue None;
+    None.Kind = "";
+    emit(S, None, H);
   }
 
   void emit(const Store &S, const ClosureValue &C, const HeldHandle &H) {
@@ -84,6 +102,7 @@ class StoreWalker {
     F.At = X.pos(S.At->getBeginLoc());
     F.Function = functionName();
     F.Closure = C.Kind;
+    F.Text = V.text(S.At->getSourceRange());
     F.Root = V.localId(S.Where.Root);
     F.RootType = rootType(S);
     F.Path = S.Where.Steps;
@@ -93,6 +112,8 @@ class StoreWalker {
       F.SetterName = M->getNameAsString();
       F.SetterVirtual = HandleValues::virtualCall(S.SetterCall);
       F.Arg = S.Arg;
+      const FunctionDecl *Def = nullptr;
+      F.Local = M->hasBody(Def) && !F.SetterVirtual;
     }
     F.Held = H.Name;
     F.HeldPos = X.pos(H.Loc);
@@ -160,7 +181,7 @@ class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
 
 }  // namespace
 
-void extractCaptureStores(ExtractContext &X) {
+void extractStoreFacts(ExtractContext &X) {
   FunctionFinder(X).TraverseAST(X.ast());
 }
 

@@ -1,9 +1,10 @@
-// CaptureStores.h - capture-cycle's extraction: in every function body (lambda bodies
-// included), each closure handed to a store, with each strong handle it holds whose object the
-// function knows, as a CaptureFact (facts/CodeFacts.h).
+// StoreFacts.h - the stores of every function body (lambda bodies included) as facts for the
+// merged program (facts/CodeFacts.h, CaptureFact): each closure handed to a store with each
+// strong handle it holds, and each strong handle stored as it is, whose objects the function
+// knows. capture-cycle reads the closures, cycle-instance's cross-file part the handles.
 //
-//   stores:   `obj->field = closure`, `obj->field[k] = closure`, `obj->fields.push_back(closure)`,
-//             and `obj->set_cb(closure)` for any member function: its summary, from whatever
+//   stores:   `obj->field = v`, `obj->field[k] = v`, `obj->fields.push_back(v)`, and
+//             `obj->set_cb(v)` for any member function: its summary, from whatever
 //             translation unit defines it, says where (and whether) it stores the argument;
 //   closures: lambdas (copy captures, init-captures, what `[=]` captures because the body uses
 //             it), binds (std::bind, boost::bind, bind_front...), cyc::closure, and callable
@@ -11,8 +12,7 @@
 //   objects:  a local handle and its copies, a parameter, or *this; `obj` may be reached from
 //             one through fields, owners, raw pointers and accessors (`state->socket()`).
 //
-// The decision (does the handle's object end up storing the closure?) is made on the merged
-// program by CaptureCycleCheck.h.
+// Whether a store closes a cycle is decided on the merged program (program/StoreRings.h).
 #pragma once
 
 namespace cyclops {
@@ -20,6 +20,6 @@ namespace cyclops {
 class ExtractContext;
 
 // Appends the capture facts of every function defined in the translation unit to X.out().
-void extractCaptureStores(ExtractContext &X);
+void extractStoreFacts(ExtractContext &X);
 
 }  // namespace cyclops

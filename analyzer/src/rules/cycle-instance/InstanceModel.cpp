@@ -7,6 +7,8 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 
+#include "utils/HandleExprs.h"
+
 namespace cyclops::instance {
 
 using namespace clang;
@@ -23,8 +25,7 @@ const HandleFamily *HandleTypes::strong(QualType T) {
   T = T.getNonReferenceType().getCanonicalType();
   auto [It, New] = StrongCache.try_emplace(T.getTypePtr(), nullptr);
   if (!New) return It->second;
-  if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl()))
-    It->second = Rules.strongFamily(Spec->getSpecializedTemplate()->getQualifiedNameAsString());
+  It->second = strongHandleFamily(Rules, T);  // the one answer (utils/HandleExprs.h), cached
   return It->second;
 }
 

@@ -13,11 +13,14 @@ checks that the warm run took every TU from the cache and printed the same findi
 warm/cold and the speedup. Target: a warm run at least 10x faster than a cold one.
 
 Usage: python3 bench/compare_cache.py [--cyclops BIN] [-p BUILD_DIR] [--filter REGEX]
-                                      [--runs R] [-j N] [--overhead]
+                                      [--exclude REGEX] [--runs R] [--warm-runs W] [-j N]
+                                      [--overhead]
   BUILD_DIR defaults to build; its compile_commands.json is this repository's own, and the
   default --filter keeps the analyzer's and the runtime's sources (the analyzer's include
-  Clang's headers: heavy, realistic TUs). With --runs R each measurement is repeated R times,
-  alternating, and the medians are reported. The cache lives in a temporary directory.
+  Clang's headers: heavy, realistic TUs). On another project's build, `--filter .` keeps
+  every TU and --exclude drops those that do not compile there. With --runs R each
+  measurement is repeated R times, alternating, and the medians are reported; each cold run
+  is followed by W warm ones (default 1). The cache lives in a temporary directory.
 Exit status: 0 when the target is met, 1 when it is missed, 2 on errors.
 """
 import argparse
@@ -60,16 +63,23 @@ def main():
     ap.add_argument("--cyclops", default="build/analyzer/cyclops")
     ap.add_argument("-p", dest="build_dir", default="build")
     ap.add_argument("--filter", default=DEFAULT_FILTER, help="only TUs whose path matches this regex")
+    ap.add_argument("--exclude", help="drop TUs whose path matches this regex")
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--warm-runs", type=int, default=1, help="warm runs after each cold one")
     ap.add_argument("-j", dest="jobs", type=int, default=0, help="cyclops -j (default: one per core)")
     ap.add_argument("--overhead", action="store_true", help="also time --no-cache (what filling the cache costs)")
     args = ap.parse_args()
 
     if not os.access(args.cyclops, os.X_OK):
         die(f"not found: {args.cyclops} (build it: cmake --build BUILD_DIR --target cyclops)")
-    files = sorted(file for _, file, _ in load_db(args.build_dir, args.filter))
+    files = sorted(file for _, file, _ in load_db(args.build_dir, args.filter)
+                   if not (args.exclude and re.search(args.exclude, file)))
+    if not files:
+        die("no translation unit left")
     print(f"{len(files)} translation units from {args.build_dir}/compile_commands.json "
-          f"(filter {args.filter!r}); median of {args.runs} run(s); -j {args.jobs or 'one per core'}")
+          f"(filter {args.filter!r}{f', exclude {args.exclude!r}' if args.exclude else ''}); "
+          f"median of {args.runs} cold and {args.runs * args.warm_runs} warm run(s); "
+          f"-j {args.jobs or 'one per core'}")
 
     cold, warm, none = [], [], []
     with tempfile.TemporaryDirectory(prefix="cyclops-cache-bench-") as tmp:
@@ -77,16 +87,18 @@ def main():
         for _ in range(args.runs):
             shutil.rmtree(cache, ignore_errors=True)
             c, cold_out, cold_err = check(args.cyclops, args.build_dir, files, args.jobs, [f"--cache-dir={cache}"])
-            w, warm_out, warm_err = check(args.cyclops, args.build_dir, files, args.jobs, [f"--cache-dir={cache}"])
-            counts = from_cache(warm_err)
             if from_cache(cold_err) is not None:
                 die(f"the cold run took translation units from an empty cache:\n{cold_err}")
-            if counts is None or counts[0] != counts[1]:
-                die(f"the warm run did not take every translation unit from the cache:\n{warm_err}")
-            if warm_out != cold_out:
-                die("the warm run's findings differ from the cold run's")
             cold.append(c)
-            warm.append(w)
+            for _ in range(args.warm_runs):
+                w, warm_out, warm_err = check(args.cyclops, args.build_dir, files, args.jobs,
+                                              [f"--cache-dir={cache}"])
+                counts = from_cache(warm_err)
+                if counts is None or counts[0] != counts[1]:
+                    die(f"the warm run did not take every translation unit from the cache:\n{warm_err}")
+                if warm_out != cold_out:
+                    die("the warm run's findings differ from the cold run's")
+                warm.append(w)
             if args.overhead:
                 n, none_out, _ = check(args.cyclops, args.build_dir, files, args.jobs, ["--no-cache"])
                 if none_out != cold_out:

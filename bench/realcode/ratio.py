@@ -13,8 +13,9 @@ Usage: python3 bench/realcode/ratio.py --cyclops BIN -p BUILD_DIR [--clang CLANG
                                        [--exclude REGEX] [--runs R]
 Prints one line per worker count: wall seconds of each side and cyclops/parse, then the CPU
 seconds (user + system of the child processes) of each side and their ratio, which a busy
-machine disturbs less than wall time (median of R runs, the two sides alternating). Exit
-status 0, or 2 on errors. No target: this is a measurement.
+machine disturbs less than wall time (median of R runs, the two sides alternating); with R
+above 1 also each run's pair of ratios. Exit status 0, or 2 on errors. No target: this is a
+measurement.
 """
 import argparse
 import os
@@ -73,6 +74,10 @@ def main():
         cc = statistics.median(u for _, u in cyc)
         print(f"{j:>3} {p:>9.2f} {c:>10.2f} {c / p:>14.2f} {pc:>12.2f} {cc:>14.2f} {cc / pc:>10.2f}",
               flush=True)
+        if args.runs > 1:
+            print("    each run (wall, cpu): "
+                  + ", ".join(f"{cw / pw:.2f} {cu / pu:.2f}" for (pw, pu), (cw, cu) in zip(parse, cyc)),
+                  flush=True)
     return 0
 
 

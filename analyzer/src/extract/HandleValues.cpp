@@ -451,8 +451,8 @@ void HandleValues::lambdaCaptures(const LambdaExpr *L, ClosureValue &Out, int De
     if (!Cap.capturesVariable() || Cap.getCaptureKind() != LCK_ByCopy || Cap.isPackExpansion()) continue;
     const auto *V = dyn_cast<VarDecl>(Cap.getCapturedVar());
     if (!V) continue;
-    if (const auto *P = dyn_cast<ParmVarDecl>(V); P && P->getDeclContext() == Fn)
-      Out.Params.push_back(HeldParam{P->getFunctionScopeIndex(), {}});
+    if (const auto *Parm = dyn_cast<ParmVarDecl>(V); Parm && Parm->getDeclContext() == Fn)
+      Out.Params.push_back(HeldParam{Parm->getFunctionScopeIndex(), {}});
     else if (V->isInitCapture())
       if (int P = passedParam(V->getInit()); P >= 0) Out.Params.push_back(HeldParam{static_cast<unsigned>(P), {}});
     QualType T = V->getType().getNonReferenceType();

@@ -12,12 +12,13 @@ namespace {
 
 // Does the trace hook of the stored field's record visit it? "" when it does, otherwise why not.
 std::string untracedReason(const TypeGraph &Graph, const FieldRef &F) {
-  std::optional<unsigned> I = Graph.find(F.Holder);
-  std::optional<EffectiveHook> Hook = I ? Graph.hook(*I) : std::nullopt;
+  const TraceHookFact *Hook = nullptr;
+  if (std::optional<unsigned> I = Graph.find(F.Holder))
+    if (std::optional<EffectiveHook> E = Graph.hook(*I)) Hook = E->Hook;
   std::string Name = displayName(F.Holder);
-  if (!Hook || !Hook->Hook) return "'" + Name + "' has no trace hook, so its '" + F.Field + "' is not traced";
-  if (Hook->Hook->Opaque) return "";
-  for (const std::string &Traced : Hook->Hook->TracedFields)
+  if (!Hook) return "'" + Name + "' has no trace hook, so its '" + F.Field + "' is not traced";
+  if (Hook->Opaque) return "";
+  for (const std::string &Traced : Hook->TracedFields)
     if (Traced == F.Field) return "";
   return "the trace hook of '" + Name + "' does not visit '" + F.Field + "'";
 }

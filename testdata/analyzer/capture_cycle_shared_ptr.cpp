@@ -18,6 +18,16 @@ template <class T> class intrusive_ptr {
  private:
   T *p_;
 };
+template <class F, class... A> auto bind(F f, A... a) { return std::bind(f, a...); }
+// A callable wrapper whose body is library code: declared, not defined here. The rules list it
+// under `wrappers:` (rules/default.yaml), so what it returns holds its argument.
+namespace asio {
+struct io_context {
+  struct strand {
+    std::function<void()> wrap(std::function<void()> handler);
+  };
+};
+}  // namespace asio
 }  // namespace boost
 template <class T> class QSharedPointer {
  public:
@@ -41,6 +51,8 @@ struct Conn : std::enable_shared_from_this<Conn> {
   void start();
   void start_alias();
   void start_bind();
+  void start_boost_bind();
+  void start_strand(boost::asio::io_context::strand &strand);
   void start_setter();
   void start_quiet();
 };
@@ -58,6 +70,19 @@ void Conn::start_alias() {
 
 void Conn::start_bind() {
   on_data = std::bind(&Conn::tick, shared_from_this(), std::placeholders::_1);  // expected-warning {{capture-cycle: std::bind stored in 'capsp::Conn.on_data' holds 'shared_from_this()', a strong std::shared_ptr}}
+}
+
+// A bind is named as what it is.
+void Conn::start_boost_bind() {
+  on_done = boost::bind(&Conn::finish, shared_from_this());  // expected-warning {{capture-cycle: boost::bind stored in 'capsp::Conn.on_done' holds 'shared_from_this()', a strong std::shared_ptr to the object that stores it: a leak}}
+}
+
+// Through a wrapper listed in the rules, and (quiet) through an unknown function that may or
+// may not keep its argument.
+std::function<void()> unknown_wrapper(std::function<void()> f);
+void Conn::start_strand(boost::asio::io_context::strand &strand) {
+  on_done = strand.wrap([self = shared_from_this()] { self->finish(); });  // expected-warning {{capture-cycle: lambda stored in 'capsp::Conn.on_done' holds 'self = shared_from_this()'}}
+  on_done = unknown_wrapper([self = shared_from_this()] { self->finish(); });
 }
 
 void Conn::start_setter() {

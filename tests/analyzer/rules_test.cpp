@@ -100,6 +100,31 @@ TEST(Rules, WithoutBaseTheFileReplacesTheDefaults) {
   EXPECT_FALSE(R->enabled("cycle-instance"));
 }
 
+TEST(Rules, WrappersAreListedByFunctionAndArgument) {
+  RuleSet D = defaults();
+  ASSERT_NE(D.wrapper("boost::asio::io_context::strand::wrap"), nullptr);
+  EXPECT_EQ(D.wrapper("boost::asio::bind_executor")->Arg, 1u);
+  EXPECT_EQ(D.wrapper("std::bind"), nullptr) << "binds are closures, not wrappers";
+  auto R = parseRules("base: default\n"
+                      "wrappers:\n"
+                      "  - {function: ::app::make_handler}\n"
+                      "  - {function: app::post_to, arg: 2}\n",
+                      "my-rules.yaml", D);
+  ASSERT_TRUE(static_cast<bool>(R)) << llvm::toString(R.takeError());
+  ASSERT_NE(R->wrapper("app::make_handler"), nullptr) << "a leading :: is dropped";
+  EXPECT_EQ(R->wrapper("app::make_handler")->Arg, 0u);
+  EXPECT_EQ(R->wrapper("app::post_to")->Arg, 2u);
+  EXPECT_NE(R->wrapper("asio::bind_executor"), nullptr) << "the defaults stay";
+  EXPECT_NE(rulesFingerprint(*R), rulesFingerprint(D));
+  std::string E = errorOf("wrappers:\n  - {function: 'not a name'}\n");
+  EXPECT_NE(E.find("'not a name' in 'wrappers' is not a qualified C++ name"), std::string::npos) << E;
+  EXPECT_EQ(E.rfind("my-rules.yaml:2:", 0), 0u) << E;
+  E = errorOf("wrappers:\n  - {arg: 1}\n");
+  EXPECT_NE(E.find("missing required key 'function'"), std::string::npos) << E;
+  E = errorOf("wrappers:\n  - {function: a::f, arg: 99}\n");
+  EXPECT_NE(E.find("at most 16"), std::string::npos) << E;
+}
+
 TEST(Rules, UnknownKeyIsAnErrorWithFileAndLine) {
   std::string E = errorOf("version: 1\n"
                           "handles:\n"

@@ -266,6 +266,31 @@ bool HandleValues::holds(QualType T, int Depth) {
   return false;
 }
 
+// --- what an expression stores ------------------------------------------------------------
+
+std::vector<StoreSite> HandleValues::storesOf(const Expr *E) {
+  std::vector<StoreSite> Out;
+  if (auto [L, R] = assignmentParts(E); L) {
+    if (std::optional<Target> T = fieldTarget(L)) Out.push_back(StoreSite{E, std::move(*T), R});
+    return Out;
+  }
+  const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
+  const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
+  const Expr *Object = Call ? Call->getImplicitObjectArgument() : nullptr;
+  if (!M || !M->getIdentifier() || M->isStatic() || !Object) return Out;
+  if (containerOp(M->getName()) == ContainerOp::Add)
+    if (const auto *ME = dyn_cast<MemberExpr>(Object->IgnoreParenImpCasts()))
+      if (std::optional<Target> T = memberTarget(ME)) {
+        for (const Expr *Arg : Call->arguments()) Out.push_back(StoreSite{Call, *T, Arg});
+        return Out;
+      }
+  // Any other member function may be a setter: its summary tells.
+  std::optional<Target> Base = objectOf(Object);
+  if (!Base) return Out;
+  for (unsigned I = 0; I < Call->getNumArgs(); ++I) Out.push_back(StoreSite{Call, *Base, Call->getArg(I), Call, I});
+  return Out;
+}
+
 // --- which object a handle refers to ------------------------------------------------------
 
 ObjectId HandleValues::resolve(const Expr *E, int Depth) {

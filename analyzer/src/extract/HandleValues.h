@@ -70,6 +70,16 @@ struct ClosureValue {
   std::vector<std::string> Requires;  // what the closure's identification needs ("wraps:ID:N")
 };
 
+// A store an expression makes: `x->f = v`, `x->f[k] = v`, `x->fs.push_back(v)`; or a member call
+// that may store its argument, `x->set(v)` (Setter the call, Arg the argument's index).
+struct StoreSite {
+  const clang::Expr *At = nullptr;
+  Target Where;  // the object stored into; for a direct store its last step is the field
+  const clang::Expr *Value = nullptr;
+  const clang::CXXMemberCallExpr *Setter = nullptr;
+  unsigned Arg = 0;
+};
+
 class HandleValues {
  public:
   // Fn: the function whose body the expressions are in.
@@ -80,6 +90,9 @@ class HandleValues {
   // `x->f = v`, `x->f[k] = v`: the object that E's field belongs to, with the field as last step.
   std::optional<Target> fieldTarget(const clang::Expr *L);
   std::optional<Target> memberTarget(const clang::MemberExpr *M);
+  // The stores E makes (none when it is neither an assignment to a field nor a member call on
+  // a known object).
+  std::vector<StoreSite> storesOf(const clang::Expr *E);
   // The object a handle refers to.
   ObjectId resolve(const clang::Expr *E, int Depth = 0);
   // What a closure-valued expression holds; nullopt when E is not (known to be) a closure.

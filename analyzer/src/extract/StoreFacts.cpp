@@ -17,14 +17,6 @@ using namespace clang;
 
 namespace {
 
-// Where a closure goes: the target's object and steps, and the setter called with it, if any.
-struct Store {
-  const Expr *At = nullptr;
-  Target Where;
-  const CXXMemberCallExpr *SetterCall = nullptr;
-  unsigned Arg = 0;
-};
-
 class StoreWalker {
  public:
   StoreWalker(ExtractContext &Context, const FunctionDecl *FD, std::set<std::string> &Seen)
@@ -46,33 +38,14 @@ class StoreWalker {
   }
 
   void visit(const Expr *E) {
-    if (isa<CXXOperatorCallExpr>(E) || isa<BinaryOperator>(E)) {
-      if (auto [L, R] = assignmentParts(E); L)
-        if (std::optional<Target> T = V.fieldTarget(L)) closureStored(Store{E, *T}, R);
-      return;
-    }
-    const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
-    const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
-    if (!M || !M->getIdentifier() || M->isStatic()) return;
-    const Expr *Object = Call->getImplicitObjectArgument();
-    if (!Object) return;
-    if (containerOp(M->getName()) == ContainerOp::Add) {
-      if (const auto *ME = dyn_cast<MemberExpr>(Object->IgnoreParenImpCasts())) {
-        if (std::optional<Target> T = V.memberTarget(ME)) {
-          for (const Expr *Arg : Call->arguments()) closureStored(Store{Call, *T}, Arg);
-          return;
-        }
-      }
-    }
-    // Any other member function may be a setter: its summary tells.
-    std::optional<Target> Base = V.objectOf(Object);
-    if (!Base) return;
-    for (unsigned I = 0; I < Call->getNumArgs(); ++I) closureStored(Store{Call, *Base, Call, I}, Call->getArg(I));
+    for (const StoreSite &S : V.storesOf(E)) valueStored(S);
   }
 
-  void closureStored(const Store &S, const Expr *Value) {
+  // A closure or a handle handed to a store: a fact per handle whose object is known.
+  void valueStored(const StoreSite &S) {
+    const Expr *Value = S.Value;
     if (!S.Where.Root.known()) return;
-    if (!S.SetterCall && (S.Where.Steps.empty() || S.Where.Steps.back().K != ObjectStep::Member)) return;
+    if (!S.Setter && (S.Where.Steps.empty() || S.Where.Steps.back().K != ObjectStep::Member)) return;
     if (const HandleFamily *Fam = strongHandleFamily(X.rules(), Value->getType())) {
       handleStored(S, Value, Fam);
       return;
@@ -84,7 +57,7 @@ class StoreWalker {
   }
 
   // `a->set_next(b)`, `a->next = b`: the handle itself is stored.
-  void handleStored(const Store &S, const Expr *Value, const HandleFamily *Fam) {
+  void handleStored(const StoreSite &S, const Expr *Value, const HandleFamily *Fam) {
     HeldHandle H;
     H.Object = V.resolve(Value);
     if (!H.Object.known()) return;
@@ -97,7 +70,7 @@ class StoreWalker {
     emit(S, None, H);
   }
 
-  void emit(const Store &S, const ClosureValue &C, const HeldHandle &H) {
+  void emit(const StoreSite &S, const ClosureValue &C, const HeldHandle &H) {
     CaptureFact F;
     F.At = X.pos(S.At->getBeginLoc());
     F.Function = functionName();
@@ -106,11 +79,11 @@ class StoreWalker {
     F.Root = V.localId(S.Where.Root);
     F.RootType = rootType(S);
     F.Path = S.Where.Steps;
-    if (S.SetterCall) {
-      const CXXMethodDecl *M = S.SetterCall->getMethodDecl();
+    if (S.Setter) {
+      const CXXMethodDecl *M = S.Setter->getMethodDecl();
       F.Setter = V.functionId(M);
       F.SetterName = M->getNameAsString();
-      F.SetterVirtual = HandleValues::virtualCall(S.SetterCall);
+      F.SetterVirtual = HandleValues::virtualCall(S.Setter);
       F.Arg = S.Arg;
       const FunctionDecl *Def = nullptr;
       F.Local = M->hasBody(Def) && !F.SetterVirtual;
@@ -136,12 +109,12 @@ class StoreWalker {
     if (Emitted.insert(Key).second) X.out().Captures.push_back(std::move(F));
   }
 
-  std::string rootType(const Store &S) {
+  std::string rootType(const StoreSite &S) {
     if (S.Where.RootType) return X.nameOf(S.Where.RootType);
     if (!S.Where.Steps.empty() && S.Where.Steps.front().K != ObjectStep::Accessor)
       return S.Where.Steps.front().Field.Holder;
-    if (S.SetterCall)
-      if (const CXXRecordDecl *RD = S.SetterCall->getRecordDecl()) return X.nameOf(RD);
+    if (S.Setter)
+      if (const CXXRecordDecl *RD = S.Setter->getRecordDecl()) return X.nameOf(RD);
     return "";
   }
 

@@ -30,9 +30,10 @@ class SummaryBuilder {
   SummaryBuilder(ExtractContext &Context, const FunctionDecl *FD) : X(Context), Fn(FD), V(Context, FD) {
     S.Id = V.functionId(FD);
     S.Name = FD->getQualifiedNameAsString();
-    if (const auto *M = dyn_cast<CXXMethodDecl>(FD)) S.Class = X.nameOf(M->getParent());
-    if (const auto *M = dyn_cast<CXXMethodDecl>(FD))
+    if (const auto *M = dyn_cast<CXXMethodDecl>(FD)) {
+      S.Class = X.nameOf(M->getParent());
       for (const CXXMethodDecl *O : M->overridden_methods()) S.Overrides.push_back(V.functionId(O));
+    }
   }
 
   FunctionSummary build() {
@@ -55,31 +56,18 @@ class SummaryBuilder {
   }
 
   void visit(const Expr *E) {
-    if (auto [L, R] = assignmentParts(E); L) {
-      if (std::optional<Target> T = V.fieldTarget(L); T && T->Root.This && T->Root.Requires.empty())
-        stored(T->Steps, R, E);
-      return;
-    }
-    const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
-    const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
-    if (!M || !M->getIdentifier() || M->isStatic()) return;
-    const Expr *Object = Call->getImplicitObjectArgument();
-    if (!Object) return;
-    if (containerOp(M->getName()) == ContainerOp::Add) {
-      if (const auto *ME = dyn_cast<MemberExpr>(Object->IgnoreParenImpCasts()))
-        if (std::optional<Target> T = V.memberTarget(ME); T && T->Root.This && T->Root.Requires.empty()) {
-          for (const Expr *Arg : Call->arguments()) stored(T->Steps, Arg, Call);
-          return;
-        }
-    }
-    std::optional<Target> Receiver = V.objectOf(Object);
-    if (!Receiver || !Receiver->Root.This || !Receiver->Root.Requires.empty()) return;
-    for (unsigned I = 0; I < Call->getNumArgs(); ++I)
-      for (const HeldParam &P : heldParams(Call->getArg(I))) {
-        if (!P.Requires.empty()) continue;
-        S.Forwards.push_back(ParamForwardFact{P.Index, Receiver->Steps, V.functionId(M), HandleValues::virtualCall(Call),
-                                              I, posOf(Call)});
+    for (const StoreSite &St : V.storesOf(E)) {
+      // Only what goes into *this is the function's to say; `get_shared()->f` is not.
+      if (!St.Where.Root.This || !St.Where.Root.Requires.empty()) continue;
+      if (!St.Setter) {
+        stored(St.Where.Steps, St.Value, St.At);
+        continue;
       }
+      for (const HeldParam &P : heldParams(St.Value))
+        if (P.Requires.empty())
+          S.Forwards.push_back(ParamForwardFact{P.Index, St.Where.Steps, V.functionId(St.Setter->getMethodDecl()),
+                                                HandleValues::virtualCall(St.Setter), St.Arg, posOf(St.At)});
+    }
   }
 
   SourcePos posOf(const Expr *E) { return X.pos(E->getBeginLoc()); }

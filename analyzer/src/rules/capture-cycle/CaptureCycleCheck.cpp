@@ -24,23 +24,23 @@ std::string untracedReason(const TypeGraph &Graph, const FieldRef &F) {
 }
 
 ResolvedCapture captureOf(const TypeGraph &Graph, const ResolvedStore &S) {
-  return ResolvedCapture{S.Fact, S.Path, S.RootType, untracedReason(Graph, S.Path.back().Field)};
+  return ResolvedCapture{S, untracedReason(Graph, S.Path.back().Field)};
 }
 
 void addKey(std::vector<std::string> &Key, const ResolvedCapture &C) {
-  for (const ObjectStep &S : C.Path) Key.push_back(S.Field.Holder + "." + S.Field.Field);
+  for (const ObjectStep &S : C.Store.Path) Key.push_back(S.Field.Holder + "." + S.Field.Field);
 }
 
 Finding ringFinding(const RuleSet &Rules, const std::string &Function, const std::vector<ResolvedCapture> &Ring) {
   Finding F;
   F.Rule = ruleid::CaptureCycle;
   if (const RuleInfo *R = Rules.rule(F.Rule)) F.Level = R->Level;
-  F.Pos = Ring.front().Fact->At;
+  F.Pos = Ring.front().Store.Fact->At;
   F.Message = Ring.size() == 1 ? captureMessage(Rules, Ring.front()) : captureRingMessage(Rules, Ring);
   std::vector<std::string> Key{Function};
   for (size_t I = 0; I < Ring.size(); ++I) {
     // Each closure holds the object that stores the next one (the first, for the last).
-    const std::string &Held = Ring[(I + 1) % Ring.size()].RootType;
+    const std::string &Held = Ring[(I + 1) % Ring.size()].Store.RootType;
     for (PathStep &S : captureSteps(Ring[I], Held)) F.Path.push_back(std::move(S));
     addKey(Key, Ring[I]);
   }

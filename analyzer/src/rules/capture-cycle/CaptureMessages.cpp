@@ -21,10 +21,10 @@ const HandleFamily *familyOf(const RuleSet &Rules, const std::string &Name) {
 // A step the collector does not trace: a handle of a family without a collector on the way.
 std::string untracedLink(const RuleSet &Rules, const ResolvedCapture &C) {
   std::string Out;
-  for (size_t I = 0; I + 1 < C.Path.size(); ++I) {
-    const FieldRef &F = C.Path[I].Field;
+  for (size_t I = 0; I + 1 < C.Store.Path.size(); ++I) {
+    const FieldRef &F = C.Store.Path[I].Field;
     if (const HandleFamily *Fam = familyOf(Rules, F.Family); Fam && !Fam->Collector)
-      Out = "'" + stepText(C.Path[I]) + "' is a " + F.Handle;
+      Out = "'" + stepText(C.Store.Path[I]) + "' is a " + F.Handle;
   }
   return Out;
 }
@@ -48,8 +48,8 @@ Outcome outcomeWithoutCollector(const CaptureFact &F, const HandleFamily &Fam, c
 
 // Why the collector cannot see the handle; "" when it can.
 std::string hiddenReason(const RuleSet &Rules, const ResolvedCapture &C, std::string &Fix, const std::string &WeakFix) {
-  const CaptureFact &F = *C.Fact;
-  const FieldRef &Stored = C.Path.back().Field;
+  const CaptureFact &F = *C.Store.Fact;
+  const FieldRef &Stored = C.Store.Path.back().Field;
   const std::string &Callable = Stored.Callable;
   if (std::string Link = untracedLink(Rules, C); !Link.empty()) {
     Fix = WeakFix;
@@ -78,8 +78,8 @@ std::string hiddenReason(const RuleSet &Rules, const ResolvedCapture &C, std::st
 }
 
 Outcome outcome(const RuleSet &Rules, const ResolvedCapture &C) {
-  const CaptureFact &F = *C.Fact;
-  const std::string &Field = C.Path.back().Field.Field;
+  const CaptureFact &F = *C.Store.Fact;
+  const std::string &Field = C.Store.Path.back().Field.Field;
   const HandleFamily *Fam = familyOf(Rules, F.Family);
   if (!Fam || !Fam->Collector) {
     HandleFamily None;
@@ -102,8 +102,8 @@ Outcome outcome(const RuleSet &Rules, const ResolvedCapture &C) {
 }
 
 std::string storedText(const ResolvedCapture &C) {
-  const CaptureFact &F = *C.Fact;
-  return F.Closure + " stored in '" + stepText(C.Path.back()) + "'" +
+  const CaptureFact &F = *C.Store.Fact;
+  return F.Closure + " stored in '" + stepText(C.Store.Path.back()) + "'" +
          (F.SetterName.empty() ? std::string() : " by " + F.SetterName + "()") + " holds " + heldText(F) +
          ", a strong " + F.Handle;
 }
@@ -112,19 +112,19 @@ std::string storedText(const ResolvedCapture &C) {
 
 std::string captureMessage(const RuleSet &Rules, const ResolvedCapture &C) {
   Outcome O = outcome(Rules, C);
-  std::string To = C.Path.size() == 1 ? "the object that stores it"
-                                      : "the '" + displayName(C.RootType) + "' that owns the storing object";
+  std::string To = C.Store.Path.size() == 1 ? "the object that stores it"
+                                      : "the '" + displayName(C.Store.RootType) + "' that owns the storing object";
   return storedText(C) + " to " + To + ": " + O.Consequence + "; " + O.Fix;
 }
 
 std::string captureRingMessage(const RuleSet &Rules, const std::vector<ResolvedCapture> &Ring) {
   std::string Text = storedText(Ring.front()) + " to an object that stores";
   for (size_t I = 1; I < Ring.size(); ++I) {
-    const CaptureFact &F = *Ring[I].Fact;
+    const CaptureFact &F = *Ring[I].Store.Fact;
     Text += (I > 1 ? ", which stores" : "") + std::string(" a ") + F.Closure + " holding " + heldText(F) + " in '" +
-            stepText(Ring[I].Path.back()) + "'";
+            stepText(Ring[I].Store.Path.back()) + "'";
   }
-  Text += ", a strong " + Ring.back().Fact->Handle + " back to the first: ";
+  Text += ", a strong " + Ring.back().Store.Fact->Handle + " back to the first: ";
   // The weakest link decides: a leak when any closure is one.
   Outcome Worst = outcome(Rules, Ring.front());
   for (const ResolvedCapture &C : Ring)
@@ -133,16 +133,16 @@ std::string captureRingMessage(const RuleSet &Rules, const std::vector<ResolvedC
 }
 
 std::vector<PathStep> captureSteps(const ResolvedCapture &C, const std::string &HeldType) {
-  const CaptureFact &F = *C.Fact;
+  const CaptureFact &F = *C.Store.Fact;
   std::vector<PathStep> Out;
-  for (size_t I = 0; I < C.Path.size(); ++I) {
-    const FieldRef &R = C.Path[I].Field;
+  for (size_t I = 0; I < C.Store.Path.size(); ++I) {
+    const FieldRef &R = C.Store.Path[I].Field;
     PathStep S;
     S.Type = R.Holder;
     S.Field = R.Field;
     S.Pos = R.Pos;
-    std::string Decl = "'" + stepText(C.Path[I]) + "' (" + R.Spelling + ")";
-    S.Note = I + 1 == C.Path.size() ? Decl + " holds the " + F.Closure
+    std::string Decl = "'" + stepText(C.Store.Path[I]) + "' (" + R.Spelling + ")";
+    S.Note = I + 1 == C.Store.Path.size() ? Decl + " holds the " + F.Closure
                                     : Decl + " holds the object that stores the " + F.Closure;
     Out.push_back(std::move(S));
   }
@@ -151,7 +151,7 @@ std::vector<PathStep> captureSteps(const ResolvedCapture &C, const std::string &
   Back.Field = F.Via.empty() ? F.Held.substr(0, F.Held.find(" = ")) : F.Via;
   Back.Pos = F.HeldPos;
   Back.Note = "the " + F.Closure + (F.Implicit ? " captures '" + F.Held + "' implicitly" : " holds " + heldText(F)) +
-              ", a strong reference " + (HeldType == C.RootType ? "back " : "") + "to the '" + displayName(HeldType) +
+              ", a strong reference " + (HeldType == C.Store.RootType ? "back " : "") + "to the '" + displayName(HeldType) +
               "'";
   Out.push_back(std::move(Back));
   return Out;

@@ -7,17 +7,15 @@
 
 #include "config/Rules.h"
 #include "facts/CodeFacts.h"
+#include "program/StoreRings.h"
 #include "rules/Finding.h"
 
 namespace cyclops {
 
-// One closure store of a cycle, resolved on the whole program.
+// One closure store of a cycle, resolved on the whole program, and why the collector does not
+// see the field it goes into ("" when the field's trace hook visits it).
 struct ResolvedCapture {
-  const CaptureFact *Fact = nullptr;
-  std::vector<ObjectStep> Path;  // from the root object; the last step is the field stored into
-  std::string RootType;          // the root object's type (qualified)
-  // Why the collector cannot free the cycle, when the handle's family has one and something
-  // hides the handle ("" when it can: a collectable cycle).
+  ResolvedStore Store;
   std::string UntracedReason;
 };
 

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include "llvm/ADT/StringExtras.h"
 
 #include "program/StoreRings.h"
 #include "rules/RuleIds.h"
+#include "rules/cycle-instance/InstanceMessages.h"
 
 namespace cyclops {
 
@@ -17,13 +17,6 @@ const HandleFamily *familyOf(const RuleSet &Rules, const std::string &Name) {
   for (const HandleFamily &F : Rules.Families)
     if (F.Name == Name) return &F;
   return nullptr;
-}
-
-// The texts are cycle-instance's (InstanceCheck.cpp): one wording for one rule.
-std::string consequence(const HandleFamily *Family) {
-  if (!Family) return "the objects are not freed while the cycle stands";
-  if (Family->Collector) return "the objects stay alive until cyc::gc::collect()";
-  return "the objects are never freed (" + Family->Strong.front() + " has no cycle collector)";
 }
 
 PathStep stepOf(const ResolvedStore &S) {
@@ -54,8 +47,7 @@ Finding ringFinding(const RuleSet &Rules, const std::string &Function, const std
   }
   std::rotate(Key.begin(), std::min_element(Key.begin(), Key.end()), Key.end());
   Key.insert(Key.begin(), Function);
-  F.Message = "strong reference cycle formed by " + llvm::join(Texts, "; ") + ": " +
-              consequence(familyOf(Rules, Ring.front()->Fact->Family));
+  F.Message = instanceMessage(Texts, familyOf(Rules, Ring.front()->Fact->Family));
   F.Id = makeFindingId(F.Rule, Key);
   return F;
 }

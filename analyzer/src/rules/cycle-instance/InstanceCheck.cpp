@@ -21,6 +21,7 @@
 #include "llvm/Support/Path.h"
 
 #include "rules/cycle-instance/InstanceCheck.h"
+#include "rules/cycle-instance/InstanceMessages.h"
 
 #include "extract/ExtractContext.h"
 #include "rules/RuleIds.h"
@@ -167,13 +168,7 @@ class Driver : public SummarySource {
     F.Rule = ruleid::CycleInstance.str();
     if (const RuleInfo *R = Rules.rule(F.Rule)) F.Level = R->Level;
     F.Pos = Closing.Pos;
-    F.Message = "strong reference cycle formed by " + llvm::join(Texts, "; ") + ": ";
-    if (!Family)
-      F.Message += "the objects are not freed while the cycle stands";
-    else if (Family->Collector)
-      F.Message += "the objects stay alive until cyc::gc::collect()";
-    else
-      F.Message += "the objects are never freed (" + Family->Strong.front() + " has no cycle collector)";
+    F.Message = instanceMessage(Texts, Family);
     F.Id = makeFindingId(F.Rule, Key);
     std::set<std::pair<std::string, unsigned>> Noted;  // a callee's store once, though two calls run it
     for (const CycleStep &S : Cycle.Steps) {

@@ -207,9 +207,25 @@ class Same {
     eq(Callee, B.Callee, W + ".callee");
     eq(Arg, B.Arg, W + ".arg");
   }
+  void same(const FieldResetFact &A, const FieldResetFact &B, const std::string &W) {
+    const auto &[Path, At] = A;
+    list(Path, B.Path, W + ".path");
+    eq(At, B.At, W + ".at");
+    ++Seen["reset"];
+  }
+  void same(const MemberCallFact &A, const MemberCallFact &B, const std::string &W) {
+    const auto &[Receiver, Callee, Virtual, At, OfThis, NullArgs] = A;
+    list(Receiver, B.Receiver, W + ".receiver");
+    eq(Callee, B.Callee, W + ".callee");
+    eq(Virtual, B.Virtual, W + ".virtual");
+    eq(At, B.At, W + ".at");
+    eq(OfThis, B.OfThis, W + ".of_this");
+    list(NullArgs, B.NullArgs, W + ".null_args");
+    ++Seen["member call"];
+  }
   void same(const FunctionSummary &A, const FunctionSummary &B, const std::string &W) {
     const auto &[Id, Name, Class, Overrides, Stores, Forwards, ReturnsSelf, ReturnsSelfOf, ReturnsPart, Wraps, WrapsOf,
-                 Deletes] = A;
+                 Deletes, Resets, Calls] = A;
     eq(Id, B.Id, W + ".id");
     eq(Name, B.Name, W + ".name");
     eq(Class, B.Class, W + ".class");
@@ -222,6 +238,8 @@ class Same {
     list(Wraps, B.Wraps, W + ".wraps");
     list(WrapsOf, B.WrapsOf, W + ".wraps_of");
     eq(Deletes, B.Deletes, W + ".deletes");
+    list(Resets, B.Resets, W + ".resets");
+    list(Calls, B.Calls, W + ".calls");
     ++Seen["summary"];
     if (ReturnsSelf) ++Seen["returns self"];
   }
@@ -289,7 +307,7 @@ TEST(FactsIO, RealTranslationUnitsRoundTripFieldForField) {
   for (const char *Kind : {"input", "position", "strong edge", "owns edge", "inexact edge", "weak fix", "macro close",
                            "member hook", "hook insertion", "bases", "finding", "via", "hook kind 1", "hook kind 2",
                            "hook kind 3", "summary", "param store", "param forward", "step kind 0",
-                           "capture", "capture through a setter", "handle store"})
+                           "capture", "capture through a setter", "handle store", "reset", "member call"})
     EXPECT_GT(Compare.Seen[Kind], 0u) << "no " << Kind << " in the testdata facts";
 }
 

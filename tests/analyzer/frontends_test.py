@@ -388,7 +388,7 @@ def project_database(t, src, work):
 def case_projects(t):
     root = os.path.join(t.a.source_dir, "testdata", "analyzer", "projects")
     projects = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
-    if len(projects) < 10:
+    if len(projects) < 11:
         fail("testdata/analyzer/projects has too few projects: %d" % len(projects))
     for name in projects:
         src = os.path.join(root, name)

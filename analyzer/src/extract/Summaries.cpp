@@ -56,6 +56,7 @@ class SummaryBuilder {
   }
 
   void visit(const Expr *E) {
+    if (reset(E) || called(E)) return;
     for (const StoreSite &St : V.storesOf(E)) {
       // Only what goes into *this is the function's to say; `get_shared()->f` is not.
       if (!St.Where.Root.This || !St.Where.Root.Requires.empty()) continue;
@@ -71,6 +72,49 @@ class SummaryBuilder {
   }
 
   SourcePos posOf(const Expr *E) { return X.pos(E->getBeginLoc()); }
+
+  // `cb_ = nullptr`, `channel_.reset()`, `state_->cbs.clear()`: a field of *this let go.
+  bool reset(const Expr *E) {
+    std::optional<Target> T;
+    if (auto [L, R] = assignmentParts(E); L && isNullValue(R)) {
+      T = V.fieldTarget(L);
+    } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *M = Call->getMethodDecl();
+      const Expr *Object = Call->getImplicitObjectArgument();
+      bool Clears = M && M->getIdentifier() &&
+                    ((M->getName() == "reset" && (Call->getNumArgs() == 0 || isNullValue(Call->getArg(0)))) ||
+                     containerOp(M->getName()) == ContainerOp::Remove);
+      if (Clears && Object)
+        if (const auto *ME = dyn_cast<MemberExpr>(Object->IgnoreParenImpCasts())) T = V.memberTarget(ME);
+    } else {
+      return false;
+    }
+    if (T && T->Root.known() && !T->Steps.empty() && T->Steps.back().K == ObjectStep::Member)
+      S.Resets.push_back(FieldResetFact{T->Steps, posOf(E)});
+    return T.has_value();
+  }
+
+  // `stop()`, `impl_->close()`: what the callee resets on that object, this function resets.
+  // Calls with arguments may also store them (storesOf): those go on to visit's loop.
+  bool called(const Expr *E) {
+    const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
+    const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
+    const Expr *Object = Call ? Call->getImplicitObjectArgument() : nullptr;
+    if (!M || !M->getIdentifier() || M->isStatic() || !Object || containerOp(M->getName()) != ContainerOp::None)
+      return false;
+    std::optional<Target> T = V.objectOf(Object);
+    if (!T) return Call->getNumArgs() == 0;
+    MemberCallFact C;
+    C.Receiver = T->Steps;
+    C.Callee = V.functionId(M);
+    C.Virtual = HandleValues::virtualCall(Call);
+    C.At = posOf(E);
+    C.OfThis = T->Root.This && T->Root.Requires.empty();
+    for (unsigned I = 0; I < Call->getNumArgs(); ++I)
+      if (!isa<CXXDefaultArgExpr>(Call->getArg(I)) && isNullValue(Call->getArg(I))) C.NullArgs.push_back(I);
+    S.Calls.push_back(std::move(C));
+    return Call->getNumArgs() == 0;
+  }
 
   // The parameters a value holds: the parameter itself, or a closure holding it.
   std::vector<HeldParam> heldParams(const Expr *Value) {
@@ -132,7 +176,7 @@ class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
     if (S.Id.empty()) return true;
     bool Empty = S.Stores.empty() && S.Forwards.empty() && !S.ReturnsSelf && S.ReturnsSelfOf.empty() &&
                  S.ReturnsPart.empty() && S.Wraps.empty() && S.WrapsOf.empty() && S.Deletes.empty() &&
-                 S.Overrides.empty();
+                 S.Overrides.empty() && S.Resets.empty() && S.Calls.empty();
     if (!Empty) X.out().Summaries.push_back(std::move(S));
     return true;
   }

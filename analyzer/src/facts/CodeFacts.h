@@ -82,6 +82,27 @@ struct WrapForwardFact {
   unsigned Arg = 0;
 };
 
+// `channel_.reset()`, `cb_ = nullptr`, `state_->cbs.clear()`: the field Path ends in loses what
+// it held. Path leads from *this, or from another object of the function (a local, a
+// parameter): what counts for a cycle is which field (its last step) is let go of.
+struct FieldResetFact {
+  std::vector<ObjectStep> Path;
+  SourcePos At;
+};
+
+// `removeAndReset()`, `impl_->stop()`, `ws->setOnMessage(nullptr)`: a member function called on
+// an object of the function (Receiver leads to it from *this, or from a local when not OfThis).
+// What the callee resets, the caller resets; a null argument resets what the callee stores
+// that parameter into.
+struct MemberCallFact {
+  std::vector<ObjectStep> Receiver;
+  std::string Callee;
+  bool Virtual = false;
+  SourcePos At;
+  bool OfThis = true;
+  std::vector<unsigned> NullArgs;
+};
+
 struct FunctionSummary {
   std::string Id;    // USR
   std::string Name;  // qualified, for messages
@@ -99,6 +120,9 @@ struct FunctionSummary {
   std::vector<WrapForwardFact> WrapsOf;
   // A destructor: the raw pointer fields of *this it deletes (they own what they point to).
   std::vector<std::string> Deletes;
+  // Fields it resets or clears, and the member functions it calls on parts of *this.
+  std::vector<FieldResetFact> Resets;
+  std::vector<MemberCallFact> Calls;
 };
 
 // A closure handed to a store, and one strong handle it holds.

@@ -117,7 +117,7 @@ class Writer {
   }
 
   json::Value summary(const FunctionSummary &S) {
-    json::Array Stores, Forwards, Parts, WrapsOf;
+    json::Array Stores, Forwards, Parts, WrapsOf, Resets, Calls;
     for (const ParamStoreFact &St : S.Stores)
       Stores.push_back(json::Object{{"param", St.Param}, {"path", path(St.Path)}, {"at", pos(St.At)}});
     for (const ParamForwardFact &F : S.Forwards)
@@ -130,6 +130,14 @@ class Writer {
     for (const auto &P : S.ReturnsPart) Parts.push_back(path(P));
     for (const WrapForwardFact &W : S.WrapsOf)
       WrapsOf.push_back(json::Object{{"param", W.Param}, {"callee", W.Callee}, {"arg", W.Arg}});
+    for (const FieldResetFact &R : S.Resets) Resets.push_back(json::Object{{"path", path(R.Path)}, {"at", pos(R.At)}});
+    for (const MemberCallFact &C : S.Calls)
+      Calls.push_back(json::Object{{"receiver", path(C.Receiver)},
+                                   {"callee", C.Callee},
+                                   {"virtual", C.Virtual},
+                                   {"at", pos(C.At)},
+                                   {"of_this", C.OfThis},
+                                   {"null_args", json::Array(C.NullArgs)}});
     return json::Object{{"id", S.Id},
                         {"name", S.Name},
                         {"class", S.Class},
@@ -141,7 +149,9 @@ class Writer {
                         {"returns_part", std::move(Parts)},
                         {"wraps", json::Array(S.Wraps)},
                         {"wraps_of", std::move(WrapsOf)},
-                        {"deletes", json::Array(S.Deletes)}};
+                        {"deletes", json::Array(S.Deletes)},
+                        {"resets", std::move(Resets)},
+                        {"calls", std::move(Calls)}};
   }
 
   json::Value capture(const CaptureFact &C) {
@@ -362,9 +372,30 @@ class Reader {
                   W = static_cast<unsigned>(*N);
                   return true;
                 }) &&
-           each(Obj, "wraps_of", S.WrapsOf, P, [&](const json::Value &E, WrapForwardFact &W, json::Path EP) {
+           each(Obj, "wraps_of", S.WrapsOf, P,
+                [&](const json::Value &E, WrapForwardFact &W, json::Path EP) {
+                  json::ObjectMapper EO(E, EP);
+                  return EO && index(E, "param", W.Param, EP) && EO.map("callee", W.Callee) &&
+                         index(E, "arg", W.Arg, EP);
+                }) &&
+           each(Obj, "resets", S.Resets, P,
+                [&](const json::Value &E, FieldResetFact &R, json::Path EP) {
+                  json::ObjectMapper EO(E, EP);
+                  return EO && path(E.getAsObject()->get("path"), R.Path, EP.field("path")) &&
+                         pos(E.getAsObject()->get("at"), R.At, EP.field("at"));
+                }) &&
+           each(Obj, "calls", S.Calls, P, [&](const json::Value &E, MemberCallFact &C, json::Path EP) {
              json::ObjectMapper EO(E, EP);
-             return EO && index(E, "param", W.Param, EP) && EO.map("callee", W.Callee) && index(E, "arg", W.Arg, EP);
+             return EO && path(E.getAsObject()->get("receiver"), C.Receiver, EP.field("receiver")) &&
+                    EO.map("callee", C.Callee) && EO.map("virtual", C.Virtual) &&
+                    pos(E.getAsObject()->get("at"), C.At, EP.field("at")) && EO.map("of_this", C.OfThis) &&
+                    each(*E.getAsObject(), "null_args", C.NullArgs, EP,
+                         [&](const json::Value &N, unsigned &Out, json::Path NP) {
+                           std::optional<std::int64_t> I = jsonInteger(N);
+                           if (!I || *I < 0 || *I > 1024) return NP.report("expected an argument index"), false;
+                           Out = static_cast<unsigned>(*I);
+                           return true;
+                         });
            });
   }
 

@@ -2,7 +2,9 @@
 // under calls, in rounds, until nothing changes.
 #include "program/Summaries.h"
 
+#include <algorithm>
 #include <functional>
+#include <tuple>
 
 #include "llvm/ADT/StringRef.h"
 
@@ -59,8 +61,9 @@ void ProgramSummaries::close() {
     }
   if (PathCut)
     Remarks.push_back("capture-cycle: some stores lie deeper than " + std::to_string(MaxPathSteps) +
-                      " fields, or a parameter is stored in more than " + std::to_string(MaxPathsPerParam) +
-                      " places; those are not followed");
+                      " fields, a parameter is stored in more than " + std::to_string(MaxPathsPerParam) +
+                      " places, or a function resets more than " + std::to_string(MaxResetsPerFunction) +
+                      " fields; those are not followed");
 }
 
 // One round: every summary takes in what its callees' summaries say so far. True if anything
@@ -94,6 +97,7 @@ bool ProgramSummaries::round() {
       if (expandAll(Part, Expanded))
         for (Path &P : Expanded) Changed |= addPath(Parts[Id], std::move(P));
     }
+    Changed |= closeResets(Id, *S);
     if (!Self.count(Id))
       for (const std::string &Of : S->ReturnsSelfOf)
         if (returnsSelf(Of, /*Virtual=*/true)) Changed |= Self.insert(Id).second;
@@ -103,20 +107,89 @@ bool ProgramSummaries::round() {
   return Changed;
 }
 
+// The fields S resets, its own and those of the member functions it calls on parts of *this.
+bool ProgramSummaries::closeResets(const std::string &Id, const FunctionSummary &S) {
+  bool Changed = false;
+  for (const FieldResetFact &R : S.Resets) {
+    std::vector<Path> Expanded;
+    if (expandAll(R.Path, Expanded))
+      for (Path &P : Expanded) Changed |= addReset(Id, std::move(P), R.At, /*Direct=*/true);
+  }
+  for (const MemberCallFact &C : S.Calls) {
+    // A receiver that is not a part of *this adds no prefix: the field let go of is what counts.
+    std::vector<Path> Receivers;
+    if (!C.OfThis)
+      Receivers.emplace_back();
+    else if (!expandAll(C.Receiver, Receivers))
+      continue;
+    for (const std::string &T : targets(C.Callee, C.Virtual)) {
+      if (T == Id) continue;
+      std::vector<Path> Tails;
+      if (auto Callee = Resets.find(T); Callee != Resets.end())
+        for (const auto &[K, Tail] : Callee->second) Tails.push_back(Tail);
+      for (unsigned A : C.NullArgs)  // `set_cb(nullptr)`: what the setter stores, it resets
+        if (auto Stored = Stores.find({T, A}); Stored != Stores.end())
+          for (const auto &[K, Tail] : Stored->second) Tails.push_back(Tail);
+      for (const Path &R : Receivers)
+        for (const Path &Tail : Tails) {
+          Path P = R;
+          P.insert(P.end(), Tail.begin(), Tail.end());
+          Changed |= addReset(Id, std::move(P), C.At, /*Direct=*/false);
+        }
+    }
+  }
+  return Changed;
+}
+
+bool ProgramSummaries::addReset(const std::string &Id, Path P, const SourcePos &At, bool Direct) {
+  std::string K = key(P);
+  if (!addPath(Resets[Id], std::move(P), MaxResetsPerFunction)) return false;
+  ResetSites.emplace(std::make_pair(Id, K), ResetSite{name(Id), At, Direct, Resets[Id].at(K).back().Field});
+  return true;
+}
+
+namespace {
+
+bool isPrefix(const std::vector<ObjectStep> &P, const std::vector<ObjectStep> &Of) {
+  if (P.empty() || P.size() > Of.size()) return false;
+  for (size_t I = 0; I < P.size(); ++I)
+    if (P[I].Field.Holder != Of[I].Field.Holder || P[I].Field.Field != Of[I].Field.Field) return false;
+  return true;
+}
+
+}  // namespace
+
+std::vector<ProgramSummaries::ResetSite> ProgramSummaries::resetsAlong(const std::vector<ObjectStep> &Along) const {
+  std::map<std::string, ResetSite> ByFunction;
+  for (const auto &[Id, Set] : Resets)
+    for (const auto &[K, P] : Set) {
+      if (!isPrefix(P, Along)) continue;
+      const ResetSite &Site = ResetSites.at({Id, K});
+      auto [It, New] = ByFunction.emplace(Id, Site);
+      if (!New && Site.Direct && !It->second.Direct) It->second = Site;
+    }
+  std::vector<ResetSite> Out;
+  for (auto &[Id, Site] : ByFunction) Out.push_back(Site);
+  std::stable_sort(Out.begin(), Out.end(), [](const ResetSite &A, const ResetSite &B) {
+    return std::make_tuple(!A.Direct, A.Function) < std::make_tuple(!B.Direct, B.Function);
+  });
+  return Out;
+}
+
 std::string ProgramSummaries::key(const Path &P) {
   std::string K;
   for (const ObjectStep &S : P) K += S.Field.Holder + "." + S.Field.Field + "/";
   return K;
 }
 
-bool ProgramSummaries::addPath(PathSet &Set, Path P) {
+bool ProgramSummaries::addPath(PathSet &Set, Path P, size_t Cap) {
   if (P.size() > MaxPathSteps) {
     PathCut = true;
     return false;
   }
   std::string K = key(P);
   if (Set.count(K)) return false;
-  if (Set.size() >= MaxPathsPerParam) {
+  if (Set.size() >= Cap) {
     PathCut = true;
     return false;
   }

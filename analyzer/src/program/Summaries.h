@@ -27,6 +27,16 @@ class ProgramSummaries {
   static constexpr unsigned MaxRounds = 32;
   static constexpr size_t MaxPathSteps = 8;
   static constexpr size_t MaxPathsPerParam = 16;
+  static constexpr size_t MaxResetsPerFunction = 256;
+
+  // A function that lets go of a field (`channel_.reset()`, `cb_ = nullptr`), itself or
+  // through a member function it calls; At is the reset, or the call that leads to one.
+  struct ResetSite {
+    std::string Function;  // qualified name
+    SourcePos At;
+    bool Direct = false;
+    FieldRef Field;  // the field let go of
+  };
 
   explicit ProgramSummaries(const std::vector<TUFacts> &Units);
 
@@ -40,6 +50,13 @@ class ProgramSummaries {
   bool wraps(const std::string &Id, unsigned Param) const;
   // Does Holder's destructor delete its raw pointer field Field (so the field owns)?
   bool ownsPointer(const std::string &Holder, const std::string &Field) const;
+  // The functions that let go of a field along Path (a path of fields from an object of
+  // Path's first holder): their reset path, from an object of that type, is a prefix of Path.
+  // So `channel_.reset()` in Connector breaks Connector.channel_ -> Channel.cb, and
+  // `ws->set_cb(nullptr)` breaks WebSocket.cb, but not State.socket -> WebSocket.cb: that
+  // would need the reset to come from a State. Direct resets first, then by name; one site
+  // per function.
+  std::vector<ResetSite> resetsAlong(const std::vector<ObjectStep> &Path) const;
   // Every requirement of a CaptureFact ("self:ID", "wraps:ID:N") holds.
   bool satisfied(const std::vector<std::string> &Requires) const;
   // Replaces accessor steps by the paths they stand for and checks raw pointer steps; the
@@ -60,8 +77,10 @@ class ProgramSummaries {
   void seed();
   void close();
   bool round();
+  bool closeResets(const std::string &Id, const FunctionSummary &S);
   bool expandAll(const Path &P, std::vector<Path> &Out) const;
-  bool addPath(PathSet &Set, Path P);
+  bool addPath(PathSet &Set, Path P, size_t Cap = MaxPathsPerParam);
+  bool addReset(const std::string &Id, Path P, const SourcePos &At, bool Direct);
   std::vector<std::string> targets(const std::string &Id, bool Virtual) const;
   static std::string key(const Path &P);
 
@@ -72,6 +91,8 @@ class ProgramSummaries {
   std::set<std::string> Self;
   std::set<std::pair<std::string, unsigned>> Wrapping;
   std::set<std::pair<std::string, std::string>> OwnedPointers;  // (holder, field)
+  std::map<std::string, PathSet> Resets;                           // id -> fields it resets
+  std::map<std::pair<std::string, std::string>, ResetSite> ResetSites;  // (id, path key) -> where
   std::vector<std::string> Remarks;
   bool PathCut = false;
 };

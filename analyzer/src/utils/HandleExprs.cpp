@@ -61,6 +61,31 @@ const Expr *ignoreWrappers(const Expr *E) {
   return E;
 }
 
+bool isNullValue(const Expr *E) {
+  for (int Depth = 0; E && Depth < 8; ++Depth) {
+    E = ignoreWrappers(E);
+    if (const auto *S = dyn_cast<CXXStaticCastExpr>(E)) {
+      E = S->getSubExpr();
+      continue;
+    }
+    if (const auto *D = dyn_cast<CXXDefaultArgExpr>(E)) {  // `p.reset()` is `p.reset(pointer())`
+      E = D->getExpr();
+      continue;
+    }
+    const auto *K = dyn_cast<CXXConstructExpr>(E);
+    if (!K) break;
+    if (K->getNumArgs() == 0) return true;
+    if (K->getNumArgs() > 1 && !isa<CXXDefaultArgExpr>(K->getArg(1))) return false;
+    E = K->getArg(0);
+  }
+  if (!E) return true;
+  if (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E) || isa<CXXScalarValueInitExpr>(E) ||
+      isa<ImplicitValueInitExpr>(E))
+    return true;
+  const auto *L = dyn_cast<InitListExpr>(E);
+  return L && L->getNumInits() == 0;
+}
+
 const Expr *movedFrom(const Expr *E) {
   const auto *Call = dyn_cast_or_null<CallExpr>(E);
   if (!Call || Call->getNumArgs() != 1) return nullptr;

@@ -34,6 +34,10 @@ clang::QualType firstTypeArg(clang::QualType T);
 // does not look through constructor calls: what a construction passes on depends on the type.
 const clang::Expr *ignoreWrappers(const clang::Expr *E);
 
+// Is this a null value for a handle or a callable: nullptr, `{}`, a default-constructed one,
+// or a conversion of one (`std::function<void()>(nullptr)`)?
+bool isNullValue(const clang::Expr *E);
+
 // `std::move(x)` or `std::forward<T>(x)`: x. Null for anything else.
 const clang::Expr *movedFrom(const clang::Expr *E);
 

@@ -2,6 +2,9 @@
 // function that close a ring (program/StoreRings.h), worded by CaptureMessages.
 #include "rules/capture-cycle/CaptureCycleCheck.h"
 
+#include <algorithm>
+#include <set>
+
 #include "program/StoreRings.h"
 #include "rules/RuleIds.h"
 #include "rules/capture-cycle/CaptureMessages.h"
@@ -31,12 +34,36 @@ void addKey(std::vector<std::string> &Key, const ResolvedCapture &C) {
   for (const ObjectStep &S : C.Store.Path) Key.push_back(S.Field.Holder + "." + S.Field.Field);
 }
 
-Finding ringFinding(const RuleSet &Rules, const std::string &Function, const std::vector<ResolvedCapture> &Ring) {
+// Where the program lets go of a field of the ring: each function once, direct resets first.
+std::vector<BreakSite> breakSites(const ProgramSummaries &Summaries, const std::vector<ResolvedCapture> &Ring) {
+  std::vector<BreakSite> Out;
+  std::set<std::string> Seen;
+  for (const ResolvedCapture &C : Ring)
+    for (const ProgramSummaries::ResetSite &R : Summaries.resetsAlong(C.Store.Path))
+      if (Seen.insert(R.Function).second) Out.push_back(BreakSite{R, R.Field});
+  std::stable_sort(Out.begin(), Out.end(), [](const BreakSite &A, const BreakSite &B) { return A.Site.Direct > B.Site.Direct; });
+  return Out;
+}
+
+// A note at each break site, on the step of the field it lets go of.
+void addBreakNotes(Finding &F, const std::vector<BreakSite> &Broken) {
+  for (const BreakSite &B : Broken)
+    for (PathStep &S : F.Path)
+      if (S.Type == B.Field.Holder && S.Field == B.Field.Field) {
+        S.Via.push_back({B.Site.At, breakNote(B)});
+        break;
+      }
+}
+
+Finding ringFinding(const RuleSet &Rules, const ProgramSummaries &Summaries, const std::string &Function,
+                    const std::vector<ResolvedCapture> &Ring) {
   Finding F;
   F.Rule = ruleid::CaptureCycle;
   if (const RuleInfo *R = Rules.rule(F.Rule)) F.Level = R->Level;
   F.Pos = Ring.front().Store.Fact->At;
-  F.Message = Ring.size() == 1 ? captureMessage(Rules, Ring.front()) : captureRingMessage(Rules, Ring);
+  std::vector<BreakSite> Broken = breakSites(Summaries, Ring);
+  if (!Broken.empty()) F.Level = Severity::Note;  // broken by hand: a possibility, not a leak
+  F.Message = Ring.size() == 1 ? captureMessage(Rules, Ring.front(), Broken) : captureRingMessage(Rules, Ring, Broken);
   std::vector<std::string> Key{Function};
   for (size_t I = 0; I < Ring.size(); ++I) {
     // Each closure holds the object that stores the next one (the first, for the last).
@@ -44,6 +71,7 @@ Finding ringFinding(const RuleSet &Rules, const std::string &Function, const std
     for (PathStep &S : captureSteps(Ring[I], Held)) F.Path.push_back(std::move(S));
     addKey(Key, Ring[I]);
   }
+  addBreakNotes(F, Broken);
   F.Id = makeFindingId(F.Rule, Key);
   return F;
 }
@@ -56,7 +84,7 @@ void checkCaptureCycles(const TypeGraph &Graph, const ProgramSummaries &Summarie
   Rings.forEachRing([&](const std::string &Function, const std::vector<const ResolvedStore *> &Stores) {
     std::vector<ResolvedCapture> Ring;
     for (const ResolvedStore *S : Stores) Ring.push_back(captureOf(Graph, *S));
-    Out.Findings.push_back(ringFinding(Rules, Function, Ring));
+    Out.Findings.push_back(ringFinding(Rules, Summaries, Function, Ring));
   });
 }
 

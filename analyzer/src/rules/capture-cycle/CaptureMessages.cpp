@@ -1,6 +1,8 @@
 // CaptureMessages.cpp - the words of capture-cycle.
 #include "rules/capture-cycle/CaptureMessages.h"
 
+#include "llvm/Support/Path.h"
+
 namespace cyclops {
 
 namespace {
@@ -77,6 +79,20 @@ std::string hiddenReason(const RuleSet &Rules, const ResolvedCapture &C, std::st
   return C.UntracedReason;
 }
 
+// "a cycle the code breaks by hand: Connector::stop() lets go of 'Connector.channel_'
+// (Connector.cc:210), and 2 more; the objects are freed when that runs, and leak on a path
+// that skips it"
+std::string brokenText(const std::vector<BreakSite> &Broken, bool Collector) {
+  const BreakSite &B = Broken.front();
+  std::string Text = "a cycle the code breaks by hand: " + B.Site.Function + "() lets go of '" +
+                     displayName(B.Field.Holder) + "." + B.Field.Field + "' (" +
+                     llvm::sys::path::filename(B.Site.At.File).str() + ":" + std::to_string(B.Site.At.Line) + ")";
+  if (Broken.size() > 1) Text += ", and " + std::to_string(Broken.size() - 1) + " more";
+  Text += "; the objects are freed when that runs, and leak on a path that skips it";
+  if (Collector) Text += " (until cyc::gc::collect(), where the collector sees the cycle)";
+  return Text;
+}
+
 Outcome outcome(const RuleSet &Rules, const ResolvedCapture &C) {
   const CaptureFact &F = *C.Store.Fact;
   const std::string &Field = C.Store.Path.back().Field.Field;
@@ -110,14 +126,24 @@ std::string storedText(const ResolvedCapture &C) {
 
 }  // namespace
 
-std::string captureMessage(const RuleSet &Rules, const ResolvedCapture &C) {
+std::string breakNote(const BreakSite &B) {
+  return "'" + B.Site.Function + "()' lets go of '" + displayName(B.Field.Holder) + "." + B.Field.Field + "' here" +
+         (B.Site.Direct ? "" : " (through the call here)");
+}
+
+std::string captureMessage(const RuleSet &Rules, const ResolvedCapture &C, const std::vector<BreakSite> &Broken) {
   Outcome O = outcome(Rules, C);
+  if (!Broken.empty()) {
+    const HandleFamily *Fam = familyOf(Rules, C.Store.Fact->Family);
+    O.Consequence = brokenText(Broken, Fam && Fam->Collector && !O.Leak);
+  }
   std::string To = C.Store.Path.size() == 1 ? "the object that stores it"
                                       : "the '" + displayName(C.Store.RootType) + "' that owns the storing object";
   return storedText(C) + " to " + To + ": " + O.Consequence + "; " + O.Fix;
 }
 
-std::string captureRingMessage(const RuleSet &Rules, const std::vector<ResolvedCapture> &Ring) {
+std::string captureRingMessage(const RuleSet &Rules, const std::vector<ResolvedCapture> &Ring,
+                               const std::vector<BreakSite> &Broken) {
   std::string Text = storedText(Ring.front()) + " to an object that stores";
   for (size_t I = 1; I < Ring.size(); ++I) {
     const CaptureFact &F = *Ring[I].Store.Fact;
@@ -129,6 +155,7 @@ std::string captureRingMessage(const RuleSet &Rules, const std::vector<ResolvedC
   Outcome Worst = outcome(Rules, Ring.front());
   for (const ResolvedCapture &C : Ring)
     if (Outcome O = outcome(Rules, C); O.Leak && !Worst.Leak) Worst = O;
+  if (!Broken.empty()) Worst.Consequence = brokenText(Broken, !Worst.Leak);
   return Text + Worst.Consequence + "; " + Worst.Fix + " in one of them";
 }
 

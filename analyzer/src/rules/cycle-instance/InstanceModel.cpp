@@ -130,17 +130,6 @@ const VarDecl *localVar(const Expr *E) {
   return V && V->hasLocalStorage() ? V : nullptr;
 }
 
-bool isNullValue(const Expr *E) {
-  E = strip(E);
-  if (!E) return true;
-  if (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E) || isa<CXXScalarValueInitExpr>(E) ||
-      isa<ImplicitValueInitExpr>(E))
-    return true;
-  if (const auto *C = dyn_cast<CXXConstructExpr>(E)) return C->getNumArgs() == 0;
-  if (const auto *L = dyn_cast<InitListExpr>(E)) return L->getNumInits() == 0;
-  return false;
-}
-
 LibraryCall libraryCall(HandleTypes &Types, const CallExpr *Call) {
   const FunctionDecl *FD = Call->getDirectCallee();
   if (!FD || !FD->getIdentifier() || !Types.isLibrary(FD)) return LibraryCall::None;

@@ -60,8 +60,6 @@ bool isStdMove(const clang::Expr *E);
 // shared with code we do not see).
 const clang::VarDecl *localVar(const clang::Expr *E);
 
-// Is this a null handle: nullptr, {}, a default-constructed handle?
-bool isNullValue(const clang::Expr *E);
 
 // Library calls with a meaning for handles.
 enum class LibraryCall {

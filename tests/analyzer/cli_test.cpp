@@ -177,18 +177,111 @@ TEST(Cli, MalformedCompilationDatabase) {
   EXPECT_NE(R.Err.find("lists no translation units"), std::string::npos) << R.Err;
 }
 
-TEST(Cli, FileNotInTheDatabaseIsReportedAndTheRestAnalyzed) {
+// The notes ("cyclops: note: ...") of a run's stderr.
+std::vector<std::string> noteLines(const CliResult &R) {
+  std::vector<std::string> Notes;
+  for (const std::string &L : lines(R.Err))
+    if (llvm::StringRef(L).starts_with("cyclops: note: ")) Notes.push_back(L);
+  return Notes;
+}
+
+// A header or a test the database does not list gets the command of the nearest file it
+// lists (clang's inference, as clangd's): its flags, here a define and an include directory.
+TEST(Cli, FileNotInTheDatabaseGetsTheCommandOfTheNearestListedFile) {
   Project P;
-  std::string Listed = P.write("listed.cpp", CycleSource);
-  std::string Unlisted = P.write("unlisted.cpp", CleanSource);
-  P.database({Listed});
-  CliResult R = cyclops({"check", "-p", P.dir(), Listed, Unlisted, P.path("missing.cpp")});
-  EXPECT_EQ(R.Exit, 2);
+  llvm::sys::fs::create_directories(P.path("src"));
+  llvm::sys::fs::create_directories(P.path("include/proj"));
+  llvm::sys::fs::create_directories(P.path("test"));
+  std::string Listed = P.write("src/listed.cpp", "#include <proj/node.h>\n");
+  std::string Header = P.write("include/proj/node.h", std::string("#pragma once\n#ifndef PROJECT_FLAG\n"
+                                                                  "#error not parsed with the project's command\n"
+                                                                  "#endif\n") + CycleSource);
+  std::string TestFile = P.write("test/node_test.cpp", "#include <proj/node.h>\nint main() { Node n; }\n");
+  P.database({Listed}, {"-DPROJECT_FLAG", "-I" + P.path("include")});
+
+  CliResult R = cyclops({"check", "-p", P.dir(), "--no-cache", Header, TestFile, P.path("missing.cpp")});
+  EXPECT_EQ(R.Exit, 2) << "missing.cpp is an error";
   auto E = errorLines(R);
-  ASSERT_EQ(E.size(), 2u) << R.Err;
-  EXPECT_NE(E[0].find("unlisted.cpp' is not in the compilation database"), std::string::npos) << E[0];
-  EXPECT_NE(E[1].find("missing.cpp': no such file"), std::string::npos) << E[1];
-  EXPECT_NE(R.Out.find("[cyclops-cycle-type]"), std::string::npos) << "listed.cpp was analyzed:\n" << R.Out;
+  ASSERT_EQ(E.size(), 1u) << R.Err;
+  EXPECT_NE(E[0].find("missing.cpp': no such file"), std::string::npos) << E[0];
+  auto N = noteLines(R);
+  ASSERT_EQ(N.size(), 2u) << R.Err;
+  EXPECT_EQ(N[0], "cyclops: note: '" + Header + "' is not in the compilation database: parsed with the command of '" +
+                      Listed + "'");
+  EXPECT_NE(N[1].find("'" + TestFile + "' is not in the compilation database: parsed with the command of '"),
+            std::string::npos)
+      << N[1];
+  EXPECT_NE(R.Err.find("in 2 translation units"), std::string::npos) << R.Err;
+  EXPECT_EQ(R.Err.find("did not compile"), std::string::npos) << R.Err;
+  EXPECT_NE(R.Out.find(Header + ":9:25: warning:"), std::string::npos) << "the header was analyzed:\n" << R.Out;
+
+  // Alone, the header is one translation unit with a finding; the whole database stays as listed.
+  R = cyclops({"check", "-p", P.dir(), "--no-cache", Header});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_NE(R.Err.find("cyclops: 1 finding in 1 translation unit"), std::string::npos) << R.Err;
+  R = cyclops({"check", "-p", P.dir(), "--no-cache"});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_TRUE(noteLines(R).empty()) << R.Err;
+  EXPECT_NE(R.Err.find("in 1 translation unit"), std::string::npos) << R.Err;
+}
+
+// A project built with GCC: flags clang does not know are dropped, named once.
+TEST(Cli, ArgumentsClangDoesNotKnowAreDroppedWithOneNote) {
+  Project P;
+  std::string A = P.write("a.cpp", CycleSource);
+  std::string B = P.write("b.cpp", CleanSource);
+  P.database({A, B}, {"-fconcepts-diagnostics-depth=3", "-fno-lifetime-dse", "-Wall", "-mno-direct-extern-access"});
+  CliResult R = cyclops({"check", "-p", P.dir(), "--no-cache"});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_TRUE(errorLines(R).empty()) << R.Err;
+  EXPECT_EQ(noteLines(R), std::vector<std::string>{"cyclops: note: ignored arguments clang does not know: "
+                                                   "-fconcepts-diagnostics-depth=3, -fno-lifetime-dse, "
+                                                   "-mno-direct-extern-access (from 2 commands)"})
+      << R.Err;
+  EXPECT_NE(R.Err.find("1 finding in 2 translation units"), std::string::npos) << R.Err;
+
+  // cyclops facts too.
+  R = cyclops({"facts", "-p", P.dir(), A, "-o", P.path("facts/a.facts")});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  EXPECT_NE(R.Err.find("cyclops: note: ignored arguments clang does not know: -fconcepts-diagnostics-depth=3, "
+                       "-fno-lifetime-dse, -mno-direct-extern-access (from 1 command)"),
+            std::string::npos)
+      << R.Err;
+}
+
+// --extra-arg goes at the end of every command, --extra-arg-before right after the
+// compiler: of two definitions the later wins. The cache is keyed by the command clang gets,
+// so a cached run without them does not answer a run with them.
+TEST(Cli, ExtraArgumentsReachEveryCompileCommand) {
+  Project P;
+  std::string Src = P.write("cond.cpp", std::string("#if WITH_CYCLE\n") + CycleSource + "#endif\n");
+  P.database({Src}, {"-DWITH_CYCLE=0"});
+  CliResult R = cyclops({"check", "-p", P.dir()});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  EXPECT_NE(R.Err.find("cyclops: 0 findings in 1 translation unit"), std::string::npos) << R.Err;
+  R = cyclops({"check", "-p", P.dir(), "--extra-arg=-DWITH_CYCLE=1"});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_NE(R.Err.find("cyclops: 1 finding in 1 translation unit\n"), std::string::npos) << "not from the cache: " << R.Err;
+  R = cyclops({"check", "-p", P.dir(), "--extra-arg-before=-DWITH_CYCLE=1"});
+  EXPECT_EQ(R.Exit, 0) << "the database's -DWITH_CYCLE=0 comes later: " << R.Err;
+  R = cyclops({"check", "-p", P.dir(), "--no-cache", "--extra-arg-before=-UNOTHING", "--extra-arg=-UWITH_CYCLE",
+               "--extra-arg=-DWITH_CYCLE=1"});
+  EXPECT_EQ(R.Exit, 1) << "repeatable, in order: " << R.Err;
+
+  P.database({Src});  // #if of an undefined name: false
+  R = cyclops({"check", "-p", P.dir(), "--no-cache", "--extra-arg-before=-DWITH_CYCLE"});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+
+  // cyclops facts takes them too; check --facts does not (nothing is compiled).
+  std::string Facts = P.path("facts/cond.facts");
+  R = cyclops({"facts", "-p", P.dir(), Src, "-o", Facts, "--extra-arg=-DWITH_CYCLE"});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  R = cyclops({"check", "--facts=" + P.path("facts")});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  R = cyclops({"check", "--facts=" + P.path("facts"), "--extra-arg=-DX"});
+  EXPECT_EQ(R.Exit, 2);
+  ASSERT_EQ(errorLines(R).size(), 1u) << R.Err;
+  EXPECT_NE(R.Err.find("--extra-arg"), std::string::npos) << R.Err;
 }
 
 TEST(Cli, TranslationUnitThatDoesNotCompileIsNamedAndTheRestAnalyzed) {

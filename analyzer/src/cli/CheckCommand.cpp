@@ -38,8 +38,8 @@ namespace {
 // Everything a run reads before it analyzes anything: a bad input should not cost a run.
 struct CheckInputs {
   RuleSet Rules;
-  std::unique_ptr<clang::tooling::CompilationDatabase> DB;  // null with --facts
-  std::string ResourceDir;                                  // "" with --facts: nothing is parsed
+  std::optional<ProjectDatabase> DB;  // none with --facts
+  std::string ResourceDir;            // "" with --facts: nothing is parsed
   SourceRoot Root;
   std::optional<Baseline> Base;
 };
@@ -55,6 +55,16 @@ bool take(llvm::Expected<T> Value, T &Into, const llvm::Twine &Prefix = "") {
   return true;
 }
 
+template <class T>
+bool take(llvm::Expected<T> Value, std::optional<T> &Into) {
+  if (!Value) {
+    reportError(llvm::toString(Value.takeError()));
+    return false;
+  }
+  Into.emplace(std::move(*Value));
+  return true;
+}
+
 bool checkSources(const CheckOptions &O) {
   if (!O.BuildDir.empty() && !O.FactsDir.empty()) {
     reportError("-p BUILD_DIR and --facts=DIR exclude each other: parse a build, or merge the facts files of one");
@@ -64,15 +74,19 @@ bool checkSources(const CheckOptions &O) {
     reportError("no build directory: use cyclops check -p BUILD_DIR [FILES...] (or --facts=DIR)");
     return false;
   }
+  if (!O.FactsDir.empty() && !O.Extra.empty()) {
+    reportError("--extra-arg and --extra-arg-before change compile commands: use them with -p BUILD_DIR, not --facts");
+    return false;
+  }
   return true;
 }
 
 std::optional<CheckInputs> loadInputs(const CheckOptions &O) {
   std::optional<RuleSet> Rules = loadRulesOrReport(O.RulesFile);
   if (!Rules || !checkSources(O)) return std::nullopt;
-  CheckInputs In{std::move(*Rules), nullptr, "", SourceRoot(), std::nullopt};
+  CheckInputs In{std::move(*Rules), std::nullopt, "", SourceRoot(), std::nullopt};
   if (O.FactsDir.empty() &&
-      (!take(loadCompilationDatabase(O.BuildDir), In.DB) ||
+      (!take(openProjectDatabase(O.BuildDir, O.Extra, /*InferMissing=*/true), In.DB) ||
        !take(findResourceDir(O.ResourceDir, O.Argv0, O.MainAddr), In.ResourceDir)))
     return std::nullopt;
   if (!take(SourceRoot::open(O.SourceRoot), In.Root, O.SourceRoot.empty() ? "" : "--source-root: "))
@@ -103,6 +117,15 @@ struct AnalyzedRun {
   bool InputErrors = false;  // the run saw only part of the program
 };
 
+// The files -p BUILD_DIR [FILES...] chooses, and what the user should know about their commands.
+FileSelection selectAndNote(const CheckOptions &O, const ProjectDatabase &DB) {
+  FileSelection Selection = selectFiles(DB.commands(), O.Files);
+  for (const std::string &N : Selection.Notes) llvm::errs() << "cyclops: note: " << N << "\n";
+  if (std::string Dropped = DB.droppedArgumentsNote(Selection.Files); !Dropped.empty())
+    llvm::errs() << "cyclops: note: " << Dropped << "\n";
+  return Selection;
+}
+
 // Parses the selected files (or merges --facts, which parse nothing and need no cache).
 std::optional<AnalyzedRun> analyzeInputs(const CheckOptions &O, const CheckInputs &In) {
   AnalyzedRun Run;
@@ -112,12 +135,12 @@ std::optional<AnalyzedRun> analyzeInputs(const CheckOptions &O, const CheckInput
     if (!take(loadFactsDir(O.FactsDir, O.Files, In.Rules, O.Jobs), L, "--facts: ")) return std::nullopt;
     Merged = std::move(L);
   }
-  Run.Selection = Merged ? std::move(Merged->Selection) : selectFiles(*In.DB, O.Files);
+  Run.Selection = Merged ? std::move(Merged->Selection) : selectAndNote(O, *In.DB);
   for (const std::string &E : Run.Selection.Errors) reportError(E);
   if (Merged)
     Run.Result = analyzeFacts(std::move(Merged->Facts), In.Rules);
   else if (!Run.Selection.Files.empty())
-    Run.Result = analyze(*In.DB, Run.Selection.Files, In.Rules,
+    Run.Result = analyze(In.DB->commands(), Run.Selection.Files, In.Rules,
                          AnalysisOptions{O.Jobs, In.ResourceDir, cacheDirFor(O)});
   for (const TUFailure &F : Run.Result.Failures) reportError(F.File + ": does not compile: " + F.Reason);
   for (const std::string &R : Run.Result.Remarks) llvm::errs() << "cyclops: note: " << R << "\n";

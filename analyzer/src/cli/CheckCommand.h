@@ -3,7 +3,8 @@
 //
 // Exit statuses: 0 nothing at or above FailOn (with a baseline: nothing new at or above it;
 // with WriteBaselineFile: the run was recorded); 1 findings; 2 usage or input errors (a
-// missing or malformed compilation database, a file it does not list, a translation unit
+// missing or malformed compilation database, a requested file that does not exist (one that
+// exists but is not listed is parsed with the command of the nearest listed file), a translation unit
 // that does not compile, a bad rules or baseline file, a damaged facts file, an output that
 // cannot be written), each reported on stderr as one "cyclops: error: ..." line.
 #pragma once
@@ -15,6 +16,7 @@
 #include "llvm/ADT/Twine.h"
 
 #include "config/Rules.h"
+#include "extract/CompilationDb.h"
 
 namespace cyclops {
 
@@ -28,6 +30,7 @@ struct CheckOptions {
   std::string BuildDir;               // -p: the build's compile_commands.json
   std::string FactsDir;               // --facts: merge these facts files instead of parsing
   std::vector<std::string> Files;     // FILES...: only these main files ("" for all)
+  ExtraArguments Extra;               // --extra-arg-before, --extra-arg: added to every command
   Format OutputFormat = Format::Text;
   Color ColorMode = Color::Auto;
   std::string OutputFile;             // -o; "" for stdout

@@ -83,16 +83,17 @@ llvm::Error runFactsCommand(const FactsCommandOptions &Options, const RuleSet &R
                             std::vector<std::string> &Notes) {
   if (Options.File.empty()) return fail("no file: use cyclops facts -p BUILD_DIR FILE -o OUT.facts");
   if (Options.Output.empty()) return fail("no output file: use -o OUT.facts");
-  auto DB = loadCompilationDatabase(Options.BuildDir);
+  llvm::Expected<ProjectDatabase> DB = openProjectDatabase(Options.BuildDir, Options.Extra, /*InferMissing=*/false);
   if (!DB) return DB.takeError();
-  FileSelection Selection = selectFiles(**DB, {Options.File});
+  FileSelection Selection = selectFiles(DB->commands(), {Options.File});
   if (!Selection.Errors.empty()) return fail(Selection.Errors.front());
   const std::string &File = Selection.Files.front();
-  if (size_t N = (*DB)->getCompileCommands(File).size(); N > 1)
+  if (size_t N = DB->commands().getCompileCommands(File).size(); N > 1)
     Notes.push_back("'" + Options.File + "' has " + std::to_string(N) +
                     " compile commands; its facts are from the first");
+  if (std::string Dropped = DB->droppedArgumentsNote({File}); !Dropped.empty()) Notes.push_back(Dropped);
 
-  FirstCommandDatabase First(**DB);
+  FirstCommandDatabase First(DB->commands());
   RunOptions Run1;
   Run1.Jobs = 1;
   Run1.ResourceDir = Options.ResourceDir;

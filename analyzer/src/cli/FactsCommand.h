@@ -29,12 +29,15 @@ struct FactsCommandOptions {
   std::string DepFile;      // --depfile: where the Make-syntax depfile goes; empty: none
   std::string RulesFile;    // --rules, when given: an input of the facts like the headers
   std::string ResourceDir;  // clang's builtin headers, already resolved (ResourceDir.h)
+  ExtraArguments Extra;     // --extra-arg-before, --extra-arg: added to the command
 };
 
 // Parses `File` with its compile command and writes its facts to `Output` (atomically, see
 // FactsIO.h), then the depfile. A file the database compiles several times (one source in
 // two targets) is parsed with its first command, the one a build uses for a single object,
-// and a note saying so is added to `Notes`. Errors are one line: the file is not in the
+// and a note saying so is added to `Notes`, as is one naming the arguments clang does not
+// know, which are dropped. Unlike `cyclops check`, a file the database does not list is not
+// given an inferred command: a build step names a translation unit the build compiles. Errors are one line: the file is not in the
 // database, it does not compile (the first error, file:line:col), a file cannot be written.
 llvm::Error runFactsCommand(const FactsCommandOptions &Options, const RuleSet &Rules,
                             std::vector<std::string> &Notes);

@@ -41,7 +41,10 @@ cl::opt<std::string> ConfirmHtml("html", cl::desc("Also write a page with a diag
 cl::list<std::string> ConfirmCommand(cl::Positional, cl::desc("-- COMMAND [ARGS...]"), cl::sub(ConfirmCmd),
                                      cl::cat(Category));
 
-cl::opt<std::string> BuildDir("p", cl::desc("Build directory containing compile_commands.json"),
+cl::opt<std::string> BuildDir("p",
+                              cl::desc("Build directory containing compile_commands.json; a FILE it does not list "
+                                       "(a header, a test) gets the command of the nearest file it lists, and "
+                                       "arguments clang does not know (GCC-only flags) are dropped, with a note"),
                               cl::value_desc("BUILD_DIR"), cl::Prefix, cl::sub(CheckCmd), cl::cat(Category));
 cl::list<std::string> Files(cl::Positional, cl::desc("[FILES...]"), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<Format> OutputFormat("format", cl::desc("Output format"),
@@ -121,6 +124,18 @@ cl::opt<std::string> FactsResourceDir("resource-dir",
                                                "automatically, or from $CYCLOPS_RESOURCE_DIR"),
                                       cl::value_desc("DIR"), cl::sub(FactsCmd), cl::cat(Category));
 
+// clang-tidy's options of the same names, for check -p and facts: GCC-only flags the build
+// uses are dropped by themselves; these add what clang needs besides (a define, -std=, a target).
+cl::list<std::string> ExtraArgs("extra-arg",
+                                cl::desc("Add ARG at the end of every compile command (repeatable; "
+                                         "e.g. --extra-arg=-DNDEBUG)"),
+                                cl::value_desc("ARG"), cl::sub(CheckCmd), cl::sub(FactsCmd), cl::cat(Category));
+cl::list<std::string> ExtraArgsBefore("extra-arg-before",
+                                      cl::desc("Add ARG right after the compiler's name in every compile "
+                                               "command (repeatable)"),
+                                      cl::value_desc("ARG"), cl::sub(CheckCmd), cl::sub(FactsCmd),
+                                      cl::cat(Category));
+
 int listRules() {
   std::optional<RuleSet> R = loadRulesOrReport(RulesFile);
   if (!R) return ExitError;
@@ -144,10 +159,14 @@ int listRules() {
   return 0;
 }
 
+ExtraArguments extraArguments() {
+  return {{ExtraArgsBefore.begin(), ExtraArgsBefore.end()}, {ExtraArgs.begin(), ExtraArgs.end()}};
+}
+
 int check(const char *Argv0) {
-  return runCheck({BuildDir, FactsDir, {Files.begin(), Files.end()}, OutputFormat, ColorOpt, OutputFile, RulesFile,
-                   FailOn, Jobs, SourceRootOpt, BaselineFile, WriteBaselineFile, CacheDirOpt, NoCache,
-                   ResourceDirOpt, Argv0, reinterpret_cast<void *>(&listRules)});
+  return runCheck({BuildDir, FactsDir, {Files.begin(), Files.end()}, extraArguments(), OutputFormat, ColorOpt,
+                   OutputFile, RulesFile, FailOn, Jobs, SourceRootOpt, BaselineFile, WriteBaselineFile, CacheDirOpt,
+                   NoCache, ResourceDirOpt, Argv0, reinterpret_cast<void *>(&listRules)});
 }
 
 // cyclops facts: exit 0 with the facts (and depfile) written, 2 on any error.
@@ -165,7 +184,8 @@ int facts(const char *Argv0) {
     return ExitError;
   }
   std::vector<std::string> Notes;
-  llvm::Error E = runFactsCommand({FactsBuildDir, FactsFile, FactsOutput, FactsDepFile, FactsRules, *ResourceDir},
+  llvm::Error E = runFactsCommand({FactsBuildDir, FactsFile, FactsOutput, FactsDepFile, FactsRules, *ResourceDir,
+                                   extraArguments()},
                                   *Rules, Notes);
   for (const std::string &N : Notes) llvm::errs() << "cyclops: note: " << N << "\n";
   if (E) {
@@ -213,8 +233,10 @@ int main(int argc, char **argv) {
                                    "                [--rules=FILE] [--fail-on=note|warning|error] [-j N]\n"
                                    "                [--baseline=FILE] [--write-baseline=FILE] [--source-root=DIR]\n"
                                    "                [--color=auto|always|never] [--cache-dir=DIR | --no-cache]\n"
-                                   "  cyclops check --facts=DIR [FILES...] (options as above, but -p)\n"
+                                   "                [--extra-arg=ARG] [--extra-arg-before=ARG]\n"
+                                   "  cyclops check --facts=DIR [FILES...] (options as above, but -p and --extra-arg*)\n"
                                    "  cyclops facts -p BUILD_DIR FILE -o OUT.facts [--depfile=OUT.d] [--rules=FILE]\n"
+                                   "                [--extra-arg=ARG] [--extra-arg-before=ARG]\n"
                                    "  cyclops rules [--rules=FILE]\n"
                                    "  cyclops confirm --findings=FILE.json [--report=OUT.json] [--html=OUT.html]\n"
                                    "                -- COMMAND [ARGS...]\n",

@@ -4,8 +4,14 @@
 #include <algorithm>
 #include <set>
 
+#include "clang/Driver/Driver.h"
+#include "clang/Driver/Options.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Option/ArgList.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -15,6 +21,7 @@
 
 namespace cyclops {
 
+using clang::tooling::CommandLineArguments;
 using clang::tooling::CompilationDatabase;
 
 namespace {
@@ -30,7 +37,84 @@ std::string absolute(llvm::StringRef Path) {
   return std::string(P);
 }
 
+// The command without the arguments clang does not know.
+CommandLineArguments dropUnknownArguments(const CommandLineArguments &Args, llvm::StringRef /*File*/) {
+  std::vector<size_t> Unknown = unknownArguments(Args);
+  if (Unknown.empty()) return Args;
+  CommandLineArguments Kept;
+  for (size_t I = 0, U = 0; I < Args.size(); ++I) {
+    if (U < Unknown.size() && Unknown[U] == I) ++U;
+    else Kept.push_back(Args[I]);
+  }
+  return Kept;
+}
+
+std::unique_ptr<CompilationDatabase> adjust(std::unique_ptr<CompilationDatabase> DB, const ExtraArguments &Extra) {
+  using namespace clang::tooling;
+  auto Adjusting = std::make_unique<ArgumentsAdjustingCompilations>(std::move(DB));
+  Adjusting->appendArgumentsAdjuster(dropUnknownArguments);
+  if (!Extra.Before.empty())
+    Adjusting->appendArgumentsAdjuster(getInsertArgumentAdjuster(Extra.Before, ArgumentInsertPosition::BEGIN));
+  if (!Extra.After.empty())
+    Adjusting->appendArgumentsAdjuster(getInsertArgumentAdjuster(Extra.After, ArgumentInsertPosition::END));
+  return Adjusting;
+}
+
+// "the command of 'listed.cpp'" from clang's "inferred from listed.cpp".
+std::string inferredFrom(const clang::tooling::CompileCommand &Command) {
+  llvm::StringRef H = Command.Heuristic;
+  if (H.consume_front("inferred from ")) return "the command of '" + H.str() + "'";
+  return "a command " + H.str();
+}
+
 }  // namespace
+
+std::vector<size_t> unknownArguments(llvm::ArrayRef<std::string> CommandLine) {
+  if (CommandLine.size() < 2) return {};
+  std::vector<const char *> Argv;
+  for (const std::string &A : CommandLine.drop_front()) Argv.push_back(A.c_str());
+  namespace options = clang::driver::options;
+  bool ClangCl = clang::driver::IsClangCL(clang::driver::getDriverMode(CommandLine.front(), Argv));
+  unsigned MissingIndex = 0, MissingCount = 0;
+  llvm::opt::InputArgList Parsed = clang::driver::getDriverOptTable().ParseArgs(
+      Argv, MissingIndex, MissingCount, llvm::opt::Visibility(ClangCl ? options::CLOption : options::ClangOption));
+  std::vector<size_t> Unknown;
+  for (const llvm::opt::Arg *A : Parsed.filtered(options::OPT_UNKNOWN)) Unknown.push_back(A->getIndex() + 1);
+  std::sort(Unknown.begin(), Unknown.end());
+  return Unknown;
+}
+
+ProjectDatabase::ProjectDatabase(std::unique_ptr<CompilationDatabase> Listed, const ExtraArguments &Extra,
+                                 bool InferMissing) {
+  if (InferMissing) Listed = clang::tooling::inferMissingCompileCommands(std::move(Listed));
+  Unadjusted = Listed.get();
+  Adjusted = adjust(std::move(Listed), Extra);
+}
+
+ProjectDatabase::~ProjectDatabase() = default;
+ProjectDatabase::ProjectDatabase(ProjectDatabase &&) noexcept = default;
+ProjectDatabase &ProjectDatabase::operator=(ProjectDatabase &&) noexcept = default;
+
+std::string ProjectDatabase::droppedArgumentsNote(llvm::ArrayRef<std::string> Files) const {
+  std::set<std::string> Names;
+  size_t Commands = 0;
+  for (const std::string &F : Files)
+    for (const clang::tooling::CompileCommand &C : Unadjusted->getCompileCommands(F)) {
+      std::vector<size_t> Unknown = unknownArguments(C.CommandLine);
+      for (size_t I : Unknown) Names.insert(C.CommandLine[I]);
+      Commands += !Unknown.empty();
+    }
+  if (Names.empty()) return "";
+  return "ignored arguments clang does not know: " + llvm::join(Names, ", ") + " (from " +
+         std::to_string(Commands) + " command" + (Commands == 1 ? "" : "s") + ")";
+}
+
+llvm::Expected<ProjectDatabase> openProjectDatabase(llvm::StringRef BuildDir, const ExtraArguments &Extra,
+                                                    bool InferMissing) {
+  llvm::Expected<std::unique_ptr<CompilationDatabase>> Listed = loadCompilationDatabase(BuildDir);
+  if (!Listed) return Listed.takeError();
+  return ProjectDatabase(std::move(*Listed), Extra, InferMissing);
+}
 
 llvm::Expected<std::unique_ptr<CompilationDatabase>> loadCompilationDatabase(llvm::StringRef BuildDir) {
   std::string Path = BuildDir.str();
@@ -81,11 +165,16 @@ FileSelection selectFiles(const CompilationDatabase &DB, llvm::ArrayRef<std::str
       Out.Errors.push_back("'" + R + "': no such file");
       continue;
     }
-    if (DB.getCompileCommands(F).empty()) {
+    std::vector<clang::tooling::CompileCommand> Commands = DB.getCompileCommands(F);
+    if (Commands.empty()) {
       Out.Errors.push_back("'" + R + "' is not in the compilation database");
       continue;
     }
-    if (Seen.insert(F).second) Out.Files.push_back(F);
+    if (!Seen.insert(F).second) continue;
+    Out.Files.push_back(F);
+    if (!Commands.front().Heuristic.empty())
+      Out.Notes.push_back("'" + R + "' is not in the compilation database: parsed with " +
+                          inferredFrom(Commands.front()));
   }
   return Out;
 }

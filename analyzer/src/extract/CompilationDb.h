@@ -25,13 +25,57 @@ loadCompilationDatabase(llvm::StringRef BuildDir);
 std::unique_ptr<clang::tooling::CompilationDatabase>
 makeFixedDatabase(llvm::StringRef Directory, llvm::ArrayRef<std::string> Args);
 
+// What the command line adds to every compile command, as clang-tidy's options of the same
+// names do: Before right after the compiler's name (--extra-arg-before), After at the end,
+// before a "--" (--extra-arg).
+struct ExtraArguments {
+  std::vector<std::string> Before;
+  std::vector<std::string> After;
+  bool empty() const { return Before.empty() && After.empty(); }
+};
+
+// The positions in CommandLine (argv[0] the compiler) of the arguments clang's driver does
+// not know, such as GCC's -fconcepts-diagnostics-depth=3: the driver would refuse the
+// command for them. Asks the driver's option table, in the command's driver mode (clang-cl's
+// options for cl.exe).
+std::vector<size_t> unknownArguments(llvm::ArrayRef<std::string> CommandLine);
+
+// The database a run parses with, over the one compile_commands.json describes (Listed):
+// with InferMissing, a file it does not list (a header, a test) gets the command of the
+// nearest file it lists, as clangd does; every command loses the arguments clang does not
+// know (unknownArguments) and gets Extra.
+class ProjectDatabase {
+ public:
+  ProjectDatabase(std::unique_ptr<clang::tooling::CompilationDatabase> Listed, const ExtraArguments &Extra,
+                  bool InferMissing);
+  ~ProjectDatabase();
+  ProjectDatabase(ProjectDatabase &&) noexcept;
+  ProjectDatabase &operator=(ProjectDatabase &&) noexcept;
+
+  // The commands as clang gets them.
+  const clang::tooling::CompilationDatabase &commands() const { return *Adjusted; }
+  // One line naming the arguments clang does not know that were dropped from the commands of
+  // Files ("ignored arguments clang does not know: A, B (from N commands)"), or "" for none.
+  std::string droppedArgumentsNote(llvm::ArrayRef<std::string> Files) const;
+
+ private:
+  const clang::tooling::CompilationDatabase *Unadjusted;  // owned by Adjusted
+  std::unique_ptr<clang::tooling::CompilationDatabase> Adjusted;
+};
+
+// loadCompilationDatabase, then a ProjectDatabase over it.
+llvm::Expected<ProjectDatabase> openProjectDatabase(llvm::StringRef BuildDir, const ExtraArguments &Extra,
+                                                    bool InferMissing);
+
 struct FileSelection {
-  std::vector<std::string> Files;   // absolute paths, each listed in the database
-  std::vector<std::string> Errors;  // one line for each requested file it does not list
+  std::vector<std::string> Files;   // absolute paths, each with a compile command
+  std::vector<std::string> Errors;  // one line for each requested file without one
+  std::vector<std::string> Notes;   // one line for each requested file whose command is inferred
 };
 
 // `Requested` empty: every file of the database. Otherwise those files (relative paths are
-// taken from the current directory), each of which the database must list.
+// taken from the current directory), each of which must exist and have a compile command:
+// listed, or inferred (ProjectDatabase), which a note names.
 FileSelection selectFiles(const clang::tooling::CompilationDatabase &DB,
                           llvm::ArrayRef<std::string> Requested);
 

@@ -149,6 +149,51 @@ TEST(CycleType, CutOffsComeFromTheRules) {
   EXPECT_NE(Out.Remarks[0].find("max_cycles"), std::string::npos);
 }
 
+// Limits apply per group of types that hold each other: a dense group elsewhere in the program
+// (another library's types, with many cycles) never hides a finding.
+TEST(CycleType, MoreCodeNeverHidesAFinding) {
+  RuleSet Rules = defaults();
+  Rules.CycleType.MaxCycles = 5;
+  std::vector<RecordFact> Pair{record("A", {field("b", "B", 2)}), record("B", {field("a", "A", 3)})};
+  auto Alone = runCycles({tu(Pair)}, Rules);
+  ASSERT_EQ(Alone.Findings.size(), 1u);
+  std::vector<RecordFact> Dense;
+  for (std::string N : {"K1", "K2", "K3", "K4", "K5", "K6"}) {
+    std::vector<FieldFact> Fs;
+    for (std::string M : {"K1", "K2", "K3", "K4", "K5", "K6"})
+      if (M != N) Fs.push_back(field("to" + M, M, 1));
+    Dense.push_back(record(N, Fs));
+  }
+  // The dense group comes first in the program, and its cycles far exceed max_cycles.
+  auto Both = runCycles({tu(Dense), tu(Pair)}, Rules);
+  bool Kept = false;
+  for (const Finding &F : Both.Findings) Kept = Kept || F.Id == Alone.Findings[0].Id;
+  EXPECT_TRUE(Kept) << "the A <-> B cycle is lost among the dense group's";
+  ASSERT_EQ(Both.Remarks.size(), 1u);
+  EXPECT_NE(Both.Remarks[0].find("1 group of types"), std::string::npos) << Both.Remarks[0];
+  EXPECT_NE(Both.Remarks[0].find("cycle_type.max_cycles"), std::string::npos) << Both.Remarks[0];
+  // Shortest first: the dense group's 2-cycles are among those reported.
+  unsigned Pairs = 0;
+  for (const Finding &F : Both.Findings) Pairs += F.Path.size() == 2;
+  EXPECT_GE(Pairs, 5u);
+}
+
+TEST(CycleType, ARingLongerThanMaxLengthIsNamedInARemark) {
+  std::vector<RecordFact> Ring;
+  for (int I = 0; I < 10; ++I)
+    Ring.push_back(record("R" + std::to_string(I), {field("next", "R" + std::to_string((I + 1) % 10), I + 1)}));
+  auto Out = runCycles({tu(Ring)});
+  EXPECT_TRUE(Out.Findings.empty());
+  ASSERT_EQ(Out.Remarks.size(), 1u);
+  EXPECT_NE(Out.Remarks[0].find("longer than 8 fields"), std::string::npos) << Out.Remarks[0];
+  EXPECT_NE(Out.Remarks[0].find("cycle_type.max_length"), std::string::npos) << Out.Remarks[0];
+  RuleSet Rules = defaults();
+  Rules.CycleType.MaxLength = 10;
+  auto Raised = runCycles({tu(Ring)}, Rules);
+  EXPECT_EQ(Raised.Findings.size(), 1u);
+  EXPECT_TRUE(Raised.Remarks.empty());
+}
+
 TEST(CycleType, WeakHandlesAreNotEdges) {
   // The extractor emits no edge for a weak field: only A.b remains.
   auto Out = runCycles({tu({record("A", {field("b", "B", 2)}), record("B", {})})});

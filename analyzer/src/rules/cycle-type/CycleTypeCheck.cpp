@@ -1,5 +1,11 @@
 // CycleTypeCheck.cpp - strongly connected components, then bounded enumeration of their
 // elementary cycles; each cycle with two or more distinct strong fields is a finding.
+//
+// The limits apply per component, so that more code (another component full of cycles) never
+// hides a finding: each component's cycles are enumerated shortest first (length 2, then 3,
+// ... up to cycle_type.max_length), and a component stops after cycle_type.max_cycles cycles
+// or MaxStepsPerComponent steps of the search. A remark names each kind of cut, how many
+// components it cut and the setting that raises it.
 #include "rules/cycle-type/CycleTypeCheck.h"
 
 #include <algorithm>
@@ -77,44 +83,77 @@ class CycleFinder {
               std::function<Finding(std::string, SourcePos)> MakeFinding, CheckOutput &Output)
       : G(Graph), Rules(R), Make(std::move(MakeFinding)), Out(Output) {}
 
+  static constexpr unsigned long MaxStepsPerComponent = 2'000'000;
+
   void run() {
-    std::vector<unsigned> Comp = components(G);
-    std::vector<bool> OnPath(G.size(), false);
-    for (unsigned S = 0; S < G.size() && !Truncated; ++S) {
-      Cycle Path;
-      walk(S, S, Comp, OnPath, Path);
-      selfLoops(S);
+    Comp = components(G);
+    std::vector<std::vector<unsigned>> Members;
+    for (unsigned V = 0; V < G.size(); ++V) {
+      if (Comp[V] >= Members.size()) Members.resize(Comp[V] + 1);
+      Members[Comp[V]].push_back(V);
+      selfLoops(V);
     }
-    if (Truncated) Out.Remarks.push_back(cycleTypeStoppedRemark(Rules.CycleType.MaxCycles));
+    OnPath.assign(G.size(), false);
+    for (const std::vector<unsigned> &Nodes : Members)
+      if (Nodes.size() > 1) enumerate(Nodes);
+    if (CutByCount) Out.Remarks.push_back(cycleTypeStoppedRemark(Rules.CycleType.MaxCycles, CutByCount));
+    if (CutBySteps) Out.Remarks.push_back(cycleTypeSearchCutRemark(CutBySteps));
+    if (CutByLength) Out.Remarks.push_back(cycleTypeTooLongRemark(Rules.CycleType.MaxLength, CutByLength));
   }
 
  private:
-  // Elementary cycles through S whose other nodes all come after S (each cycle is found
-  // once, from its first node), at most MaxLength edges long.
-  void walk(unsigned S, unsigned V, const std::vector<unsigned> &Comp, std::vector<bool> &OnPath,
-            Cycle &Path) {
-    if (Truncated) return;
+  // One component's cycles, shortest first, within the limits.
+  void enumerate(const std::vector<unsigned> &Nodes) {
+    Enumerated = 0;
+    Steps = 0;
+    Stopped = Longer = false;
+    size_t Before = Considered;
+    for (unsigned Length = 2; Length <= Rules.CycleType.MaxLength && !Stopped; ++Length)
+      for (unsigned S : Nodes) {
+        Cycle Path;
+        walk(S, S, Length, Path);
+        if (Stopped) break;
+      }
+    if (Stopped && Enumerated > Rules.CycleType.MaxCycles) ++CutByCount;
+    else if (Stopped) ++CutBySteps;
+    // A component always has a cycle: none up to max_length means they are all longer.
+    if (!Stopped && Considered == Before && Longer) ++CutByLength;
+  }
+
+  // Elementary cycles through S of exactly Length edges whose other nodes all come after S
+  // (each cycle is found once, from its first node).
+  void walk(unsigned S, unsigned V, unsigned Length, Cycle &Path) {
+    if (Stopped) return;
+    if (++Steps > MaxStepsPerComponent) {
+      Stopped = true;
+      return;
+    }
     OnPath[V] = true;
     for (const GraphEdge &E : G.out(V)) {
       if (Comp[E.To] != Comp[S] || E.To < S) continue;
       if (E.To == S) {
-        if (Path.empty()) continue;  // a self-loop: one field, see selfLoops()
+        if (Path.size() + 1 != Length) continue;  // a self-loop (one field) is selfLoops()'s
         Path.push_back(&E);
         consider(Path);
         Path.pop_back();
         continue;
       }
-      if (OnPath[E.To] || Path.size() + 2 > Rules.CycleType.MaxLength) continue;
+      if (OnPath[E.To]) continue;
+      if (Path.size() + 2 > Length) {
+        Longer = Longer || Path.size() + 2 > Rules.CycleType.MaxLength;
+        continue;
+      }
       Path.push_back(&E);
-      walk(S, E.To, Comp, OnPath, Path);
+      walk(S, E.To, Length, Path);
       Path.pop_back();
     }
     OnPath[V] = false;
   }
 
   void consider(const Cycle &C) {
+    ++Considered;
     if (++Enumerated > Rules.CycleType.MaxCycles) {
-      Truncated = true;
+      Stopped = true;
       return;
     }
     std::set<std::string> StrongFields;
@@ -204,8 +243,16 @@ class CycleFinder {
   std::function<Finding(std::string, SourcePos)> Make;
   CheckOutput &Out;
   std::set<std::string> Reported;
+  std::vector<unsigned> Comp;
+  std::vector<bool> OnPath;
+  // The component being enumerated.
   unsigned Enumerated = 0;
-  bool Truncated = false;
+  unsigned long Steps = 0;
+  bool Stopped = false;  // a limit cut it
+  bool Longer = false;   // the search met paths longer than max_length
+  // The whole program.
+  size_t Considered = 0;
+  unsigned CutByCount = 0, CutBySteps = 0, CutByLength = 0;
 };
 
 }  // namespace

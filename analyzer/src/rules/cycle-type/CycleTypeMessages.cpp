@@ -41,8 +41,27 @@ std::string cycleEdgeNote(const CycleEdgeWords &E) {
   return Note;
 }
 
-std::string cycleTypeStoppedRemark(unsigned MaxCycles) {
-  return "cycle-type: stopped after " + std::to_string(MaxCycles) + " cycles of types (cycle_type.max_cycles in the rules)";
+namespace {
+
+std::string groups(unsigned N) { return std::to_string(N) + (N == 1 ? " group" : " groups"); }
+
+}  // namespace
+
+std::string cycleTypeStoppedRemark(unsigned MaxCycles, unsigned Components) {
+  return "cycle-type: stopped after " + std::to_string(MaxCycles) + " cycles of types in " + groups(Components) +
+         " of types that hold each other, shortest cycles first; longer ones there are not reported "
+         "(cycle_type.max_cycles in the rules raises it)";
+}
+
+std::string cycleTypeSearchCutRemark(unsigned Components) {
+  return "cycle-type: the search for cycles of types stopped early in " + groups(Components) +
+         " of types that hold each other too densely; shorter cycles there were reported first, longer ones may be "
+         "missing (a smaller cycle_type.max_length searches less)";
+}
+
+std::string cycleTypeTooLongRemark(unsigned MaxLength, unsigned Components) {
+  return "cycle-type: " + groups(Components) + " of types hold each other only through cycles longer than " +
+         std::to_string(MaxLength) + " fields, which are not reported (cycle_type.max_length in the rules raises it)";
 }
 
 }  // namespace cyclops

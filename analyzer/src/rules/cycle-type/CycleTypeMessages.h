@@ -31,6 +31,10 @@ std::string cycleTypeMessage(const std::vector<CycleEdgeWords> &Cycle);
 std::string cycleEdgeNote(const CycleEdgeWords &Edge);
 
 // The remark when the rules' cycle_type.max_cycles cycles have been looked at.
-std::string cycleTypeStoppedRemark(unsigned MaxCycles);
+std::string cycleTypeStoppedRemark(unsigned MaxCycles, unsigned Components);
+// A component whose search ran past its step budget; and components whose cycles are all longer
+// than max_length.
+std::string cycleTypeSearchCutRemark(unsigned Components);
+std::string cycleTypeTooLongRemark(unsigned MaxLength, unsigned Components);
 
 }  // namespace cyclops

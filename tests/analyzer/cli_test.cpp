@@ -284,6 +284,9 @@ TEST(Cli, ExtraArgumentsReachEveryCompileCommand) {
   EXPECT_NE(R.Err.find("--extra-arg"), std::string::npos) << R.Err;
 }
 
+const llvm::json::Object *object(const llvm::json::Value *V);
+const llvm::json::Object *sarifRun(std::optional<llvm::json::Value> &Doc, const std::string &Text);
+
 TEST(Cli, TranslationUnitThatDoesNotCompileIsNamedAndTheRestAnalyzed) {
   Project P;
   std::string Good = P.write("good.cpp", CycleSource);
@@ -303,6 +306,49 @@ TEST(Cli, TranslationUnitThatDoesNotCompileIsNamedAndTheRestAnalyzed) {
   auto Json = llvm::json::parse(R.Out);
   ASSERT_TRUE(static_cast<bool>(Json)) << llvm::toString(Json.takeError());
   EXPECT_EQ(Json->getAsObject()->getArray("findings")->size(), 1u) << R.Out;
+  // The report says so too: a CI that reads only it does not take the run for a clean one.
+  const llvm::json::Array *Errors = Json->getAsObject()->getArray("errors");
+  ASSERT_TRUE(Errors) << R.Out;
+  ASSERT_EQ(Errors->size(), 2u) << R.Out;
+  std::map<std::string, std::string> MessageOf;
+  for (const llvm::json::Value &V : *Errors) {
+    const llvm::json::Object &Error = *V.getAsObject();
+    EXPECT_EQ(Error.size(), 2u) << R.Out;
+    MessageOf[Error.getString("file")->str()] = Error.getString("message")->str();
+  }
+  EXPECT_EQ(MessageOf[Bad], Bad + ":2:12: error: unknown type name 'UnknownType'") << R.Out;
+  EXPECT_NE(MessageOf[Missing].find("missing_header.cpp:1:10: fatal error: 'no_such_header.h' file not found"),
+            std::string::npos)
+      << R.Out;
+  for (const auto &[File, Message] : MessageOf) EXPECT_EQ(Message.find('\n'), std::string::npos) << Message;
+
+  // SARIF: the invocation failed, with one notification per translation unit.
+  R = cyclops({"check", "-p", P.dir(), "--format=sarif"});
+  EXPECT_EQ(R.Exit, 2);
+  std::optional<llvm::json::Value> Doc;
+  const llvm::json::Object *Run = sarifRun(Doc, R.Out);
+  ASSERT_TRUE(Run);
+  EXPECT_EQ(Run->getArray("results")->size(), 1u) << R.Out;
+  ASSERT_TRUE(Run->getArray("invocations")) << R.Out;
+  ASSERT_EQ(Run->getArray("invocations")->size(), 1u) << R.Out;
+  const llvm::json::Object &Invocation = *(*Run->getArray("invocations"))[0].getAsObject();
+  EXPECT_EQ(Invocation.getBoolean("executionSuccessful"), false) << R.Out;
+  const llvm::json::Array *Notifications = Invocation.getArray("toolExecutionNotifications");
+  ASSERT_TRUE(Notifications) << R.Out;
+  ASSERT_EQ(Notifications->size(), 2u) << R.Out;
+  std::set<std::string> Named;
+  for (const llvm::json::Value &V : *Notifications) {
+    const llvm::json::Object &N = *V.getAsObject();
+    EXPECT_EQ(N.getString("level"), "error");
+    const llvm::json::Object *Physical =
+        object((*N.getArray("locations"))[0].getAsObject()->get("physicalLocation"));
+    ASSERT_TRUE(Physical) << R.Out;
+    std::string Uri = object(Physical->get("artifactLocation"))->getString("uri")->str();
+    std::string Text = object(N.get("message"))->getString("text")->str();
+    EXPECT_NE(Text.find(" error: "), std::string::npos) << Text;
+    Named.insert(llvm::sys::path::filename(Uri).str());
+  }
+  EXPECT_EQ(Named, (std::set<std::string>{"bad.cpp", "missing_header.cpp"}));
 }
 
 TEST(Cli, BadRulesFiles) {
@@ -646,6 +692,12 @@ TEST(Cli, SarifOutputForCodeScanning) {
   ASSERT_TRUE(Run);
   EXPECT_EQ(Doc->getAsObject()->getString("version"), "2.1.0");
   EXPECT_TRUE(Doc->getAsObject()->getString("$schema"));
+  // Every translation unit compiled: the invocation succeeded, with nothing to notify.
+  ASSERT_TRUE(Run->getArray("invocations"));
+  ASSERT_EQ(Run->getArray("invocations")->size(), 1u);
+  const llvm::json::Object &Invocation = *(*Run->getArray("invocations"))[0].getAsObject();
+  EXPECT_EQ(Invocation.getBoolean("executionSuccessful"), true);
+  EXPECT_FALSE(Invocation.get("toolExecutionNotifications"));
 
   // Every rule, documented.
   const llvm::json::Object *Driver = object(object(Run->get("tool"))->get("driver"));

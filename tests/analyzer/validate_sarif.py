@@ -2,7 +2,7 @@
 """validate_sarif.py - `cyclops check --format=sarif` against the official SARIF 2.1.0 schema.
 
 Runs cyclops over several testdata inputs (relative and absolute URIs, fix-its, a project of
-several translation units, a comparison with a baseline) and validates every log with the
+several translation units, one that does not compile, a comparison with a baseline) and validates every log with the
 `jsonschema` package. It also validates documents broken on purpose, which must be rejected:
 a validator that accepts anything would pass every log.
 
@@ -169,6 +169,23 @@ def main():
         if args.multi_tu:
             check_log("multi_tu (3 translation units)", run_cyclops(args.cyclops, ["-p", args.multi_tu], REPO),
                       validator, failures)
+
+        # A translation unit that does not compile beside one that does: a failed invocation
+        # with a notification, and the other's results.
+        broken_dir = work / "broken"
+        broken_dir.mkdir()
+        broken = broken_dir / "broken.cpp"
+        broken.write_text("struct S { UnknownType member; };\n", encoding="utf-8")
+        (broken_dir / "compile_commands.json").write_text(json.dumps(
+            [commands[0], {"directory": str(broken_dir), "file": str(broken),
+                           "arguments": ["c++", "-std=c++20", "-c", str(broken)]}]), encoding="utf-8")
+        doc = check_log("a translation unit that does not compile",
+                        run_cyclops(args.cyclops, ["-p", str(broken_dir)], REPO), validator, failures, expect_exit=2)
+        if doc is not None:
+            invocations = doc["runs"][0].get("invocations", [])
+            if (len(invocations) != 1 or invocations[0].get("executionSuccessful") is not False
+                    or len(invocations[0].get("toolExecutionNotifications", [])) != 1):
+                failures.fail(f"a translation unit that does not compile: not one failed invocation: {invocations}")
 
         # A comparison with a baseline: one finding left out of it (new), the others kept
         # (unchanged), and one that no longer exists (absent).

@@ -2,6 +2,7 @@
 // record a baseline, write the report, summarize.
 #include "cli/CheckCommand.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <set>
@@ -161,12 +162,23 @@ llvm::Expected<bool> recordBaseline(const CheckOptions &O, const AnalyzedRun &Ru
   return true;
 }
 
+// The translation units that did not compile, as the reports list them: one line each.
+std::vector<InputError> inputErrors(const std::vector<TUFailure> &Failures) {
+  std::vector<InputError> Errors;
+  for (const TUFailure &F : Failures) {
+    std::string Message = F.Reason;
+    std::replace(Message.begin(), Message.end(), '\n', ' ');
+    Errors.push_back({F.File, std::move(Message)});
+  }
+  return Errors;
+}
+
 // The findings in the chosen format on OS; ToFile: OS is -o FILE, never coloured by --color=auto.
 void writeFindings(const CheckOptions &O, llvm::raw_ostream &OS, bool ToFile, const std::vector<Finding> &Reported,
-                   const CheckInputs &In, const BaselineSplit *Against) {
+                   const CheckInputs &In, const BaselineSplit *Against, const std::vector<InputError> &Errors) {
   switch (O.OutputFormat) {
-    case Format::Json: writeJson(OS, Reported, Against); break;
-    case Format::Sarif: writeSarif(OS, Reported, In.Rules, In.Root, Against); break;
+    case Format::Json: writeJson(OS, Reported, Against, Errors); break;
+    case Format::Sarif: writeSarif(OS, Reported, In.Rules, In.Root, Against, Errors); break;
     case Format::CodeClimate: writeCodeClimate(OS, Reported, In.Root); break;
     case Format::Text:
       writeText(OS, Reported,
@@ -178,14 +190,14 @@ void writeFindings(const CheckOptions &O, llvm::raw_ostream &OS, bool ToFile, co
 // The report on stdout, or in -o FILE: a report, so a device or FIFO is written straight into
 // (-o /dev/stdout) and a regular file replaced whole (io/OutputFile.h).
 llvm::Error writeReport(const CheckOptions &O, const std::vector<Finding> &Reported, const CheckInputs &In,
-                        const BaselineSplit *Against) {
+                        const BaselineSplit *Against, const std::vector<InputError> &Errors) {
   if (O.OutputFile.empty()) {
-    writeFindings(O, llvm::outs(), /*ToFile=*/false, Reported, In, Against);
+    writeFindings(O, llvm::outs(), /*ToFile=*/false, Reported, In, Against, Errors);
     llvm::outs().flush();  // before the summary on stderr; a failed write is the caller's
     return llvm::Error::success();
   }
   return writeOutputFile(O.OutputFile, NonRegularFile::WriteInto, [&](llvm::raw_ostream &OS) {
-    writeFindings(O, OS, /*ToFile=*/true, Reported, In, Against);
+    writeFindings(O, OS, /*ToFile=*/true, Reported, In, Against, Errors);
   });
 }
 
@@ -230,7 +242,7 @@ int runCheck(const CheckOptions &O) {
     Split = splitByBaseline(Run->Result.Findings, *In->Base, O.Files.empty() ? nullptr : &Scope);
   }
   const std::vector<Finding> &Reported = Split ? Split->New : Run->Result.Findings;
-  if (llvm::Error E = writeReport(O, Reported, *In, Split ? &*Split : nullptr)) {
+  if (llvm::Error E = writeReport(O, Reported, *In, Split ? &*Split : nullptr, inputErrors(Run->Result.Failures))) {
     reportError(llvm::toString(std::move(E)));
     return ExitError;
   }

@@ -1,6 +1,7 @@
 // Runner.cpp - one clang invocation per translation unit, in parallel.
 #include "extract/Runner.h"
 
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -13,11 +14,14 @@
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include "extract/FactsExtractor.h"
+#include "extract/Progress.h"
 #include "facts/FactsCache.h"
 
 namespace cyclops {
@@ -125,6 +129,17 @@ Outcome runOne(const CompilationDatabase &DB, const std::string &File, const Rul
   return Out;
 }
 
+// The status line on stderr, when the options ask for one and stderr is a terminal.
+std::unique_ptr<ProgressLine> progressOnTerminal(const RunOptions &Options, size_t Units) {
+  if (Options.Progress == ProgressMode::Never || !llvm::sys::Process::StandardErrIsDisplayed()) return nullptr;
+  llvm::SmallString<256> Cwd;
+  if (llvm::sys::fs::current_path(Cwd)) Cwd.clear();
+  unsigned Columns = llvm::sys::Process::StandardErrColumns();
+  // One column short of the width: a line that fills it would wrap on some terminals.
+  return std::make_unique<ProgressLine>(llvm::errs(), static_cast<unsigned>(Units), std::string(Cwd),
+                                        Columns > 1 ? Columns - 1 : 79);
+}
+
 }  // namespace
 
 RunResult runTranslationUnits(const CompilationDatabase &DB, const std::vector<std::string> &Files,
@@ -133,10 +148,15 @@ RunResult runTranslationUnits(const CompilationDatabase &DB, const std::vector<s
   if (!Options.CacheDir.empty()) Cache.emplace(Options.CacheDir, Rules);
   std::vector<Outcome> Outcomes(Files.size());
   {
+    std::unique_ptr<ProgressLine> Progress = progressOnTerminal(Options, Files.size());
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Options.Jobs));
     for (size_t I = 0; I < Files.size(); ++I)
-      Pool.async([&, I] { Outcomes[I] = runOne(DB, Files[I], Rules, Options, Cache ? &*Cache : nullptr); });
+      Pool.async([&, I] {
+        Outcomes[I] = runOne(DB, Files[I], Rules, Options, Cache ? &*Cache : nullptr);
+        if (Progress) Progress->finished(Files[I]);
+      });
     Pool.wait();
+    if (Progress) Progress->finish();
   }
   RunResult Result;
   for (Outcome &O : Outcomes) {

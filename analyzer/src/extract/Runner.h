@@ -13,10 +13,17 @@ class CompilationDatabase;
 
 namespace cyclops {
 
+// Whether the run shows "[12/66] src/Connector.cc" on stderr as units finish (Progress.h).
+enum class ProgressMode {
+  Never,
+  OnTerminal,  // only when stderr is a terminal: a pipe or a file gets nothing
+};
+
 struct RunOptions {
   unsigned Jobs = 0;        // 0: one per core
   std::string ResourceDir;  // clang's builtin headers (see ResourceDir.h)
   std::string CacheDir = {};  // the facts cache (FactsCache.h); empty: no cache
+  ProgressMode Progress = ProgressMode::OnTerminal;
 };
 
 struct TUFailure {
@@ -40,6 +47,9 @@ struct RunResult {
 // With Options.CacheDir, a compile command whose cache entry is fresh is not parsed: its
 // facts come from the entry. The others are parsed and their entries rewritten; those that
 // do not compile lose their entries (FactsCache.h says when an entry is fresh).
+//
+// With Options.Progress and stderr on a terminal, one status line there names each file as it
+// finishes, rewritten in place, and is erased before this returns.
 RunResult runTranslationUnits(const clang::tooling::CompilationDatabase &DB,
                               const std::vector<std::string> &Files, const RuleSet &Rules,
                               const RunOptions &Options);

@@ -5,7 +5,18 @@
 
 namespace cyclops {
 
-llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSplit *Baseline) {
+namespace {
+
+llvm::json::Array errorList(const std::vector<InputError> &Errors) {
+  llvm::json::Array List;
+  for (const InputError &E : Errors) List.push_back(llvm::json::Object{{"file", E.File}, {"message", E.Message}});
+  return List;
+}
+
+}  // namespace
+
+llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSplit *Baseline,
+                         const std::vector<InputError> &Errors) {
   llvm::json::Array List;
   for (const Finding &F : Findings) {
     llvm::json::Array Path;
@@ -32,11 +43,13 @@ llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSpl
     Report["baseline"] = llvm::json::Object{
         {"file", Baseline->Path}, {"unchanged", std::move(Unchanged)}, {"absent", std::move(Absent)}};
   }
+  if (!Errors.empty()) Report["errors"] = errorList(Errors);
   return Report;
 }
 
-void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const BaselineSplit *Baseline) {
-  OS << llvm::formatv("{0:2}", toJson(Findings, Baseline)) << "\n";
+void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const BaselineSplit *Baseline,
+               const std::vector<InputError> &Errors) {
+  OS << llvm::formatv("{0:2}", toJson(Findings, Baseline, Errors)) << "\n";
 }
 
 }  // namespace cyclops

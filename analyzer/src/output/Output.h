@@ -2,6 +2,7 @@
 // report.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "llvm/Support/JSON.h"
@@ -14,6 +15,13 @@
 
 namespace cyclops {
 
+// A translation unit that could not be analyzed, as the JSON and SARIF reports list it: the
+// findings of a run with errors come from the rest of the program only.
+struct InputError {
+  std::string File;     // the translation unit's main file
+  std::string Message;  // one line: its first error, "file:line:col: error: message"
+};
+
 // Clang's diagnostic format, printed by clang's own TextDiagnosticPrinter: for each finding
 // `file:line:col: warning: MESSAGE [cyclops-RULE]` with the source line, a caret and the
 // fix-it, then a note for each edge of its path, each with its source line and caret. With
@@ -24,9 +32,12 @@ void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, bool
 //               "path":[{"type","field","file","line"}...]}]}
 // With a baseline, `Findings` are the new findings (BaselineSplit::New) and the object has
 // "baseline": {"file", "unchanged": [ID...], "absent": [{"id","rule","file","message"}...]}.
-llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSplit *Baseline = nullptr);
+// With input errors, the object has "errors": [{"file", "message"}...], in their order; without
+// any it has no "errors" key.
+llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSplit *Baseline = nullptr,
+                         const std::vector<InputError> &Errors = {});
 void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-               const BaselineSplit *Baseline = nullptr);
+               const BaselineSplit *Baseline = nullptr, const std::vector<InputError> &Errors = {});
 
 // A SARIF 2.1.0 log with one run, as GitHub code scanning and SARIF viewers read it:
 // tool.driver.rules lists every rule of `Rules` with its documentation (rules/docs, compiled
@@ -38,10 +49,14 @@ void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 // With a baseline, `Findings` are the new findings and every result has a baselineState:
 // "new", "unchanged" (BaselineSplit::Unchanged) or "absent" (a recorded finding that is
 // gone; its location names only the file).
+// The run has one invocation: executionSuccessful is false when there are input errors, and
+// then toolExecutionNotifications has one notification per error (level "error", the message
+// as its text, a physicalLocation naming the file), in their order.
 llvm::json::Value toSarif(const std::vector<Finding> &Findings, const RuleSet &Rules, const SourceRoot &Root,
-                          const BaselineSplit *Baseline = nullptr);
+                          const BaselineSplit *Baseline = nullptr, const std::vector<InputError> &Errors = {});
 void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const RuleSet &Rules,
-                const SourceRoot &Root, const BaselineSplit *Baseline = nullptr);
+                const SourceRoot &Root, const BaselineSplit *Baseline = nullptr,
+                const std::vector<InputError> &Errors = {});
 
 // A Code Climate issue list, as GitLab reads it for `artifacts: reports: codequality:`: a JSON
 // array ("[]" when there is nothing) of
@@ -55,7 +70,8 @@ void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, con
 // for a second place with the same id in one file, its ordinal there), so it is unique within
 // the report and the same across runs and unrelated edits: GitLab matches issues of two
 // pipelines by it. `other_locations` are the cycle's other edges. With a baseline, pass the
-// new findings only (BaselineSplit::New): the format has no baseline state.
+// new findings only (BaselineSplit::New): the format has no baseline state. Input errors are
+// not in it (the format has no place for them): they are on stderr and in the exit status.
 // O(n log n) in the findings, plus their paths.
 llvm::json::Value toCodeClimate(const std::vector<Finding> &Findings, const SourceRoot &Root);
 void writeCodeClimate(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const SourceRoot &Root);

@@ -106,7 +106,8 @@ class SarifWriter {
     for (size_t I = 0; I < Rules.Rules.size(); ++I) RuleIndex.emplace(Rules.Rules[I].Id, I);
   }
 
-  llvm::json::Value log(const std::vector<Finding> &Findings, const BaselineSplit *Baseline) {
+  llvm::json::Value log(const std::vector<Finding> &Findings, const BaselineSplit *Baseline,
+                        const std::vector<InputError> &Errors) {
     llvm::json::Array Results;
     const char *State = Baseline ? "new" : nullptr;
     for (const Finding &F : Findings) Results.push_back(result(F, State));
@@ -119,6 +120,7 @@ class SarifWriter {
         {"originalUriBaseIds",
          llvm::json::Object{{RootBaseId, llvm::json::Object{{"uri", fileUri(Root.path(), /*Directory=*/true)}}}}},
         {"columnKind", "unicodeCodePoints"},
+        {"invocations", llvm::json::Array{invocation(Errors)}},
         {"results", std::move(Results)},
     };
     return llvm::json::Object{
@@ -126,6 +128,23 @@ class SarifWriter {
   }
 
  private:
+  // The run's one invocation: whether every translation unit was analyzed, and why not.
+  llvm::json::Object invocation(const std::vector<InputError> &Errors) {
+    llvm::json::Object Invocation{{"executionSuccessful", Errors.empty()}};
+    if (Errors.empty()) return Invocation;
+    llvm::json::Array Notifications;
+    for (const InputError &E : Errors)
+      Notifications.push_back(llvm::json::Object{
+          {"level", "error"},
+          {"message", llvm::json::Object{{"text", E.Message}}},
+          {"locations",
+           llvm::json::Array{llvm::json::Object{
+               {"physicalLocation", llvm::json::Object{{"artifactLocation", artifact(E.File)}}}}}},
+      });
+    Invocation["toolExecutionNotifications"] = std::move(Notifications);
+    return Invocation;
+  }
+
   llvm::json::Object driver() {
     llvm::json::Array List;
     for (const RuleInfo &R : Rules.Rules) {
@@ -271,13 +290,13 @@ class SarifWriter {
 }  // namespace
 
 llvm::json::Value toSarif(const std::vector<Finding> &Findings, const RuleSet &Rules, const SourceRoot &Root,
-                          const BaselineSplit *Baseline) {
-  return SarifWriter(Rules, Root).log(Findings, Baseline);
+                          const BaselineSplit *Baseline, const std::vector<InputError> &Errors) {
+  return SarifWriter(Rules, Root).log(Findings, Baseline, Errors);
 }
 
 void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const RuleSet &Rules,
-                const SourceRoot &Root, const BaselineSplit *Baseline) {
-  OS << llvm::formatv("{0:2}", toSarif(Findings, Rules, Root, Baseline)) << "\n";
+                const SourceRoot &Root, const BaselineSplit *Baseline, const std::vector<InputError> &Errors) {
+  OS << llvm::formatv("{0:2}", toSarif(Findings, Rules, Root, Baseline, Errors)) << "\n";
 }
 
 }  // namespace cyclops

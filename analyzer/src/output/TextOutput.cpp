@@ -2,6 +2,7 @@
 // that they look exactly like compiler diagnostics (source line, caret, fix-it, colour).
 #include <map>
 #include <set>
+#include <string>
 
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/DiagnosticOptions.h"
@@ -11,6 +12,7 @@
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Lex/Lexer.h"
 
+#include "output/Abbreviate.h"
 #include "output/EmitDiagnostic.h"
 #include "output/Output.h"
 
@@ -19,6 +21,17 @@ namespace cyclops {
 using namespace clang;
 
 namespace {
+
+// The length a diagnostic line should keep under; source excerpts may be longer.
+constexpr size_t LineLimit = 200;
+
+// Text abbreviated (Abbreviate.h) so that "FILE:LINE:COL: LEVEL: TEXT" at P stays within
+// LineLimit where eliding template arguments can make it.
+std::string fitted(llvm::StringRef Text, const SourcePos &P, llvm::StringRef Level) {
+  size_t Prefix = Level.size() + 2;
+  if (P.valid()) Prefix += P.File.size() + std::to_string(P.Line).size() + std::to_string(P.Column).size() + 4;
+  return abbreviateTypes(Text, LineLimit > Prefix ? LineLimit - Prefix : 0);
+}
 
 class Printer : public FindingReporter {
  public:
@@ -46,7 +59,7 @@ class Printer : public FindingReporter {
   }
 
   void reportFinding(const Finding &F, SourceLocation Loc, llvm::ArrayRef<FixItHint> Fixes) override {
-    std::string Message = F.Message + " [cyclops-" + F.Rule + "]";
+    std::string Message = fitted(F.Message + " [cyclops-" + F.Rule + "]", F.Pos, severityName(F.Level));
     if (Loc.isInvalid()) {
       plain(F.Pos, severityName(F.Level), Message);
       return;
@@ -57,8 +70,9 @@ class Printer : public FindingReporter {
   }
 
   void reportNote(const LocatedNote &N, SourceLocation) override {
-    if (N.Loc.isInvalid()) plain(N.Pos, "note", N.Text);
-    else Diags.Report(N.Loc, NoteId) << N.Text << token(N.Loc);
+    std::string Text = fitted(N.Text, N.Pos, "note");
+    if (N.Loc.isInvalid()) plain(N.Pos, "note", Text);
+    else Diags.Report(N.Loc, NoteId) << Text << token(N.Loc);
   }
 
  private:

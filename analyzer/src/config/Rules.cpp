@@ -222,6 +222,12 @@ bool RuleSet::isPointerOwner(llvm::StringRef TemplateName) const {
   return contains(PointerOwners, TemplateName);
 }
 
+const HandleFamily *RuleSet::family(llvm::StringRef Name) const {
+  for (const HandleFamily &F : Families)
+    if (F.Name == Name) return &F;
+  return nullptr;
+}
+
 const WrapperInfo *RuleSet::wrapper(llvm::StringRef FunctionName) const {
   for (const WrapperInfo &W : Wrappers)
     if (W.Name == FunctionName) return &W;

@@ -56,6 +56,8 @@ struct RuleSet {
   std::vector<RuleInfo> Rules;
 
   const HandleFamily *strongFamily(llvm::StringRef TemplateName) const;
+  // The family with this name ("std", "cyc"), or null.
+  const HandleFamily *family(llvm::StringRef Name) const;
   const HandleFamily *weakFamily(llvm::StringRef TemplateName) const;
   bool isOwner(llvm::StringRef TemplateName) const;
   bool isPointerOwner(llvm::StringRef TemplateName) const;

@@ -39,9 +39,9 @@ std::vector<BreakSite> breakSites(const ProgramSummaries &Summaries, const std::
   std::vector<BreakSite> Out;
   std::set<std::string> Seen;
   for (const ResolvedCapture &C : Ring)
-    for (const ProgramSummaries::ResetSite &R : Summaries.resetsAlong(C.Store.Path))
-      if (Seen.insert(R.Function).second) Out.push_back(BreakSite{R, R.Field});
-  std::stable_sort(Out.begin(), Out.end(), [](const BreakSite &A, const BreakSite &B) { return A.Site.Direct > B.Site.Direct; });
+    for (const BreakSite &R : Summaries.resetsAlong(C.Store.Path))
+      if (Seen.insert(R.Function).second) Out.push_back(R);
+  std::stable_sort(Out.begin(), Out.end(), [](const BreakSite &A, const BreakSite &B) { return A.Direct > B.Direct; });
   return Out;
 }
 
@@ -50,7 +50,7 @@ void addBreakNotes(Finding &F, const std::vector<BreakSite> &Broken) {
   for (const BreakSite &B : Broken)
     for (PathStep &S : F.Path)
       if (S.Type == B.Field.Holder && S.Field == B.Field.Field) {
-        S.Via.push_back({B.Site.At, breakNote(B)});
+        S.Via.push_back({B.At, breakNote(B)});
         break;
       }
 }

@@ -14,18 +14,12 @@ std::string heldText(const CaptureFact &F) {
   return "'" + F.Held + "'" + (F.Wrapped ? " (captured by the lambda it wraps)" : "");
 }
 
-const HandleFamily *familyOf(const RuleSet &Rules, const std::string &Name) {
-  for (const HandleFamily &F : Rules.Families)
-    if (F.Name == Name) return &F;
-  return nullptr;
-}
-
 // A step the collector does not trace: a handle of a family without a collector on the way.
 std::string untracedLink(const RuleSet &Rules, const ResolvedCapture &C) {
   std::string Out;
   for (size_t I = 0; I + 1 < C.Store.Path.size(); ++I) {
     const FieldRef &F = C.Store.Path[I].Field;
-    if (const HandleFamily *Fam = familyOf(Rules, F.Family); Fam && !Fam->Collector)
+    if (const HandleFamily *Fam = Rules.family(F.Family); Fam && !Fam->Collector)
       Out = "'" + stepText(C.Store.Path[I]) + "' is a " + F.Handle;
   }
   return Out;
@@ -84,9 +78,9 @@ std::string hiddenReason(const RuleSet &Rules, const ResolvedCapture &C, std::st
 // that skips it"
 std::string brokenText(const std::vector<BreakSite> &Broken, bool Collector) {
   const BreakSite &B = Broken.front();
-  std::string Text = "a cycle the code breaks by hand: " + B.Site.Function + "() lets go of '" +
+  std::string Text = "a cycle the code breaks by hand: " + B.Function + "() lets go of '" +
                      displayName(B.Field.Holder) + "." + B.Field.Field + "' (" +
-                     llvm::sys::path::filename(B.Site.At.File).str() + ":" + std::to_string(B.Site.At.Line) + ")";
+                     llvm::sys::path::filename(B.At.File).str() + ":" + std::to_string(B.At.Line) + ")";
   if (Broken.size() > 1) Text += ", and " + std::to_string(Broken.size() - 1) + " more";
   Text += "; the objects are freed when that runs, and leak on a path that skips it";
   if (Collector) Text += " (until cyc::gc::collect(), where the collector sees the cycle)";
@@ -96,7 +90,7 @@ std::string brokenText(const std::vector<BreakSite> &Broken, bool Collector) {
 Outcome outcome(const RuleSet &Rules, const ResolvedCapture &C) {
   const CaptureFact &F = *C.Store.Fact;
   const std::string &Field = C.Store.Path.back().Field.Field;
-  const HandleFamily *Fam = familyOf(Rules, F.Family);
+  const HandleFamily *Fam = Rules.family(F.Family);
   if (!Fam || !Fam->Collector) {
     HandleFamily None;
     return outcomeWithoutCollector(F, Fam ? *Fam : None, Field);
@@ -127,14 +121,14 @@ std::string storedText(const ResolvedCapture &C) {
 }  // namespace
 
 std::string breakNote(const BreakSite &B) {
-  return "'" + B.Site.Function + "()' lets go of '" + displayName(B.Field.Holder) + "." + B.Field.Field + "' here" +
-         (B.Site.Direct ? "" : " (through the call here)");
+  return "'" + B.Function + "()' lets go of '" + displayName(B.Field.Holder) + "." + B.Field.Field + "' here" +
+         (B.Direct ? "" : " (through the call here)");
 }
 
 std::string captureMessage(const RuleSet &Rules, const ResolvedCapture &C, const std::vector<BreakSite> &Broken) {
   Outcome O = outcome(Rules, C);
   if (!Broken.empty()) {
-    const HandleFamily *Fam = familyOf(Rules, C.Store.Fact->Family);
+    const HandleFamily *Fam = Rules.family(C.Store.Fact->Family);
     O.Consequence = brokenText(Broken, Fam && Fam->Collector && !O.Leak);
   }
   std::string To = C.Store.Path.size() == 1 ? "the object that stores it"

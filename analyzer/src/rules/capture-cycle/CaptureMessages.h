@@ -19,11 +19,8 @@ struct ResolvedCapture {
   std::string UntracedReason;
 };
 
-// Where the program lets go of a field of the cycle (ProgramSummaries::resetsOf).
-struct BreakSite {
-  ProgramSummaries::ResetSite Site;
-  FieldRef Field;
-};
+// Where the program lets go of a field of the cycle (ProgramSummaries::resetsAlong).
+using BreakSite = ProgramSummaries::ResetSite;
 
 // "lambda stored in 'app::Conn.cb' by set_cb() holds 'self', a strong std::shared_ptr to the
 // object that stores it: <consequence>; <fix>". With Broken (sorted, first named), the

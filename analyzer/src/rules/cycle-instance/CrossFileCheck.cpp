@@ -13,12 +13,6 @@ namespace cyclops {
 
 namespace {
 
-const HandleFamily *familyOf(const RuleSet &Rules, const std::string &Name) {
-  for (const HandleFamily &F : Rules.Families)
-    if (F.Name == Name) return &F;
-  return nullptr;
-}
-
 PathStep stepOf(const ResolvedStore &S) {
   const FieldRef &Stored = S.Path.back().Field;
   PathStep P;
@@ -47,7 +41,7 @@ Finding ringFinding(const RuleSet &Rules, const std::string &Function, const std
   }
   std::rotate(Key.begin(), std::min_element(Key.begin(), Key.end()), Key.end());
   Key.insert(Key.begin(), Function);
-  F.Message = instanceMessage(Texts, familyOf(Rules, Ring.front()->Fact->Family));
+  F.Message = instanceMessage(Texts, Rules.family(Ring.front()->Fact->Family));
   F.Id = makeFindingId(F.Rule, Key);
   return F;
 }

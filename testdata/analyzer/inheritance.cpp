@@ -5,7 +5,8 @@
 
 namespace inh {
 
-// A canvas holds shapes; one kind of shape holds the canvas.
+// A canvas holds shapes; one kind of shape holds the canvas. The base-typed field closes the
+// cycle only with a store that puts that kind of shape into it (draw() below).
 struct Shape {
   virtual ~Shape() = default;
 };
@@ -18,16 +19,26 @@ struct Circle : Shape {
 struct Square : Shape {
   double side = 1;
 };
+// Could close the same cycle, but the program never puts a Stamp into a canvas: no finding.
+struct Stamp : Shape {
+  std::shared_ptr<Canvas> canvas;
+};
+
+inline void draw(Canvas &c, const std::shared_ptr<Canvas> &self) {
+  auto circle = std::make_shared<Circle>();
+  circle->canvas = self;
+  c.shapes.push_back(circle);
+}
 
 // The field that closes the cycle is inherited.
 struct Subject;
 struct Observer {
   virtual ~Observer() = default;
-  std::shared_ptr<Subject> subject;
+  std::shared_ptr<Subject> subject;  // expected-warning {{cycle-type: inh::Subject.loggers -> inh::Logger.subject -> (inh::Subject)}}
 };
 struct Logger : Observer {};
 struct Subject {
-  std::vector<std::shared_ptr<Logger>> loggers;  // expected-warning {{cycle-type: inh::Logger.subject -> inh::Subject.loggers -> (inh::Logger)}}
+  std::vector<std::shared_ptr<Logger>> loggers;  // the elements have no weak form: the fix goes to subject
 };
 
 // A composite: directories hold entries, some of which are directories. One field: a tree.

@@ -30,17 +30,17 @@ struct Shape {
 // A built-in array and std::array.
 struct Grid;
 struct Cell {
-  std::shared_ptr<Grid> grid;
+  std::shared_ptr<Grid> grid;  // expected-warning {{cycle-type: owners::Grid.cells -> owners::Cell.grid -> (owners::Grid)}}
 };
 struct Grid {
-  std::shared_ptr<Cell> cells[4];  // expected-warning {{cycle-type: owners::Cell.grid -> owners::Grid.cells -> (owners::Cell)}}
+  std::shared_ptr<Cell> cells[4];
 };
 struct Board;
 struct Square {
-  std::shared_ptr<Board> board;
+  std::shared_ptr<Board> board;  // expected-warning {{cycle-type: owners::Board.squares -> owners::Square.board -> (owners::Board)}}
 };
 struct Board {
-  std::array<std::shared_ptr<Square>, 64> squares;  // expected-warning {{cycle-type: owners::Square.board -> owners::Board.squares -> (owners::Square)}}
+  std::array<std::shared_ptr<Square>, 64> squares;
 };
 
 // A member held by value whose field points back at the object that contains it.

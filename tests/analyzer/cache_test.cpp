@@ -419,7 +419,7 @@ TEST(FactsCache, AnEntryIsFreshOnlyWithItsKeyAndEveryInputUnchanged) {
 
   // A facts file of another format version is stale, silently; garbage is damaged.
   std::string Text = serializeFacts(Facts, E.Key);
-  Text.replace(Text.find("\"version\":2"), 11, "\"version\":9");
+  Text.replace(Text.find("\"version\":3"), 11, "\"version\":9");
   spit(E.Path, Text);
   EXPECT_FALSE(Cache.lookup(E).Facts);
   EXPECT_EQ(Cache.lookup(E).Note, "");

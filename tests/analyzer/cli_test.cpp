@@ -287,6 +287,52 @@ TEST(Cli, ExtraArgumentsReachEveryCompileCommand) {
 const llvm::json::Object *object(const llvm::json::Value *V);
 const llvm::json::Object *sarifRun(std::optional<llvm::json::Value> &Doc, const std::string &Text);
 
+// A limit that cuts the search is in every report: the summary note, JSON's "truncated", and a
+// SARIF notification, which leaves the invocation successful.
+TEST(Cli, ACutSearchIsInEveryFormat) {
+  Project P;
+  std::string Dense = P.write("dense.cpp",
+                              "#include <memory>\n"
+                              "struct B; struct C;\n"
+                              "struct A { std::shared_ptr<B> b; std::shared_ptr<C> c; };\n"
+                              "struct B { std::shared_ptr<A> a; std::shared_ptr<C> c; };\n"
+                              "struct C { std::shared_ptr<A> a; std::shared_ptr<B> b; };\n");
+  P.database({Dense});
+  std::string Rules = P.write("r.yaml", "base: default\ncycle_type:\n  max_cycles: 1\n");
+  CliResult R = cyclops({"check", "-p", P.dir(), "--format=json", "--rules=" + Rules});
+  EXPECT_EQ(R.Exit, 1) << R.Err;
+  EXPECT_NE(R.Err.find("cyclops: note: cycle-type: stopped after 1 cycles"), std::string::npos) << R.Err;
+  auto Json = llvm::json::parse(R.Out);
+  ASSERT_TRUE(static_cast<bool>(Json)) << llvm::toString(Json.takeError());
+  const llvm::json::Array *Truncated = Json->getAsObject()->getArray("truncated");
+  ASSERT_TRUE(Truncated) << R.Out;
+  ASSERT_EQ(Truncated->size(), 1u) << R.Out;
+  const llvm::json::Object &T = *(*Truncated)[0].getAsObject();
+  EXPECT_EQ(T.getString("rule"), "cycle-type");
+  EXPECT_EQ(T.getString("setting"), "cycle_type.max_cycles");
+  EXPECT_NE(T.getString("message")->find("stopped after 1 cycles"), llvm::StringRef::npos) << R.Out;
+
+  R = cyclops({"check", "-p", P.dir(), "--format=sarif", "--rules=" + Rules});
+  std::optional<llvm::json::Value> Doc;
+  const llvm::json::Object *Run = sarifRun(Doc, R.Out);
+  ASSERT_TRUE(Run);
+  const llvm::json::Object &Invocation = *(*Run->getArray("invocations"))[0].getAsObject();
+  EXPECT_EQ(Invocation.getBoolean("executionSuccessful"), true) << R.Out;
+  const llvm::json::Array *Notifications = Invocation.getArray("toolExecutionNotifications");
+  ASSERT_TRUE(Notifications) << R.Out;
+  ASSERT_EQ(Notifications->size(), 1u) << R.Out;
+  const llvm::json::Object &N = *(*Notifications)[0].getAsObject();
+  EXPECT_EQ(N.getString("level"), "warning");
+  EXPECT_EQ(object(N.get("associatedRule"))->getString("id"), "cycle-type");
+  EXPECT_NE(object(N.get("message"))->getString("text")->find("cycle_type.max_cycles"), llvm::StringRef::npos);
+
+  // Without the cut, neither report has it.
+  R = cyclops({"check", "-p", P.dir(), "--format=json"});
+  Json = llvm::json::parse(R.Out);
+  ASSERT_TRUE(static_cast<bool>(Json)) << llvm::toString(Json.takeError());
+  EXPECT_FALSE(Json->getAsObject()->get("truncated")) << R.Out;
+}
+
 TEST(Cli, TranslationUnitThatDoesNotCompileIsNamedAndTheRestAnalyzed) {
   Project P;
   std::string Good = P.write("good.cpp", CycleSource);

@@ -58,8 +58,10 @@ class Same {
   std::map<std::string, unsigned> Seen;
 
   void operator()(const TUFacts &A, const TUFacts &B, const std::string &W) {
-    const auto &[MainFile, Inputs, Records, AdlHooks, Summaries, Captures, Findings] = A;
-    const auto &[MainFile2, Inputs2, Records2, AdlHooks2, Summaries2, Captures2, Findings2] = B;
+    const auto &[MainFile, Inputs, Records, AdlHooks, Summaries, Captures, TypedStores, ParamPasses, StrongUses,
+                 Findings] = A;
+    const auto &[MainFile2, Inputs2, Records2, AdlHooks2, Summaries2, Captures2, TypedStores2, ParamPasses2,
+                 StrongUses2, Findings2] = B;
     eq(MainFile, MainFile2, W + ".main_file");
     eq(Inputs == Inputs2, true, W + ".inputs");
     Seen["input"] += static_cast<unsigned>(Inputs.size());
@@ -67,6 +69,9 @@ class Same {
     list(AdlHooks, AdlHooks2, W + ".adl_hooks");
     list(Summaries, Summaries2, W + ".summaries");
     list(Captures, Captures2, W + ".captures");
+    list(TypedStores, TypedStores2, W + ".typed_stores");
+    list(ParamPasses, ParamPasses2, W + ".param_passes");
+    list(StrongUses, StrongUses2, W + ".strong_uses");
     list(Findings, Findings2, W + ".findings");
   }
 
@@ -111,11 +116,13 @@ class Same {
     if (!Exact) ++Seen["inexact edge"];
   }
   void same(const FieldFact &A, const FieldFact &B, const std::string &W) {
-    const auto &[Name, Pos, TypeSpelling, Edges, WeakFix] = A;
+    const auto &[Name, Pos, TypeSpelling, Edges, Erased, WeakFix] = A;
     eq(Name, B.Name, W + ".name");
     eq(Pos, B.Pos, W + ".pos");
     eq(TypeSpelling, B.TypeSpelling, W + ".type");
     list(Edges, B.Edges, W + ".edges");
+    eq(Erased, B.Erased, W + ".erased");
+    if (Erased) ++Seen["erased field"];
     opt(WeakFix, B.WeakFix, W + ".weak_fix", "weak fix");
   }
   void same(const TraceHookFact &A, const TraceHookFact &B, const std::string &W) {
@@ -273,6 +280,37 @@ class Same {
     ++Seen["capture"];
     if (!Setter.empty()) ++Seen["capture through a setter"];
   }
+  void same(const TypedStoreFact &A, const TypedStoreFact &B, const std::string &W) {
+    const auto &[Holder, Field, Callee, Arg, Stored, Strong, Family, Fresh, At] = A;
+    eq(Holder, B.Holder, W + ".holder");
+    eq(Field, B.Field, W + ".field");
+    eq(Callee, B.Callee, W + ".callee");
+    eq(Arg, B.Arg, W + ".arg");
+    eq(Stored, B.Stored, W + ".stored");
+    eq(Strong, B.Strong, W + ".strong");
+    eq(Family, B.Family, W + ".family");
+    eq(Fresh, B.Fresh, W + ".fresh");
+    eq(At, B.At, W + ".at");
+    ++Seen[Callee.empty() ? "typed store" : "typed argument"];
+    if (Fresh) ++Seen["fresh store"];
+  }
+  void same(const ParamPassFact &A, const ParamPassFact &B, const std::string &W) {
+    const auto &[Function, Param, Callee, Arg, Holder, Field] = A;
+    eq(Function, B.Function, W + ".function");
+    eq(Param, B.Param, W + ".param");
+    eq(Callee, B.Callee, W + ".callee");
+    eq(Arg, B.Arg, W + ".arg");
+    eq(Holder, B.Holder, W + ".holder");
+    eq(Field, B.Field, W + ".field");
+    ++Seen[Callee.empty() ? "param stored" : "param pass"];
+  }
+  void same(const StrongUseFact &A, const StrongUseFact &B, const std::string &W) {
+    const auto &[Holder, Field, At] = A;
+    eq(Holder, B.Holder, W + ".holder");
+    eq(Field, B.Field, W + ".field");
+    eq(At, B.At, W + ".at");
+    ++Seen["strong use"];
+  }
   void same(const Finding &A, const Finding &B, const std::string &W) {
     const auto &[Rule, Level, Message, Pos, Path, Fixes, Id] = A;
     eq(Rule, B.Rule, W + ".rule");
@@ -307,7 +345,9 @@ TEST(FactsIO, RealTranslationUnitsRoundTripFieldForField) {
   for (const char *Kind : {"input", "position", "strong edge", "owns edge", "inexact edge", "weak fix", "macro close",
                            "member hook", "hook insertion", "bases", "finding", "via", "hook kind 1", "hook kind 2",
                            "hook kind 3", "summary", "param store", "param forward", "step kind 0",
-                           "capture", "capture through a setter", "handle store", "reset", "member call"})
+                           "capture", "capture through a setter", "handle store", "reset", "member call",
+                           "typed store", "typed argument", "fresh store", "strong use", "erased field", "param pass",
+                           "param stored"})
     EXPECT_GT(Compare.Seen[Kind], 0u) << "no " << Kind << " in the testdata facts";
 }
 
@@ -376,8 +416,8 @@ TEST(FactsIO, EachKindOfDamageIsRejectedWithItsMessage) {
   EXPECT_EQ(errorOf(""), Prefix + "no header line");
   EXPECT_EQ(errorOf("#include <vector>\n"), Prefix + "no header line");
   EXPECT_EQ(errorOf("{\"format\":\"something-else\",\"version\":1}\n{}\n"), Prefix + "no header line");
-  EXPECT_EQ(errorOf(withHeader("{}", 1)), Prefix + "format version 1, this cyclops reads version 2");
-  EXPECT_EQ(errorOf("{\"format\":\"cyclops-facts\",\"version\":2,\"bytes\":2}\n{}\n"), Prefix + "incomplete header");
+  EXPECT_EQ(errorOf(withHeader("{}", 1)), Prefix + "format version 1, this cyclops reads version 3");
+  EXPECT_EQ(errorOf("{\"format\":\"cyclops-facts\",\"version\":3,\"bytes\":2}\n{}\n"), Prefix + "incomplete header");
 
   // Truncated anywhere in the facts, or cut after the header.
   EXPECT_EQ(errorOf(llvm::StringRef(Good).take_front(Good.size() - 100)),
@@ -456,7 +496,7 @@ TEST(FactsIO, ErrorsDeepInsideArraysNameTheirPlace) {
 
 // Numbers are integers up to, not including, 2^63 (9223372036854775807.0 is the same double).
 TEST(FactsIO, NumbersBeyondInt64AreRejected) {
-  EXPECT_EQ(errorOf(R"({"format":"cyclops-facts","version":2,"key":"k","bytes":9223372036854775807.0,"xxh3":"0"})"
+  EXPECT_EQ(errorOf(R"({"format":"cyclops-facts","version":3,"key":"k","bytes":9223372036854775807.0,"xxh3":"0"})"
                     "\n{}\n"),
             "not a valid cyclops facts file: incomplete header");
   const std::string Empty = R"("findings":[],"inputs":[],"main_file":"a.h")";

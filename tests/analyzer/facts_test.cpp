@@ -260,7 +260,7 @@ TEST(Facts, DamagedOrForeignFactsFileIsNamed) {
   expectNamed(Flipped, "checksum mismatch");
   expectNamed(Good.substr(0, Good.size() - 100), "truncated");
   std::string Other = Good;
-  Other.replace(Other.find("\"version\":2"), 11, "\"version\":99");
+  Other.replace(Other.find("\"version\":3"), 11, "\"version\":99");
   expectNamed(Other, "version 99");
   expectNamed("", "no header line");
   expectNamed("{\"findings\": []}\n", "no header line");

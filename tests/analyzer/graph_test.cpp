@@ -145,8 +145,10 @@ TEST(CycleType, CutOffsComeFromTheRules) {
   }
   auto Out = runCycles({tu(K4)}, Rules);
   EXPECT_LE(Out.Findings.size(), 1u);
-  ASSERT_EQ(Out.Remarks.size(), 1u);
-  EXPECT_NE(Out.Remarks[0].find("max_cycles"), std::string::npos);
+  ASSERT_EQ(Out.Truncated.size(), 1u);
+  EXPECT_EQ(Out.Truncated[0].Rule, "cycle-type");
+  EXPECT_EQ(Out.Truncated[0].Setting, "cycle_type.max_cycles");
+  EXPECT_NE(Out.Truncated[0].Message.find("max_cycles"), std::string::npos);
 }
 
 // Limits apply per group of types that hold each other: a dense group elsewhere in the program
@@ -169,9 +171,9 @@ TEST(CycleType, MoreCodeNeverHidesAFinding) {
   bool Kept = false;
   for (const Finding &F : Both.Findings) Kept = Kept || F.Id == Alone.Findings[0].Id;
   EXPECT_TRUE(Kept) << "the A <-> B cycle is lost among the dense group's";
-  ASSERT_EQ(Both.Remarks.size(), 1u);
-  EXPECT_NE(Both.Remarks[0].find("1 group of types"), std::string::npos) << Both.Remarks[0];
-  EXPECT_NE(Both.Remarks[0].find("cycle_type.max_cycles"), std::string::npos) << Both.Remarks[0];
+  ASSERT_EQ(Both.Truncated.size(), 1u);
+  EXPECT_NE(Both.Truncated[0].Message.find("1 group of types"), std::string::npos) << Both.Truncated[0].Message;
+  EXPECT_NE(Both.Truncated[0].Message.find("cycle_type.max_cycles"), std::string::npos) << Both.Truncated[0].Message;
   // Shortest first: the dense group's 2-cycles are among those reported.
   unsigned Pairs = 0;
   for (const Finding &F : Both.Findings) Pairs += F.Path.size() == 2;
@@ -184,14 +186,15 @@ TEST(CycleType, ARingLongerThanMaxLengthIsNamedInARemark) {
     Ring.push_back(record("R" + std::to_string(I), {field("next", "R" + std::to_string((I + 1) % 10), I + 1)}));
   auto Out = runCycles({tu(Ring)});
   EXPECT_TRUE(Out.Findings.empty());
-  ASSERT_EQ(Out.Remarks.size(), 1u);
-  EXPECT_NE(Out.Remarks[0].find("longer than 8 fields"), std::string::npos) << Out.Remarks[0];
-  EXPECT_NE(Out.Remarks[0].find("cycle_type.max_length"), std::string::npos) << Out.Remarks[0];
+  ASSERT_EQ(Out.Truncated.size(), 1u);
+  EXPECT_EQ(Out.Truncated[0].Setting, "cycle_type.max_length");
+  EXPECT_NE(Out.Truncated[0].Message.find("longer than 8 fields"), std::string::npos) << Out.Truncated[0].Message;
+  EXPECT_NE(Out.Truncated[0].Message.find("cycle_type.max_length"), std::string::npos) << Out.Truncated[0].Message;
   RuleSet Rules = defaults();
   Rules.CycleType.MaxLength = 10;
   auto Raised = runCycles({tu(Ring)}, Rules);
   EXPECT_EQ(Raised.Findings.size(), 1u);
-  EXPECT_TRUE(Raised.Remarks.empty());
+  EXPECT_TRUE(Raised.Truncated.empty());
 }
 
 TEST(CycleType, WeakHandlesAreNotEdges) {

@@ -17,6 +17,7 @@
 #include "extract/ResourceDir.h"
 #include "io/OutputFile.h"
 #include "output/Baseline.h"
+#include "output/Fixes.h"
 #include "output/Output.h"
 #include "output/SourceRoot.h"
 #include "program/Analyzer.h"
@@ -175,10 +176,11 @@ std::vector<InputError> inputErrors(const std::vector<TUFailure> &Failures) {
 
 // The findings in the chosen format on OS; ToFile: OS is -o FILE, never coloured by --color=auto.
 void writeFindings(const CheckOptions &O, llvm::raw_ostream &OS, bool ToFile, const std::vector<Finding> &Reported,
-                   const CheckInputs &In, const BaselineSplit *Against, const std::vector<InputError> &Errors) {
+                   const CheckInputs &In, const BaselineSplit *Against, const std::vector<InputError> &Errors,
+                   const std::vector<Truncation> &Truncated) {
   switch (O.OutputFormat) {
-    case Format::Json: writeJson(OS, Reported, Against, Errors); break;
-    case Format::Sarif: writeSarif(OS, Reported, In.Rules, In.Root, Against, Errors); break;
+    case Format::Json: writeJson(OS, Reported, Against, Errors, Truncated); break;
+    case Format::Sarif: writeSarif(OS, Reported, In.Rules, In.Root, Against, Errors, Truncated); break;
     case Format::CodeClimate: writeCodeClimate(OS, Reported, In.Root); break;
     case Format::Text:
       writeText(OS, Reported,
@@ -190,14 +192,15 @@ void writeFindings(const CheckOptions &O, llvm::raw_ostream &OS, bool ToFile, co
 // The report on stdout, or in -o FILE: a report, so a device or FIFO is written straight into
 // (-o /dev/stdout) and a regular file replaced whole (io/OutputFile.h).
 llvm::Error writeReport(const CheckOptions &O, const std::vector<Finding> &Reported, const CheckInputs &In,
-                        const BaselineSplit *Against, const std::vector<InputError> &Errors) {
+                        const BaselineSplit *Against, const std::vector<InputError> &Errors,
+                        const std::vector<Truncation> &Truncated) {
   if (O.OutputFile.empty()) {
-    writeFindings(O, llvm::outs(), /*ToFile=*/false, Reported, In, Against, Errors);
+    writeFindings(O, llvm::outs(), /*ToFile=*/false, Reported, In, Against, Errors, Truncated);
     llvm::outs().flush();  // before the summary on stderr; a failed write is the caller's
     return llvm::Error::success();
   }
   return writeOutputFile(O.OutputFile, NonRegularFile::WriteInto, [&](llvm::raw_ostream &OS) {
-    writeFindings(O, OS, /*ToFile=*/true, Reported, In, Against, Errors);
+    writeFindings(O, OS, /*ToFile=*/true, Reported, In, Against, Errors, Truncated);
   });
 }
 
@@ -224,6 +227,38 @@ void summarize(const CheckOptions &O, const AnalyzedRun &Run, const std::vector<
                  << " in '" << O.WriteBaselineFile << "'\n";
 }
 
+// "N THINGs", with the plural when N is not 1.
+std::string count(size_t N, llvm::StringRef Thing) {
+  return std::to_string(N) + " " + Thing.str() + (N == 1 ? "" : "s");
+}
+
+// --fix and --export-fixes on the reported findings; false after an error, said on stderr.
+bool fixFindings(const CheckOptions &O, const AnalyzedRun &Run, const std::vector<Finding> &Reported) {
+  if (!O.Fix && O.ExportFixesFile.empty()) return true;
+  FixPlan Plan = planFixes(Reported);
+  for (const std::string &N : Plan.Notes) llvm::errs() << "cyclops: note: " << N << "\n";
+  if (!O.ExportFixesFile.empty()) {
+    std::string Main = Run.Selection.Files.size() == 1 ? Run.Selection.Files.front() : "";
+    if (llvm::Error E = writeOutputFile(O.ExportFixesFile, NonRegularFile::WriteInto,
+                                        [&](llvm::raw_ostream &OS) { writeFixesYaml(OS, Plan, Main); })) {
+      reportError(llvm::toString(std::move(E)));
+      return false;
+    }
+  }
+  if (!O.Fix) return true;
+  if (Run.InputErrors) {
+    llvm::errs() << "cyclops: note: no fix-its applied: the input has errors\n";
+    return true;
+  }
+  if (llvm::Error E = applyFixes(Plan)) {
+    reportError(llvm::toString(std::move(E)));
+    return false;
+  }
+  llvm::errs() << "cyclops: applied " << count(Plan.edits(), "fix-it") << " in " << count(Plan.Files.size(), "file")
+               << "\n";
+  return true;
+}
+
 }  // namespace
 
 int runCheck(const CheckOptions &O) {
@@ -242,11 +277,13 @@ int runCheck(const CheckOptions &O) {
     Split = splitByBaseline(Run->Result.Findings, *In->Base, O.Files.empty() ? nullptr : &Scope);
   }
   const std::vector<Finding> &Reported = Split ? Split->New : Run->Result.Findings;
-  if (llvm::Error E = writeReport(O, Reported, *In, Split ? &*Split : nullptr, inputErrors(Run->Result.Failures))) {
+  if (llvm::Error E = writeReport(O, Reported, *In, Split ? &*Split : nullptr, inputErrors(Run->Result.Failures),
+                                 Run->Result.Truncated)) {
     reportError(llvm::toString(std::move(E)));
     return ExitError;
   }
   summarize(O, *Run, Reported, Split ? &*Split : nullptr, Recorded);
+  if (!fixFindings(O, *Run, Reported)) return ExitError;
 
   if (Run->InputErrors) return ExitError;
   if (Recorded) return 0;

@@ -6,7 +6,15 @@
 // missing or malformed compilation database, a requested file that does not exist (one that
 // exists but is not listed is parsed with the command of the nearest listed file), a translation unit
 // that does not compile, a bad rules or baseline file, a damaged facts file, an output that
-// cannot be written), each reported on stderr as one "cyclops: error: ..." line.
+// cannot be written, a file --fix cannot write), each reported on stderr as one
+// "cyclops: error: ..." line.
+//
+// --fix and --export-fixes (output/Fixes.h) take the fix-its of the findings in the report,
+// after it is written: --fix rewrites the files and says "cyclops: applied N fix-its in M
+// files" on stderr, --export-fixes writes them for clang-apply-replacements. A fix-it left out
+// (it conflicts with one before it, its file changed) is a "cyclops: note: ..." line. Neither
+// changes the exit status but by an error; with input errors nothing is fixed (as clang-tidy
+// without --fix-errors), though --export-fixes is still written.
 #pragma once
 
 #include <optional>
@@ -42,6 +50,8 @@ struct CheckOptions {
   std::string WriteBaselineFile;      // --write-baseline
   std::string CacheDir;               // --cache-dir; "" for BUILD_DIR/.cyclops-cache
   bool NoCache = false;               // --no-cache
+  bool Fix = false;                   // --fix: apply the reported findings' fix-its in place
+  std::string ExportFixesFile;        // --export-fixes; "" for none
   std::string ResourceDir;            // --resource-dir; "" to find clang's
   const char *Argv0 = "";             // with MainAddr: where to look for clang's resource dir
   void *MainAddr = nullptr;

@@ -93,6 +93,14 @@ cl::opt<std::string> CacheDirOpt("cache-dir",
                                  cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<bool> NoCache("no-cache", cl::desc("Parse every translation unit; neither read nor write the cache"),
                       cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<bool> FixOpt("fix",
+                     cl::desc("Apply the fix-its of the reported findings to the files, after the report; "
+                              "a fix-it that conflicts with one before it is left out, with a note"),
+                     cl::sub(CheckCmd), cl::cat(Category));
+cl::opt<std::string> ExportFixes("export-fixes",
+                                 cl::desc("Write the fix-its --fix would apply to FILE as YAML, as clang-tidy "
+                                          "does, for clang-apply-replacements"),
+                                 cl::value_desc("FILE"), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<std::string> ResourceDirOpt("resource-dir",
                                     cl::desc("clang's resource directory (builtin headers); found "
                                              "automatically, or from $CYCLOPS_RESOURCE_DIR"),
@@ -166,7 +174,7 @@ ExtraArguments extraArguments() {
 int check(const char *Argv0) {
   return runCheck({BuildDir, FactsDir, {Files.begin(), Files.end()}, extraArguments(), OutputFormat, ColorOpt,
                    OutputFile, RulesFile, FailOn, Jobs, SourceRootOpt, BaselineFile, WriteBaselineFile, CacheDirOpt,
-                   NoCache, ResourceDirOpt, Argv0, reinterpret_cast<void *>(&listRules)});
+                   NoCache, FixOpt, ExportFixes, ResourceDirOpt, Argv0, reinterpret_cast<void *>(&listRules)});
 }
 
 // cyclops facts: exit 0 with the facts (and depfile) written, 2 on any error.
@@ -233,6 +241,7 @@ int main(int argc, char **argv) {
                                    "                [--rules=FILE] [--fail-on=note|warning|error] [-j N]\n"
                                    "                [--baseline=FILE] [--write-baseline=FILE] [--source-root=DIR]\n"
                                    "                [--color=auto|always|never] [--cache-dir=DIR | --no-cache]\n"
+                                   "                [--fix] [--export-fixes=FILE]\n"
                                    "                [--extra-arg=ARG] [--extra-arg-before=ARG]\n"
                                    "  cyclops check --facts=DIR [FILES...] (options as above, but -p and --extra-arg*)\n"
                                    "  cyclops facts -p BUILD_DIR FILE -o OUT.facts [--depfile=OUT.d] [--rules=FILE]\n"

@@ -53,6 +53,7 @@ struct RawRules {
   std::vector<RawFamily> Handles;
   std::vector<std::string> Owners;
   std::vector<std::string> PointerOwners;
+  std::vector<std::string> Erased;
   std::vector<std::string> BackPointerNames;
   std::vector<RawWrapper> Wrappers;
   std::optional<RawCycleType> CycleType;
@@ -150,6 +151,7 @@ template <> struct MappingTraits<cyclops::RawRules> {
     Io.mapOptional("handles", R.Handles);
     Io.mapOptional("owners", R.Owners);
     Io.mapOptional("pointer_owners", R.PointerOwners);
+    Io.mapOptional("erased", R.Erased);
     Io.mapOptional("back_pointer_names", R.BackPointerNames);
     Io.mapOptional("wrappers", R.Wrappers);
     Io.mapOptional("cycle_type", R.CycleType);
@@ -163,6 +165,7 @@ template <> struct MappingTraits<cyclops::RawRules> {
     if (std::string E = cyclops::checkNames(R.Owners, "owners"); !E.empty()) return E;
     if (std::string E = cyclops::checkNames(R.PointerOwners, "pointer_owners"); !E.empty())
       return E;
+    if (std::string E = cyclops::checkNames(R.Erased, "erased"); !E.empty()) return E;
     std::set<std::string> Ids;
     for (const cyclops::RawRule &Rule : R.Rules)
       if (!Ids.insert(Rule.Id).second) return "rule '" + Rule.Id + "' is listed twice";
@@ -221,6 +224,8 @@ bool RuleSet::isOwner(llvm::StringRef TemplateName) const {
 bool RuleSet::isPointerOwner(llvm::StringRef TemplateName) const {
   return contains(PointerOwners, TemplateName);
 }
+
+bool RuleSet::isErased(llvm::StringRef RecordName) const { return contains(Erased, RecordName); }
 
 const HandleFamily *RuleSet::family(llvm::StringRef Name) const {
   for (const HandleFamily &F : Families)
@@ -383,8 +388,10 @@ llvm::Expected<RuleSet> parseRules(llvm::StringRef Text, llvm::StringRef Name,
   }
   normalize(Raw.Owners);
   normalize(Raw.PointerOwners);
+  normalize(Raw.Erased);
   appendUnique(Out.Owners, Raw.Owners);
   appendUnique(Out.PointerOwners, Raw.PointerOwners);
+  appendUnique(Out.Erased, Raw.Erased);
   for (std::string &N : Raw.BackPointerNames) N = llvm::StringRef(N).lower();
   appendUnique(Out.BackPointerNames, Raw.BackPointerNames);
   for (RawWrapper &W : Raw.Wrappers) {
@@ -445,7 +452,7 @@ std::string rulesFingerprint(const RuleSet &Rules) {
     for (const std::string &S : V) OS << S.size() << ":" << S << ",";
     OS << "]\n";
   };
-  const auto &[Families, Owners, PointerOwners, BackPointerNames, Wrappers, CycleType, RuleList] = Rules;
+  const auto &[Families, Owners, PointerOwners, Erased, BackPointerNames, Wrappers, CycleType, RuleList] = Rules;
   for (const HandleFamily &F : Families) {
     const auto &[Name, Strong, Weak, Collector, FixIt] = F;
     OS << "family " << Name.size() << ":" << Name << " collector=" << Collector << " fixit=" << FixIt << "\n";
@@ -454,6 +461,7 @@ std::string rulesFingerprint(const RuleSet &Rules) {
   }
   list("owners", Owners);
   list("pointer-owners", PointerOwners);
+  list("erased", Erased);
   list("back-pointer-names", BackPointerNames);
   for (const WrapperInfo &W : Wrappers) {
     const auto &[Function, Arg] = W;

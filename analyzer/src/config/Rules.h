@@ -50,6 +50,7 @@ struct RuleSet {
   std::vector<HandleFamily> Families;
   std::vector<std::string> Owners;         // own their template arguments by value
   std::vector<std::string> PointerOwners;  // own one object that may be of a derived class
+  std::vector<std::string> Erased;  // type-erased holders: may hold anything (qualified class names)
   std::vector<std::string> BackPointerNames;  // field names that usually point back (parent, prev)
   std::vector<WrapperInfo> Wrappers;
   CycleTypeOptions CycleType;
@@ -61,6 +62,8 @@ struct RuleSet {
   const HandleFamily *weakFamily(llvm::StringRef TemplateName) const;
   bool isOwner(llvm::StringRef TemplateName) const;
   bool isPointerOwner(llvm::StringRef TemplateName) const;
+  // A type-erased holder: a class listed under `erased:` (qualified, without template arguments).
+  bool isErased(llvm::StringRef RecordName) const;
   // True when the field's name, lowercased and split at '_' and case changes, has a word in
   // BackPointerNames ("m_parent", "parentNode", "prev_").
   bool isBackPointerName(llvm::StringRef FieldName) const;

@@ -67,7 +67,8 @@ std::string ExtractContext::nameOf(const CXXRecordDecl *RD) {
   std::string Name = nameOf(Ctx.getRecordType(RD));
   // Types of the anonymous namespace and local classes are different types in each TU.
   // The file name (not its path) keeps ids the same in every checkout.
-  if (RD->isInAnonymousNamespace() || RD->getParentFunctionOrMethod())
+  // A closure type's name says where it is written, which is the same in every TU.
+  if (RD->isInAnonymousNamespace() || (RD->getParentFunctionOrMethod() && !RD->isLambda()))
     Name += std::string(LocalSuffix) + llvm::sys::path::filename(MainFile).str();
   return Name;
 }

@@ -75,8 +75,9 @@ class ExtractContext {
 
 // FieldClassifier.cpp: the edges of a field's type, and the weak-handle fix-it.
 void classifyField(ExtractContext &X, const clang::FieldDecl *FD, FieldFact &Out);
-// The edges that a value of type T held by an object contributes (used for synthetic records).
+// The edges that a value of type T held by an object contributes (used for synthetic records);
+// *Erased, when given, is set if T is or holds a type-erased holder.
 void classifyType(ExtractContext &X, clang::QualType T, clang::SourceLocation Use,
-                  std::vector<FieldEdge> &Out);
+                  std::vector<FieldEdge> &Out, bool *Erased = nullptr);
 
 }  // namespace cyclops

@@ -2,6 +2,7 @@
 // trace hooks, found with AST matchers.
 #include "extract/FactsExtractor.h"
 
+#include <map>
 #include <set>
 
 #include "clang/AST/ASTConsumer.h"
@@ -14,9 +15,11 @@
 #include "llvm/Support/Path.h"
 
 #include "extract/ExtractContext.h"
+#include "extract/FieldUses.h"
 #include "extract/Summaries.h"
 #include "facts/FactsIO.h"
 #include "rules/Registry.h"
+#include "rules/RuleIds.h"
 
 namespace cyclops {
 
@@ -72,6 +75,7 @@ class Extractor : public MatchFinder::MatchCallback {
 
  private:
   RecordFact record(const CXXRecordDecl *RD) {
+    if (RD->isLambda()) return closure(RD);
     RecordFact R;
     R.Name = X.nameOf(RD);
     R.Pos = X.pos(RD->getLocation());
@@ -86,6 +90,29 @@ class Extractor : public MatchFinder::MatchCallback {
     }
     R.Hook = memberHook(RD, R.Name);
     R.InsertHookAt = hookInsertion(RD);
+    return R;
+  }
+
+  // A closure type held by value (`Impl<F>::f` holding a lambda): its captures are its fields,
+  // named after what they capture. Synthetic: no trace hook can be added to it.
+  RecordFact closure(const CXXRecordDecl *RD) {
+    RecordFact R;
+    R.Name = X.nameOf(RD);
+    R.Pos = X.pos(RD->getLocation());
+    R.Synthetic = true;
+    llvm::DenseMap<const ValueDecl *, FieldDecl *> Captures;
+    FieldDecl *This = nullptr;
+    RD->getCaptureFields(Captures, This);
+    std::map<const FieldDecl *, std::string> Names;
+    for (const auto &[Var, Field] : Captures) Names[Field] = Var->getName().str();
+    if (This) Names[This] = "this";
+    for (const FieldDecl *FD : RD->fields()) {
+      FieldFact F;
+      classifyField(X, FD, F);
+      F.Name = Names.count(FD) ? Names[FD] : "";
+      F.WeakFix.reset();  // the capture's type is not spelled in a declaration
+      R.Fields.push_back(std::move(F));
+    }
     return R;
   }
 
@@ -236,6 +263,7 @@ void extractFacts(ASTContext &Ctx, Sema *S, const RuleSet &Rules, TUFacts &Out) 
   Finder.matchAST(Ctx);
   Records.drain();
   extractSummaries(X);
+  if (Rules.enabled(ruleid::CycleType)) extractFieldUses(X);
   std::set<void (*)(ExtractContext &)> Ran;  // an extraction two rules read runs once
   for (const AstRule &R : astRules())
     if (Rules.enabled(R.Id) && Ran.insert(R.Run).second) R.Run(X);

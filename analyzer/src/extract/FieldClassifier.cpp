@@ -50,8 +50,8 @@ void addEdge(std::vector<FieldEdge> &Out, FieldEdge E) {
 
 class Classifier {
  public:
-  Classifier(ExtractContext &Context, SourceLocation UseLoc, std::vector<FieldEdge> &Edges)
-      : X(Context), Use(UseLoc), Out(Edges) {}
+  Classifier(ExtractContext &Context, SourceLocation UseLoc, std::vector<FieldEdge> &Edges, bool &ErasedOut)
+      : X(Context), Use(UseLoc), Out(Edges), Erased(ErasedOut) {}
 
   // `Exact`: the value held is exactly of type T (false behind a pointer-like owner).
   void visit(QualType T, bool Exact, unsigned Depth) {
@@ -60,8 +60,12 @@ class Classifier {
     if (const ArrayType *AT = X.ast().getAsArrayType(T)) return visit(AT->getElementType(), Exact, Depth + 1);
     const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
     if (!RD) return;  // builtins, enums, raw pointers and references own nothing
-    std::string Template = templateNameOf(RD);
     const RuleSet &Rules = X.rules();
+    if (Rules.isErased(RD->getQualifiedNameAsString())) {
+      Erased = true;  // what it holds comes from the stores into the field
+      return;
+    }
+    std::string Template = templateNameOf(RD);
     if (!Template.empty()) {
       const auto &Args = cast<ClassTemplateSpecializationDecl>(RD)->getTemplateArgs();
       if (const HandleFamily *Fam = Rules.strongFamily(Template)) {
@@ -81,6 +85,13 @@ class Classifier {
         return;
       }
     }
+    if (RD->isLambda() && RD->hasDefinition() &&
+        !X.sources().isInSystemHeader(X.sources().getExpansionLoc(RD->getLocation()))) {
+      // A closure held by value: it contains its captures.
+      X.enqueue(RD->getDefinition());
+      addEdge(Out, FieldEdge{X.nameOf(RD->getDefinition()), EdgeKind::Owns, "", Exact});
+      return;
+    }
     if (X.isUserRecord(RD)) {
       // Held by value: the object contains the record's fields.
       const CXXRecordDecl *Def = X.require(RD, Use);
@@ -93,8 +104,13 @@ class Classifier {
  private:
   void strong(QualType Target, const HandleFamily &Fam) {
     Target = Target.getCanonicalType();
+    if (Target->isVoidType() || (Target->getAsCXXRecordDecl() &&
+                                 X.rules().isErased(Target->getAsCXXRecordDecl()->getQualifiedNameAsString()))) {
+      Erased = true;  // shared_ptr<void>, a handle to a type-erased holder
+      return;
+    }
     const CXXRecordDecl *RD = Target->getAsCXXRecordDecl();
-    if (!RD) return;  // Handle<> (type-erased) or a handle to a non-class type
+    if (!RD) return;  // a handle to a non-class type
     if (X.isUserRecord(RD)) {
       const CXXRecordDecl *Def = X.require(RD, Use);
       addEdge(Out, FieldEdge{Def ? X.nameOf(Def) : X.nameOf(RD), EdgeKind::Strong, Fam.Name, false});
@@ -103,7 +119,8 @@ class Classifier {
     // A library type behind a handle, e.g. Handle<std::vector<Handle<Node>>>: a synthetic
     // record stands for it when it holds edges of its own.
     std::vector<FieldEdge> Inner;
-    Classifier(X, Use, Inner).visit(Target, true, 1);
+    bool InnerErased = false;
+    Classifier(X, Use, Inner, InnerErased).visit(Target, true, 1);
     if (Inner.empty()) return;
     addEdge(Out, FieldEdge{X.synthesize(Target, Use), EdgeKind::Strong, Fam.Name, true});
   }
@@ -111,6 +128,7 @@ class Classifier {
   ExtractContext &X;
   SourceLocation Use;
   std::vector<FieldEdge> &Out;
+  bool &Erased;
 };
 
 // `cyc::Handle<Node> parent;` -> replace `cyc::Handle` by `cyc::Weak`. Only when the field's
@@ -144,15 +162,16 @@ std::optional<TextEdit> weakFix(ExtractContext &X, const FieldDecl *FD) {
 
 }  // namespace
 
-void classifyType(ExtractContext &X, QualType T, SourceLocation Use, std::vector<FieldEdge> &Out) {
-  Classifier(X, Use, Out).visit(T, true, 0);
+void classifyType(ExtractContext &X, QualType T, SourceLocation Use, std::vector<FieldEdge> &Out, bool *Erased) {
+  bool Ignored = false;
+  Classifier(X, Use, Out, Erased ? *Erased : Ignored).visit(T, true, 0);
 }
 
 void classifyField(ExtractContext &X, const FieldDecl *FD, FieldFact &Out) {
   Out.Name = FD->getName().str();
   Out.Pos = X.pos(FD->getLocation());
   Out.TypeSpelling = X.spelling(FD->getType());
-  classifyType(X, FD->getType(), FD->getLocation(), Out.Edges);
+  classifyType(X, FD->getType(), FD->getLocation(), Out.Edges, &Out.Erased);
   bool DirectStrong = std::any_of(Out.Edges.begin(), Out.Edges.end(),
                                   [](const FieldEdge &E) { return E.Kind == EdgeKind::Strong; });
   if (DirectStrong) Out.WeakFix = weakFix(X, FD);

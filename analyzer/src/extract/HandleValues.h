@@ -101,7 +101,7 @@ class HandleValues {
   int passedParam(const clang::Expr *E);
 
   // The function's id (USR), also for the callees it names.
-  std::string functionId(const clang::FunctionDecl *FD);
+  static std::string functionId(const clang::FunctionDecl *FD);
   // A call's callee is virtual and not named with a qualifier (`Base::f()`).
   static bool virtualCall(const clang::CXXMemberCallExpr *Call);
   ObjectStep memberStep(const clang::MemberExpr *M, const clang::FieldDecl *F);

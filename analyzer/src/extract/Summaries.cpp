@@ -37,6 +37,7 @@ class SummaryBuilder {
   }
 
   FunctionSummary build() {
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Fn)) initializers(Ctor);
     walk(Fn->getBody(), /*InLambda=*/false);
     return std::move(S);
   }
@@ -72,6 +73,17 @@ class SummaryBuilder {
   }
 
   SourcePos posOf(const Expr *E) { return X.pos(E->getBeginLoc()); }
+
+  // `Conn(Callback cb) : cb_(std::move(cb)) {}`: a constructor stores its parameter.
+  void initializers(const CXXConstructorDecl *Ctor) {
+    for (const CXXCtorInitializer *Init : Ctor->inits()) {
+      const FieldDecl *F = Init->getMember();
+      if (!Init->isWritten() || !F || !Init->getInit() || Init->getInit()->isInstantiationDependent()) continue;
+      ObjectStep Step;
+      Step.Field = V.fieldRef(Ctor->getParent(), F);
+      stored({Step}, Init->getInit(), Init->getInit());
+    }
+  }
 
   // `cb_ = nullptr`, `channel_.reset()`, `state_->cbs.clear()`: a field of *this let go.
   bool reset(const Expr *E) {

@@ -15,6 +15,13 @@
 //                    fact without a closure is a strong handle stored as it is
 //                    (`a->set_next(b)`): cycle-instance's stores, for the cycles they close
 //                    through setters defined in other translation units.
+//   TypedStoreFact   a value stored into a field, or passed to a function that stores it, with
+//                    the record its object is when the expression says more than the field's
+//                    declared type (a derived class, a payload of a type-erased holder), and
+//                    whether it is a freshly made object. cycle-type's evidence for an edge
+//                    that the declaration alone does not back, and its fix-it's safety.
+//   ParamPassFact    a parameter passed on to another function, for typed arguments to follow.
+//   StrongUseFact    a use of a strong handle field that a weak handle could not serve.
 //
 // Functions are named by their USR (clang's Unified Symbol Resolution): one function seen
 // from two translation units has one id; a function local to a file has its file in the id.
@@ -159,6 +166,55 @@ struct CaptureFact {
   // functions' summaries: "self:ID" (ID returns a handle to *this), "wraps:ID:N" (ID returns
   // an object holding its parameter N).
   std::vector<std::string> Requires;
+};
+
+// `child_ = std::make_shared<Leaf>()`, `m_data(std::make_unique<Impl<int>>(v))`, `any_ = conn`:
+// a value goes into Field of Holder. `setChild(std::make_shared<Leaf>())`: a value is passed as
+// argument Arg of Callee, whose summary says where that parameter goes. Recorded when Stored
+// says more than the declaration (a class derived from the field's or parameter's target; the
+// payload of a type-erased holder) or when the object is freshly made.
+struct TypedStoreFact {
+  std::string Holder;  // the record declaring the field; "" for an argument
+  std::string Field;
+  std::string Callee;  // the function an argument is passed to (its id); "" for a field
+  unsigned Arg = 0;
+  std::string Stored;  // the record of the value's object (qualified), or "" when unknown
+  bool Strong = true;  // the value is a strong handle to Stored (else it holds Stored by value
+                       // or through an owner); meaningful for type-erased holders
+  std::string Family;  // the handle family of a strong value ("std", "cyc"), or ""
+  bool Fresh = false;  // a freshly made object (make_shared, new): the store is its first owner
+  SourcePos At;
+  friend bool operator==(const TypedStoreFact &, const TypedStoreFact &) = default;
+};
+
+// In place of a parameter or argument index: the function's result. A TypedStoreFact with
+// Callee F and Arg ResultSlot says F returns a Stored; a ParamPassFact from (G, ResultSlot)
+// says G's result is passed on.
+inline constexpr unsigned ResultSlot = 1024;
+
+// `Box(T v) : any_(std::move(v))`, `return Data(Any(std::move(obj)))`: a function passes its
+// parameter Param on as argument Arg of Callee (a call or a construction, member or not). What
+// a typed argument of the function carries, Callee's argument then carries. Either index may
+// be ResultSlot: `Box(make())` passes make's result, `return p;` passes p to the result. With
+// no Callee, the value is stored into Holder::Field (`h->fn = make(h)`, `obj->f = p`).
+struct ParamPassFact {
+  std::string Function;  // the passing function's id
+  unsigned Param = 0;
+  std::string Callee;
+  unsigned Arg = 0;
+  std::string Holder = {};  // without a Callee: the field stored into
+  std::string Field = {};
+  friend bool operator==(const ParamPassFact &, const ParamPassFact &) = default;
+};
+
+// `parent_->notify()`, `auto p = parent_;`: a use of a strong handle field that a weak handle
+// could not serve (anything but assigning it, resetting it, locking it). One per field and
+// translation unit.
+struct StrongUseFact {
+  std::string Holder;
+  std::string Field;
+  SourcePos At;
+  friend bool operator==(const StrongUseFact &, const StrongUseFact &) = default;
 };
 
 }  // namespace cyclops

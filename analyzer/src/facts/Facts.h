@@ -47,6 +47,9 @@ struct FieldFact {
   SourcePos Pos;
   std::string TypeSpelling;  // the field's type as written
   std::vector<FieldEdge> Edges;
+  // The field's type is, or holds, a type-erased holder (a class the rules list under
+  // `erased:`, a strong handle to void): what it holds is known only from the stores into it.
+  bool Erased = false;
   // Where the field's type names a strong handle template directly, the edit that turns it
   // into the family's weak handle (`cyc::Handle` -> `cyc::Weak`).
   std::optional<TextEdit> WeakFix;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -48,6 +49,7 @@ class Writer {
                                    {"exact", E.Exact}});
     json::Object O{{"name", F.Name}, {"pos", pos(F.Pos)}, {"type", F.TypeSpelling}, {"edges", std::move(Edges)}};
     if (F.WeakFix) O["weak_fix"] = edit(*F.WeakFix);
+    if (F.Erased) O["erased"] = true;
     return O;
   }
 
@@ -169,6 +171,21 @@ class Writer {
                         {"requires", json::Array(C.Requires)}};
   }
 
+  json::Value typedStore(const TypedStoreFact &T) {
+    return json::Object{{"holder", T.Holder}, {"field", T.Field},   {"callee", T.Callee},
+                        {"arg", T.Arg},       {"stored", T.Stored}, {"strong", T.Strong},
+                        {"family", T.Family}, {"fresh", T.Fresh},   {"at", pos(T.At)}};
+  }
+
+  json::Value paramPass(const ParamPassFact &P) {
+    return json::Object{{"function", P.Function}, {"param", P.Param}, {"callee", P.Callee},
+                        {"arg", P.Arg},           {"holder", P.Holder}, {"field", P.Field}};
+  }
+
+  json::Value strongUse(const StrongUseFact &U) {
+    return json::Object{{"holder", U.Holder}, {"field", U.Field}, {"at", pos(U.At)}};
+  }
+
   json::Array files() const { return json::Array(Files); }
 
  private:
@@ -249,6 +266,11 @@ class Reader {
       F.WeakFix.emplace();
       if (!edit(*Fix, *F.WeakFix, P.field("weak_fix"))) return false;
     }
+    if (const json::Value *Erased = V.getAsObject()->get("erased")) {
+      std::optional<bool> B = Erased->getAsBoolean();
+      if (!B) return P.field("erased").report("expected a boolean"), false;
+      F.Erased = *B;
+    }
     return true;
   }
 
@@ -327,7 +349,7 @@ class Reader {
   bool index(const json::Value &V, llvm::StringLiteral Key, unsigned &Out, json::Path P) {
     std::int64_t N = 0;
     if (!integer(V, Key, N, P)) return false;
-    if (N < 0 || N > 1024) return P.field(Key).report("out of range"), false;
+    if (N < 0 || N > ResultSlot) return P.field(Key).report("out of range"), false;
     Out = static_cast<unsigned>(N);
     return true;
   }
@@ -412,6 +434,24 @@ class Reader {
            O.map("wrapped", C.Wrapped) && O.map("via", C.Via) && O.map("requires", C.Requires);
   }
 
+  bool typedStore(const json::Value &V, TypedStoreFact &T, json::Path P) {
+    json::ObjectMapper O(V, P);
+    return O && O.map("holder", T.Holder) && O.map("field", T.Field) && O.map("callee", T.Callee) &&
+           index(V, "arg", T.Arg, P) && O.map("stored", T.Stored) && O.map("strong", T.Strong) &&
+           O.map("family", T.Family) && O.map("fresh", T.Fresh) && pos(V.getAsObject()->get("at"), T.At, P.field("at"));
+  }
+
+  bool paramPass(const json::Value &V, ParamPassFact &T, json::Path P) {
+    json::ObjectMapper O(V, P);
+    return O && O.map("function", T.Function) && index(V, "param", T.Param, P) && O.map("callee", T.Callee) &&
+           index(V, "arg", T.Arg, P) && O.map("holder", T.Holder) && O.map("field", T.Field);
+  }
+
+  bool strongUse(const json::Value &V, StrongUseFact &U, json::Path P) {
+    json::ObjectMapper O(V, P);
+    return O && O.map("holder", U.Holder) && O.map("field", U.Field) && pos(V.getAsObject()->get("at"), U.At, P.field("at"));
+  }
+
   bool finding(const json::Value &V, Finding &F, json::Path P) {
     json::ObjectMapper O(V, P);
     std::int64_t Level = 0;
@@ -466,12 +506,15 @@ std::uint64_t hashContent(llvm::StringRef Content) { return llvm::xxh3_64bits(Co
 
 std::string serializeFacts(const TUFacts &Facts, llvm::StringRef Key) {
   Writer W;
-  json::Array Inputs, Records, Hooks, Summaries, Captures, Findings;
+  json::Array Inputs, Records, Hooks, Summaries, Captures, TypedStores, ParamPasses, StrongUses, Findings;
   for (const InputFile &I : Facts.Inputs) Inputs.push_back(json::Array{I.Path, hex(I.Hash)});
   for (const RecordFact &R : Facts.Records) Records.push_back(W.record(R));
   for (const TraceHookFact &H : Facts.AdlHooks) Hooks.push_back(W.hook(H));
   for (const FunctionSummary &S : Facts.Summaries) Summaries.push_back(W.summary(S));
   for (const CaptureFact &C : Facts.Captures) Captures.push_back(W.capture(C));
+  for (const TypedStoreFact &T : Facts.TypedStores) TypedStores.push_back(W.typedStore(T));
+  for (const ParamPassFact &P : Facts.ParamPasses) ParamPasses.push_back(W.paramPass(P));
+  for (const StrongUseFact &U : Facts.StrongUses) StrongUses.push_back(W.strongUse(U));
   for (const Finding &F : Facts.Findings) Findings.push_back(W.finding(F));
   json::Object Body{{"main_file", Facts.MainFile},
                     {"inputs", std::move(Inputs)},
@@ -479,6 +522,9 @@ std::string serializeFacts(const TUFacts &Facts, llvm::StringRef Key) {
                     {"adl_hooks", std::move(Hooks)},
                     {"summaries", std::move(Summaries)},
                     {"captures", std::move(Captures)},
+                    {"typed_stores", std::move(TypedStores)},
+                    {"param_passes", std::move(ParamPasses)},
+                    {"strong_uses", std::move(StrongUses)},
                     {"findings", std::move(Findings)}};
   Body["files"] = W.files();  // last: the writer has seen every position by now
   std::string Text;
@@ -529,11 +575,14 @@ llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text) {
   json::ObjectMapper M(*Value, P);
   bool Ok = M && M.map("files", Files) && M.map("main_file", F.MainFile);
   Reader R(std::move(Files));
-  // Summaries and captures may be left out: none.
+  // The facts of code (summaries, captures, typed stores, parameter passes, strong uses) may be
+  // left out: none.
+  const std::set<llvm::StringRef> Optional{"summaries", "captures", "typed_stores", "param_passes",
+                                              "strong_uses"};
   auto each = [&](llvm::StringRef Name, auto &&Fn) {
     if (!Ok) return;
     const json::Array *A = O->getArray(Name);
-    if (!A && !O->get(Name) && (Name == "summaries" || Name == "captures")) return;
+    if (!A && !O->get(Name) && Optional.count(Name)) return;
     if (!A) {
       P.field(Name).report("expected an array");
       Ok = false;
@@ -566,6 +615,18 @@ llvm::Expected<FactsFile> parseFacts(llvm::StringRef Text) {
   each("captures", [&](const json::Value &V, json::Path CP) {
     F.Captures.emplace_back();
     return R.capture(V, F.Captures.back(), CP);
+  });
+  each("typed_stores", [&](const json::Value &V, json::Path TP) {
+    F.TypedStores.emplace_back();
+    return R.typedStore(V, F.TypedStores.back(), TP);
+  });
+  each("param_passes", [&](const json::Value &V, json::Path PP) {
+    F.ParamPasses.emplace_back();
+    return R.paramPass(V, F.ParamPasses.back(), PP);
+  });
+  each("strong_uses", [&](const json::Value &V, json::Path UP) {
+    F.StrongUses.emplace_back();
+    return R.strongUse(V, F.StrongUses.back(), UP);
   });
   each("findings", [&](const json::Value &V, json::Path FP) {
     F.Findings.emplace_back();

@@ -29,7 +29,7 @@ namespace cyclops {
 
 // Bumped whenever the meaning or the layout of the facts changes: files of another version
 // are rejected (and, in the cache, rebuilt).
-inline constexpr int FactsFormatVersion = 2;
+inline constexpr int FactsFormatVersion = 3;
 
 // The file name extension of facts files.
 inline constexpr const char FactsExtension[] = ".facts";

@@ -27,6 +27,9 @@ struct TUFacts {
   std::vector<TraceHookFact> AdlHooks;  // cyc_trace(T&, cyc::Tracer&) overloads
   std::vector<FunctionSummary> Summaries;  // functions with a body (extract/Summaries.h)
   std::vector<CaptureFact> Captures;       // closures handed to stores (capture-cycle)
+  std::vector<TypedStoreFact> TypedStores;  // stores cycle-type takes as evidence
+  std::vector<ParamPassFact> ParamPasses;   // parameters passed on (what typed arguments follow)
+  std::vector<StrongUseFact> StrongUses;    // uses that rule out a weak handle (fix-its)
   std::vector<Finding> Findings;        // from rules that need the AST (cycle-instance)
 };
 

@@ -13,10 +13,17 @@ llvm::json::Array errorList(const std::vector<InputError> &Errors) {
   return List;
 }
 
+llvm::json::Array truncationList(const std::vector<Truncation> &Truncated) {
+  llvm::json::Array List;
+  for (const Truncation &T : Truncated)
+    List.push_back(llvm::json::Object{{"rule", T.Rule}, {"setting", T.Setting}, {"message", T.Message}});
+  return List;
+}
+
 }  // namespace
 
 llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSplit *Baseline,
-                         const std::vector<InputError> &Errors) {
+                         const std::vector<InputError> &Errors, const std::vector<Truncation> &Truncated) {
   llvm::json::Array List;
   for (const Finding &F : Findings) {
     llvm::json::Array Path;
@@ -44,12 +51,13 @@ llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSpl
         {"file", Baseline->Path}, {"unchanged", std::move(Unchanged)}, {"absent", std::move(Absent)}};
   }
   if (!Errors.empty()) Report["errors"] = errorList(Errors);
+  if (!Truncated.empty()) Report["truncated"] = truncationList(Truncated);
   return Report;
 }
 
 void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const BaselineSplit *Baseline,
-               const std::vector<InputError> &Errors) {
-  OS << llvm::formatv("{0:2}", toJson(Findings, Baseline, Errors)) << "\n";
+               const std::vector<InputError> &Errors, const std::vector<Truncation> &Truncated) {
+  OS << llvm::formatv("{0:2}", toJson(Findings, Baseline, Errors, Truncated)) << "\n";
 }
 
 }  // namespace cyclops

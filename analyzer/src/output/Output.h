@@ -33,11 +33,13 @@ void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, bool
 // With a baseline, `Findings` are the new findings (BaselineSplit::New) and the object has
 // "baseline": {"file", "unchanged": [ID...], "absent": [{"id","rule","file","message"}...]}.
 // With input errors, the object has "errors": [{"file", "message"}...], in their order; without
-// any it has no "errors" key.
+// any it has no "errors" key. With limits that cut the analysis short, "truncated":
+// [{"rule", "setting", "message"}...] ("setting": the rules-file key that raises it, "" if none).
 llvm::json::Value toJson(const std::vector<Finding> &Findings, const BaselineSplit *Baseline = nullptr,
-                         const std::vector<InputError> &Errors = {});
+                         const std::vector<InputError> &Errors = {}, const std::vector<Truncation> &Truncated = {});
 void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-               const BaselineSplit *Baseline = nullptr, const std::vector<InputError> &Errors = {});
+               const BaselineSplit *Baseline = nullptr, const std::vector<InputError> &Errors = {},
+               const std::vector<Truncation> &Truncated = {});
 
 // A SARIF 2.1.0 log with one run, as GitHub code scanning and SARIF viewers read it:
 // tool.driver.rules lists every rule of `Rules` with its documentation (rules/docs, compiled
@@ -51,12 +53,15 @@ void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 // gone; its location names only the file).
 // The run has one invocation: executionSuccessful is false when there are input errors, and
 // then toolExecutionNotifications has one notification per error (level "error", the message
-// as its text, a physicalLocation naming the file), in their order.
+// as its text, a physicalLocation naming the file), in their order; then one per limit that
+// cut the analysis short (level "warning", associatedRule naming the rule, its message, which
+// names the setting that raises it, as the text); those leave executionSuccessful true.
 llvm::json::Value toSarif(const std::vector<Finding> &Findings, const RuleSet &Rules, const SourceRoot &Root,
-                          const BaselineSplit *Baseline = nullptr, const std::vector<InputError> &Errors = {});
+                          const BaselineSplit *Baseline = nullptr, const std::vector<InputError> &Errors = {},
+                          const std::vector<Truncation> &Truncated = {});
 void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const RuleSet &Rules,
                 const SourceRoot &Root, const BaselineSplit *Baseline = nullptr,
-                const std::vector<InputError> &Errors = {});
+                const std::vector<InputError> &Errors = {}, const std::vector<Truncation> &Truncated = {});
 
 // A Code Climate issue list, as GitLab reads it for `artifacts: reports: codequality:`: a JSON
 // array ("[]" when there is nothing) of

@@ -107,7 +107,7 @@ class SarifWriter {
   }
 
   llvm::json::Value log(const std::vector<Finding> &Findings, const BaselineSplit *Baseline,
-                        const std::vector<InputError> &Errors) {
+                        const std::vector<InputError> &Errors, const std::vector<Truncation> &Truncated) {
     llvm::json::Array Results;
     const char *State = Baseline ? "new" : nullptr;
     for (const Finding &F : Findings) Results.push_back(result(F, State));
@@ -120,7 +120,7 @@ class SarifWriter {
         {"originalUriBaseIds",
          llvm::json::Object{{RootBaseId, llvm::json::Object{{"uri", fileUri(Root.path(), /*Directory=*/true)}}}}},
         {"columnKind", "unicodeCodePoints"},
-        {"invocations", llvm::json::Array{invocation(Errors)}},
+        {"invocations", llvm::json::Array{invocation(Errors, Truncated)}},
         {"results", std::move(Results)},
     };
     return llvm::json::Object{
@@ -128,10 +128,11 @@ class SarifWriter {
   }
 
  private:
-  // The run's one invocation: whether every translation unit was analyzed, and why not.
-  llvm::json::Object invocation(const std::vector<InputError> &Errors) {
+  // The run's one invocation: whether every translation unit was analyzed, and why not; and
+  // the limits that cut an analysis short.
+  llvm::json::Object invocation(const std::vector<InputError> &Errors, const std::vector<Truncation> &Truncated) {
     llvm::json::Object Invocation{{"executionSuccessful", Errors.empty()}};
-    if (Errors.empty()) return Invocation;
+    if (Errors.empty() && Truncated.empty()) return Invocation;
     llvm::json::Array Notifications;
     for (const InputError &E : Errors)
       Notifications.push_back(llvm::json::Object{
@@ -141,6 +142,13 @@ class SarifWriter {
            llvm::json::Array{llvm::json::Object{
                {"physicalLocation", llvm::json::Object{{"artifactLocation", artifact(E.File)}}}}}},
       });
+    for (const Truncation &T : Truncated) {
+      Notifications.push_back(llvm::json::Object{
+          {"level", "warning"},
+          {"message", llvm::json::Object{{"text", T.Message}}},
+          {"associatedRule", llvm::json::Object{{"id", T.Rule}}},
+      });
+    }
     Invocation["toolExecutionNotifications"] = std::move(Notifications);
     return Invocation;
   }
@@ -290,13 +298,15 @@ class SarifWriter {
 }  // namespace
 
 llvm::json::Value toSarif(const std::vector<Finding> &Findings, const RuleSet &Rules, const SourceRoot &Root,
-                          const BaselineSplit *Baseline, const std::vector<InputError> &Errors) {
-  return SarifWriter(Rules, Root).log(Findings, Baseline, Errors);
+                          const BaselineSplit *Baseline, const std::vector<InputError> &Errors,
+                          const std::vector<Truncation> &Truncated) {
+  return SarifWriter(Rules, Root).log(Findings, Baseline, Errors, Truncated);
 }
 
 void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings, const RuleSet &Rules,
-                const SourceRoot &Root, const BaselineSplit *Baseline, const std::vector<InputError> &Errors) {
-  OS << llvm::formatv("{0:2}", toSarif(Findings, Rules, Root, Baseline, Errors)) << "\n";
+                const SourceRoot &Root, const BaselineSplit *Baseline, const std::vector<InputError> &Errors,
+                const std::vector<Truncation> &Truncated) {
+  OS << llvm::formatv("{0:2}", toSarif(Findings, Rules, Root, Baseline, Errors, Truncated)) << "\n";
 }
 
 }  // namespace cyclops

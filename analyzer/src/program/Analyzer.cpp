@@ -2,6 +2,7 @@
 #include "program/Analyzer.h"
 
 #include "output/Suppressions.h"
+#include "program/FieldEvidence.h"
 #include "program/Summaries.h"
 #include "program/TypeGraph.h"
 #include "rules/RuleIds.h"
@@ -16,20 +17,23 @@ AnalysisResult analyzeFacts(std::vector<TUFacts> Facts, const RuleSet &Rules) {
   Result.TranslationUnits = static_cast<unsigned>(Facts.size());
   TypeGraph Graph(std::move(Facts), Rules);
   CheckOutput Out;
+  // The whole program's summaries: what the rules that read code decide on, and where the
+  // arguments that back cycle-type's edges land.
+  ProgramSummaries Summaries(Graph.units());
+  FieldEvidence Evidence(Graph.units(), Summaries);
+  Graph.weigh(Evidence);
   for (const auto &Check : makeGraphChecks())
     if (Rules.enabled(Check->ruleId())) Check->check(Graph, Rules, Out);
-  // The rules that read code decide on the whole program's summaries.
-  if (Rules.enabled(ruleid::CaptureCycle) || Rules.enabled(ruleid::CycleInstance)) {
-    ProgramSummaries Summaries(Graph.units());
-    if (Rules.enabled(ruleid::CaptureCycle)) checkCaptureCycles(Graph, Summaries, Rules, Out);
-    if (Rules.enabled(ruleid::CycleInstance)) checkCrossFileInstances(Graph, Summaries, Rules, Out);
-    for (const std::string &R : Summaries.remarks()) Out.Remarks.push_back(R);
-  }
+  if (Rules.enabled(ruleid::CaptureCycle)) checkCaptureCycles(Graph, Summaries, Rules, Out);
+  if (Rules.enabled(ruleid::CycleInstance)) checkCrossFileInstances(Graph, Summaries, Rules, Out);
+  for (const std::string &R : Summaries.remarks()) Out.Truncated.push_back(Truncation{std::string(ruleid::CaptureCycle), "", R});
+  for (const Truncation &T : Out.Truncated) Out.Remarks.push_back(T.Message);
   for (const Finding &F : Graph.astFindings())
     if (Rules.enabled(F.Rule)) Out.Findings.push_back(F);
 
   Result.Findings = std::move(Out.Findings);
   Result.Remarks = std::move(Out.Remarks);
+  Result.Truncated = std::move(Out.Truncated);
   sortAndDedupe(Result.Findings);
   Result.Suppressed = applySuppressions(Result.Findings);
   return Result;

@@ -25,7 +25,8 @@ struct AnalysisOptions {
 struct AnalysisResult {
   std::vector<Finding> Findings;      // sorted, unique, suppressions applied
   std::vector<TUFailure> Failures;    // translation units that did not compile
-  std::vector<std::string> Remarks;   // cut-offs reached and similar notes
+  std::vector<std::string> Remarks;   // notes for the summary line, the cut-offs' included
+  std::vector<Truncation> Truncated;  // the cut-offs reached
   unsigned TranslationUnits = 0;      // analyzed (compiled) translation units
   unsigned FromCache = 0;             // of which facts came from the cache
   unsigned Suppressed = 0;

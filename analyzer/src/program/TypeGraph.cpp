@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "config/Rules.h"
+#include "program/FieldEvidence.h"
 
 namespace cyclops {
 
@@ -55,11 +56,68 @@ TypeGraph::TypeGraph(std::vector<TUFacts> AllFacts, const RuleSet &Rules) : Fact
         for (unsigned To : Targets) Out[I].push_back(GraphEdge{I, To, Holder, Field, &E});
       }
     }
-    std::stable_sort(Out[I].begin(), Out[I].end(), [&](const GraphEdge &A, const GraphEdge &B) {
-      return std::tie(A.To, A.Holder, A.Field->Name) < std::tie(B.To, B.Holder, B.Field->Name);
-    });
+    sortEdges(Out[I]);
   }
   HoldsMemo.assign(N, 0);
+}
+
+void TypeGraph::sortEdges(std::vector<GraphEdge> &Edges) {
+  std::stable_sort(Edges.begin(), Edges.end(), [&](const GraphEdge &A, const GraphEdge &B) {
+    return std::tie(A.To, A.Holder, A.Field->Name) < std::tie(B.To, B.Holder, B.Field->Name);
+  });
+}
+
+void TypeGraph::weigh(const FieldEvidence &Ev) {
+  Evidence = &Ev;
+  for (unsigned I = 0; I < size(); ++I) {
+    for (GraphEdge &E : Out[I]) {
+      std::optional<unsigned> Declared = find(E.Edge->Target);
+      E.Backed = (Declared && *Declared == E.To) || backedByStore(E);
+    }
+    addPayloadEdges(I);
+    sortEdges(Out[I]);
+  }
+}
+
+// A store of a class between the edge's target and the declared one: `next_ =
+// std::make_shared<Leaf>()` backs next_ -> Leaf and next_ -> classes derived from Leaf. A
+// store of the declared class itself (or of a base of it) says no more than the declaration.
+bool TypeGraph::backedByStore(const GraphEdge &E) const {
+  std::optional<unsigned> Declared = find(E.Edge->Target);
+  for (unsigned Named : {E.Holder, E.From})
+    for (const FieldEvidence::StoredRecord &S : Evidence->stored(Records[Named]->Name, E.Field->Name))
+      if (std::optional<unsigned> R = find(S.Record);
+          R && isA(E.To, *R) && (!Declared || (*R != *Declared && isA(*R, *Declared))))
+        return true;
+  return false;
+}
+
+// A type-erased field holds what the program stores into it, nothing else.
+void TypeGraph::addPayloadEdges(unsigned I) {
+  std::vector<std::pair<unsigned, const FieldFact *>> Fields;
+  std::vector<bool> Visited(size(), false);
+  collectFields(I, Fields, Visited);
+  for (auto &[Holder, Field] : Fields) {
+    if (!Field->Erased) continue;
+    for (unsigned Named : {Holder, I}) {
+      for (const FieldEvidence::StoredRecord &S : Evidence->stored(Records[Named]->Name, Field->Name)) {
+        std::optional<unsigned> To = find(S.Record);
+        if (!To) continue;
+        PayloadEdges.push_back(FieldEdge{S.Record, S.Strong ? EdgeKind::Strong : EdgeKind::Owns, S.Family, true});
+        GraphEdge E{I, *To, Holder, Field, &PayloadEdges.back()};
+        E.Payload = true;
+        Out[I].push_back(E);
+      }
+      if (Named == I) break;  // an own field: one lookup
+    }
+  }
+}
+
+bool TypeGraph::isA(unsigned A, unsigned B) const {
+  if (A == B) return true;
+  for (unsigned Base : Bases[A])
+    if (isA(Base, B)) return true;
+  return false;
 }
 
 std::optional<unsigned> TypeGraph::find(llvm::StringRef Name) const {

@@ -16,7 +16,8 @@ namespace cyclops {
 
 struct CheckOutput {
   std::vector<Finding> Findings;
-  std::vector<std::string> Remarks;  // one-line notes for the user (e.g. a cut-off reached)
+  std::vector<std::string> Remarks;  // one-line notes for the user (what a rule left out, and why)
+  std::vector<Truncation> Truncated;  // limits that cut a rule's search short
 };
 
 class GraphCheck {

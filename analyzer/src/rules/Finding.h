@@ -40,6 +40,14 @@ struct Finding {
   std::string Id;  // stable: see makeFindingId
 };
 
+// A limit that cut an analysis short: what was left out, and the setting that raises it.
+// Reported on the summary line, in JSON ("truncated") and in SARIF (a tool notification).
+struct Truncation {
+  std::string Rule;     // the rule whose results it cut ("cycle-type")
+  std::string Setting;  // the rules-file setting that raises it ("cycle_type.max_cycles"); "" if fixed
+  std::string Message;  // one line
+};
+
 // A stable id: a hash of the rule and the normalized path (type and field names only; no
 // lines or files), so it survives unrelated edits and reruns. `Key` lists the path's
 // elements in a canonical order chosen by the rule.

@@ -95,6 +95,13 @@ const Expr *movedFrom(const Expr *E) {
   return Call->getArg(0);
 }
 
+bool makesFreshObject(const CallExpr *Call) {
+  static const std::set<std::string> Makers = {"std::make_shared",   "std::allocate_shared", "std::make_unique",
+                                               "boost::make_shared", "boost::allocate_shared", "cyc::make"};
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  return FD && Makers.count(FD->getQualifiedNameAsString());
+}
+
 const VarDecl *namedVar(const Expr *E) {
   if (const auto *D = dyn_cast_or_null<DeclRefExpr>(ignoreWrappers(E))) return dyn_cast<VarDecl>(D->getDecl());
   return nullptr;

@@ -41,6 +41,10 @@ bool isNullValue(const clang::Expr *E);
 // `std::move(x)` or `std::forward<T>(x)`: x. Null for anything else.
 const clang::Expr *movedFrom(const clang::Expr *E);
 
+// `std::make_shared<T>(...)`, `std::make_unique<T>(...)`, `cyc::make<T>(...)`, ...: a call that
+// returns a handle to an object it has just made.
+bool makesFreshObject(const clang::CallExpr *Call);
+
 // The variable an expression names directly (after ignoreWrappers), or null.
 const clang::VarDecl *namedVar(const clang::Expr *E);
 

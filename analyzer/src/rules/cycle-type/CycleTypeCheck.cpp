@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 #include <tuple>
 
+#include "program/FieldEvidence.h"
 #include "rules/cycle-type/CycleTypeMessages.h"
 
 namespace cyclops {
@@ -21,8 +23,10 @@ namespace {
 
 using Cycle = std::vector<const GraphEdge *>;
 
-// Tarjan's algorithm, iteratively. Returns the component index of each node.
-std::vector<unsigned> components(const TypeGraph &G) {
+// Tarjan's algorithm, iteratively, over the edges Follow accepts. Returns the component index
+// of each node.
+template <typename Pred>
+std::vector<unsigned> components(const TypeGraph &G, Pred Follow) {
   unsigned N = G.size();
   std::vector<unsigned> Index(N, ~0u), Low(N, 0), Comp(N, ~0u);
   std::vector<bool> OnStack(N, false);
@@ -42,7 +46,9 @@ std::vector<unsigned> components(const TypeGraph &G) {
       Frame &F = Work.back();
       auto Edges = G.out(F.Node);
       if (F.Edge < Edges.size()) {
-        unsigned To = Edges[F.Edge++].To;
+        const GraphEdge &E = Edges[F.Edge++];
+        if (!Follow(E)) continue;
+        unsigned To = E.To;
         if (Index[To] == ~0u) {
           Index[To] = Low[To] = Next++;
           Stack.push_back(To);
@@ -77,6 +83,18 @@ std::string fieldKey(const TypeGraph &G, const GraphEdge &E) {
 
 bool isStrong(const GraphEdge &E) { return E.Edge->Kind == EdgeKind::Strong; }
 
+// "app::Box<int>::next" -> "app::Box::next".
+std::string withoutTemplateArgs(const std::string &Name) {
+  std::string Out;
+  int Depth = 0;
+  for (char C : Name) {
+    if (C == '<') ++Depth;
+    if (Depth == 0) Out += C;
+    if (C == '>' && Depth > 0) --Depth;
+  }
+  return Out;
+}
+
 class CycleFinder {
  public:
   CycleFinder(const TypeGraph &Graph, const RuleSet &R,
@@ -86,7 +104,8 @@ class CycleFinder {
   static constexpr unsigned long MaxStepsPerComponent = 2'000'000;
 
   void run() {
-    Comp = components(G);
+    Comp = components(G, [](const GraphEdge &E) { return E.Backed; });
+    countUnbacked();
     std::vector<std::vector<unsigned>> Members;
     for (unsigned V = 0; V < G.size(); ++V) {
       if (Comp[V] >= Members.size()) Members.resize(Comp[V] + 1);
@@ -96,12 +115,29 @@ class CycleFinder {
     OnPath.assign(G.size(), false);
     for (const std::vector<unsigned> &Nodes : Members)
       if (Nodes.size() > 1) enumerate(Nodes);
-    if (CutByCount) Out.Remarks.push_back(cycleTypeStoppedRemark(Rules.CycleType.MaxCycles, CutByCount));
-    if (CutBySteps) Out.Remarks.push_back(cycleTypeSearchCutRemark(CutBySteps));
-    if (CutByLength) Out.Remarks.push_back(cycleTypeTooLongRemark(Rules.CycleType.MaxLength, CutByLength));
+    auto cut = [&](const char *Setting, std::string Message) {
+      Out.Truncated.push_back(Truncation{std::string(ruleid::CycleType), Setting, std::move(Message)});
+    };
+    if (CutByCount) cut("cycle_type.max_cycles", cycleTypeStoppedRemark(Rules.CycleType.MaxCycles, CutByCount));
+    if (CutBySteps) cut("cycle_type.max_length", cycleTypeSearchCutRemark(CutBySteps));
+    if (CutByLength) cut("cycle_type.max_length", cycleTypeTooLongRemark(Rules.CycleType.MaxLength, CutByLength));
+    if (Unbacked) Out.Remarks.push_back(cycleTypeUnbackedRemark(Unbacked));
+    for (auto &[Index, Extra] : Instances) Out.Findings[Index].Message += cycleTypeInstancesSuffix(Extra);
   }
 
  private:
+  // The fields that would close cycles if they could hold what their declaration allows (a
+  // derived class, anything for a type-erased holder) but that no store backs: said in one
+  // remark, not reported.
+  void countUnbacked() {
+    std::vector<unsigned> Full = components(G, [](const GraphEdge &) { return true; });
+    std::set<std::string> Fields;
+    for (unsigned V = 0; V < G.size(); ++V)
+      for (const GraphEdge &E : G.out(V))
+        if (!E.Backed && Full[E.From] == Full[E.To]) Fields.insert(fieldKey(G, E));
+    Unbacked = static_cast<unsigned>(Fields.size());
+  }
+
   // One component's cycles, shortest first, within the limits.
   void enumerate(const std::vector<unsigned> &Nodes) {
     Enumerated = 0;
@@ -130,7 +166,7 @@ class CycleFinder {
     }
     OnPath[V] = true;
     for (const GraphEdge &E : G.out(V)) {
-      if (Comp[E.To] != Comp[S] || E.To < S) continue;
+      if (!E.Backed || Comp[E.To] != Comp[S] || E.To < S) continue;
       if (E.To == S) {
         if (Path.size() + 1 != Length) continue;  // a self-loop (one field) is selfLoops()'s
         Path.push_back(&E);
@@ -177,27 +213,45 @@ class CycleFinder {
     std::vector<const GraphEdge *> Forward, Back;
     std::set<std::string> Seen;
     for (const GraphEdge &E : G.out(V)) {
-      if (E.To != V || !isStrong(E) || !Seen.insert(fieldKey(G, E)).second) continue;
+      if (E.To != V || !E.Backed || !isStrong(E) || !Seen.insert(fieldKey(G, E)).second) continue;
       (Rules.isBackPointerName(E.Field->Name) ? Back : Forward).push_back(&E);
     }
     if (Forward.empty()) return;
     for (const GraphEdge *B : Back) report({Forward.front(), B});
   }
 
-  // The edge reported: the first field named like a back-pointer, else the strong field
-  // declared last (in the common case, the one written to close the loop).
+  // The edge reported, and the one the fix-it makes weak. Ranked: a field that can become
+  // weak (never used as only a strong handle can be, never the first owner of a fresh object),
+  // then one its holder's constructor fills (it points back to whoever made or registered the
+  // object), then one named like a back-pointer, then the one declared last (in the common
+  // case, the one written to close the loop).
   size_t closing(const Cycle &C) const {
-    for (size_t I = 0; I < C.size(); ++I)
-      if (isStrong(*C[I]) && Rules.isBackPointerName(C[I]->Field->Name)) return I;
+    auto Rank = [&](const GraphEdge &E) {
+      return std::make_tuple(fixable(E), fromConstructor(E), Rules.isBackPointerName(E.Field->Name),
+                             E.Field->Pos.File, E.Field->Pos.Line);
+    };
     size_t Best = C.size();
-    for (size_t I = 0; I < C.size(); ++I) {
-      if (!isStrong(*C[I])) continue;
-      const SourcePos &P = C[I]->Field->Pos;
-      if (Best == C.size() ||
-          std::tie(P.File, P.Line) > std::tie(C[Best]->Field->Pos.File, C[Best]->Field->Pos.Line))
-        Best = I;
-    }
+    for (size_t I = 0; I < C.size(); ++I)
+      if (isStrong(*C[I]) && (Best == C.size() || Rank(*C[I]) > Rank(*C[Best]))) Best = I;
     return Best;
+  }
+
+  std::string holderName(const GraphEdge &E) const { return G.record(E.Holder).Name; }
+
+  bool fixable(const GraphEdge &E) const { return E.Field->WeakFix && noWeakFixBecause(E).empty(); }
+
+  bool fromConstructor(const GraphEdge &E) const {
+    return G.evidence() && G.evidence()->fromConstructor(holderName(E), E.Field->Name);
+  }
+
+  // Why a weak handle would not do for this field, or "".
+  std::string noWeakFixBecause(const GraphEdge &E) const {
+    if (!G.evidence() || E.Payload) return "";
+    if (std::optional<SourcePos> Use = G.evidence()->strongUse(holderName(E), E.Field->Name))
+      return cycleTypeStrongUseReason(*Use);
+    if (std::optional<SourcePos> Fresh = G.evidence()->freshStore(holderName(E), E.Field->Name))
+      return cycleTypeFreshStoreReason(*Fresh);
+    return "";
   }
 
   void report(Cycle C) {
@@ -212,6 +266,14 @@ class CycleFinder {
     std::string Id = makeFindingId(ruleid::CycleType, Key);
     if (!Reported.insert(Id).second) return;
 
+    // Another instantiation of templates already reported on: named in that finding.
+    std::string Pattern = patternKey(C);
+    if (auto It = Patterns.find(Pattern); It != Patterns.end()) {
+      for (const GraphEdge *E : C) addInstance(It->second, E->From);
+      return;
+    }
+    Patterns.emplace(Pattern, Out.Findings.size());
+
     std::vector<CycleEdgeWords> Words;
     for (const GraphEdge *E : C) Words.push_back(words(*E, E == &Last));
 
@@ -219,8 +281,31 @@ class CycleFinder {
     F.Id = Id;
     for (size_t I = 0; I < C.size(); ++I)
       F.Path.push_back(PathStep{Words[I].From, C[I]->Field->Name, C[I]->Field->Pos, cycleEdgeNote(Words[I])});
-    if (Last.Field->WeakFix) F.Fixes.push_back(*Last.Field->WeakFix);
+    if (fixable(Last)) F.Fixes.push_back(*Last.Field->WeakFix);
+    for (const GraphEdge *E : C) FirstTypes[Out.Findings.size()].insert(displayName(G.record(E->From).Name));
     Out.Findings.push_back(std::move(F));
+  }
+
+  // The cycle's fields with the template arguments of their classes left out, and any library
+  // container the same: the same cycle through another instantiation (`Impl<std::vector<V>>`,
+  // `Impl<std::map<K, V>>`) has the same key. Rotated to start at its least field.
+  std::string patternKey(const Cycle &C) const {
+    std::vector<std::string> Keys;
+    for (const GraphEdge *E : C)
+      Keys.push_back(G.record(E->Holder).Synthetic ? "[library]::" + E->Field->Name
+                                                   : withoutTemplateArgs(fieldKey(G, *E)));
+    std::rotate(Keys.begin(), std::min_element(Keys.begin(), Keys.end()), Keys.end());
+    std::string Joined;
+    for (const std::string &K : Keys) Joined += K + "\n";
+    return Joined;
+  }
+
+  // A type of another instantiation, when the finding's own cycle does not have it.
+  void addInstance(size_t Index, unsigned Record) {
+    const std::string Type = displayName(G.record(Record).Name);
+    if (G.record(Record).Synthetic || Type.find('<') == std::string::npos || FirstTypes[Index].count(Type)) return;
+    std::vector<std::string> &List = Instances[Index];
+    if (std::find(List.begin(), List.end(), Type) == List.end()) List.push_back(Type);
   }
 
   CycleEdgeWords words(const GraphEdge &E, bool Closes) const {
@@ -234,6 +319,7 @@ class CycleFinder {
     W.Strong = isStrong(E);
     W.TypeSpelling = E.Field->TypeSpelling;
     if (E.Field->WeakFix) W.WeakFix = E.Field->WeakFix->Text;
+    if (Closes) W.NoFixBecause = noWeakFixBecause(E);
     W.Closes = Closes;
     return W;
   }
@@ -243,6 +329,10 @@ class CycleFinder {
   std::function<Finding(std::string, SourcePos)> Make;
   CheckOutput &Out;
   std::set<std::string> Reported;
+  std::map<std::string, size_t> Patterns;  // pattern key -> the finding reported for it
+  std::map<size_t, std::set<std::string>> FirstTypes;  // finding -> the types of its own cycle
+  std::map<size_t, std::vector<std::string>> Instances;  // finding -> types of the others
+  unsigned Unbacked = 0;
   std::vector<unsigned> Comp;
   std::vector<bool> OnPath;
   // The component being enumerated.

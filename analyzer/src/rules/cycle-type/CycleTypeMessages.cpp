@@ -3,6 +3,8 @@
 
 #include "rules/Check.h"
 
+#include "llvm/Support/Path.h"
+
 namespace cyclops {
 
 std::string cycleTypeMessage(const std::vector<CycleEdgeWords> &Cycle) {
@@ -36,9 +38,41 @@ std::string cycleEdgeNote(const CycleEdgeWords &E) {
   if (!E.TypeSpelling.empty() && !E.WeakFix) Note += " through '" + E.TypeSpelling + "'";
   if (E.Closes) {
     Note += "; it closes the cycle";
-    if (E.WeakFix) Note += ": make it a weak handle ('" + *E.WeakFix + "')";
+    if (!E.NoFixBecause.empty())
+      Note += "; no fix-it: " + E.NoFixBecause;
+    else if (E.WeakFix)
+      Note += ": make it a weak handle ('" + *E.WeakFix + "')";
   }
   return Note;
+}
+
+namespace {
+
+std::string at(const SourcePos &P) {
+  return llvm::sys::path::filename(P.File).str() + ":" + std::to_string(P.Line);
+}
+
+}  // namespace
+
+std::string cycleTypeStrongUseReason(const SourcePos &Use) {
+  return "a weak handle would not compile where it is used as a strong one (" + at(Use) + ")";
+}
+
+std::string cycleTypeFreshStoreReason(const SourcePos &Store) {
+  return "a new object is stored into it (" + at(Store) + "), which a weak handle would free at once";
+}
+
+std::string cycleTypeInstancesSuffix(const std::vector<std::string> &Types) {
+  std::string Out = "; the same cycle through " + std::to_string(Types.size()) + " more " +
+                    (Types.size() == 1 ? "instantiation" : "instantiations") + ": ";
+  for (size_t I = 0; I < Types.size(); ++I) Out += (I ? ", " : "") + Types[I];
+  return Out;
+}
+
+std::string cycleTypeUnbackedRemark(unsigned Fields) {
+  return "cycle-type: " + std::to_string(Fields) + (Fields == 1 ? " field closes" : " fields close") +
+         " cycles of types only by holding a class its declaration allows but no store in the program puts there "
+         "(a derived class, the payload of a type-erased holder); those cycles are not reported";
 }
 
 namespace {

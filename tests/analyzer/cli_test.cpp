@@ -214,6 +214,16 @@ TEST(Cli, FileNotInTheDatabaseGetsTheCommandOfTheNearestListedFile) {
   EXPECT_NE(R.Err.find("in 2 translation units"), std::string::npos) << R.Err;
   EXPECT_EQ(R.Err.find("did not compile"), std::string::npos) << R.Err;
   EXPECT_NE(R.Out.find(Header + ":9:25: warning:"), std::string::npos) << "the header was analyzed:\n" << R.Out;
+  // The JSON report names the missing file among its errors, as requested.
+  std::string Missing = P.path("missing.cpp");
+  R = cyclops({"check", "-p", P.dir(), "--format=json", Header, Missing});
+  EXPECT_EQ(R.Exit, 2) << R.Err;
+  auto Json = llvm::json::parse(R.Out);
+  ASSERT_TRUE(static_cast<bool>(Json)) << llvm::toString(Json.takeError());
+  const llvm::json::Array *Errors = Json->getAsObject()->getArray("errors");
+  ASSERT_TRUE(Errors && Errors->size() == 1u) << R.Out;
+  EXPECT_EQ((*Errors)[0].getAsObject()->getString("file"), Missing) << R.Out;
+  EXPECT_EQ((*Errors)[0].getAsObject()->getString("message"), "'" + Missing + "': no such file") << R.Out;
 
   // Alone, the header is one translation unit with a finding; the whole database stays as listed.
   R = cyclops({"check", "-p", P.dir(), "--no-cache", Header});

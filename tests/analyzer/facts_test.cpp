@@ -327,9 +327,16 @@ TEST(Facts, FactsCommandErrors) {
   S.database({{Good, {}}, {Bad, {}}});
   std::string Out = S.path("out/x.facts");
 
+  // A file the database does not list is parsed with the command of the nearest listed one.
   CliResult R = cyclops({"facts", "-p", S.dir(), Unlisted, "-o", Out});
+  EXPECT_EQ(R.Exit, 0) << R.Err;
+  EXPECT_TRUE(contains(R.Err, "'" + Unlisted + "' is not in the compilation database: parsed with the command of '"))
+      << R.Err;
+  EXPECT_TRUE(llvm::sys::fs::exists(Out));
+  llvm::sys::fs::remove(Out);
+  R = cyclops({"facts", "-p", S.dir(), S.path("missing.cpp"), "-o", Out});
   EXPECT_EQ(R.Exit, 2);
-  EXPECT_TRUE(contains(onlyError(R), "'" + Unlisted + "' is not in the compilation database")) << R.Err;
+  EXPECT_TRUE(contains(onlyError(R), "no such file")) << R.Err;
 
   R = cyclops({"facts", "-p", S.dir(), Bad, "-o", Out, "--depfile", Out + ".d"});
   EXPECT_EQ(R.Exit, 2);

@@ -138,7 +138,7 @@ std::optional<AnalyzedRun> analyzeInputs(const CheckOptions &O, const CheckInput
     Merged = std::move(L);
   }
   Run.Selection = Merged ? std::move(Merged->Selection) : selectAndNote(O, *In.DB);
-  for (const std::string &E : Run.Selection.Errors) reportError(E);
+  for (const SelectionError &E : Run.Selection.Errors) reportError(E.Message);
   if (Merged)
     Run.Result = analyzeFacts(std::move(Merged->Facts), In.Rules);
   else if (!Run.Selection.Files.empty())
@@ -163,10 +163,12 @@ llvm::Expected<bool> recordBaseline(const CheckOptions &O, const AnalyzedRun &Ru
   return true;
 }
 
-// The translation units that did not compile, as the reports list them: one line each.
-std::vector<InputError> inputErrors(const std::vector<TUFailure> &Failures) {
+// The requested files that could not be analyzed and the translation units that did not
+// compile, as the reports list them: one line each.
+std::vector<InputError> inputErrors(const AnalyzedRun &Run) {
   std::vector<InputError> Errors;
-  for (const TUFailure &F : Failures) {
+  for (const SelectionError &E : Run.Selection.Errors) Errors.push_back({E.File, E.Message});
+  for (const TUFailure &F : Run.Result.Failures) {
     std::string Message = F.Reason;
     std::replace(Message.begin(), Message.end(), '\n', ' ');
     Errors.push_back({F.File, std::move(Message)});
@@ -277,7 +279,7 @@ int runCheck(const CheckOptions &O) {
     Split = splitByBaseline(Run->Result.Findings, *In->Base, O.Files.empty() ? nullptr : &Scope);
   }
   const std::vector<Finding> &Reported = Split ? Split->New : Run->Result.Findings;
-  if (llvm::Error E = writeReport(O, Reported, *In, Split ? &*Split : nullptr, inputErrors(Run->Result.Failures),
+  if (llvm::Error E = writeReport(O, Reported, *In, Split ? &*Split : nullptr, inputErrors(*Run),
                                  Run->Result.Truncated)) {
     reportError(llvm::toString(std::move(E)));
     return ExitError;

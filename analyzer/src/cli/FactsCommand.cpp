@@ -83,10 +83,12 @@ llvm::Error runFactsCommand(const FactsCommandOptions &Options, const RuleSet &R
                             std::vector<std::string> &Notes) {
   if (Options.File.empty()) return fail("no file: use cyclops facts -p BUILD_DIR FILE -o OUT.facts");
   if (Options.Output.empty()) return fail("no output file: use -o OUT.facts");
-  llvm::Expected<ProjectDatabase> DB = openProjectDatabase(Options.BuildDir, Options.Extra, /*InferMissing=*/false);
+  // A file the database does not list (a header, a test) gets the command of the nearest one.
+  llvm::Expected<ProjectDatabase> DB = openProjectDatabase(Options.BuildDir, Options.Extra, /*InferMissing=*/true);
   if (!DB) return DB.takeError();
   FileSelection Selection = selectFiles(DB->commands(), {Options.File});
-  if (!Selection.Errors.empty()) return fail(Selection.Errors.front());
+  if (!Selection.Errors.empty()) return fail(Selection.Errors.front().Message);
+  Notes.insert(Notes.end(), Selection.Notes.begin(), Selection.Notes.end());
   const std::string &File = Selection.Files.front();
   if (size_t N = DB->commands().getCompileCommands(File).size(); N > 1)
     Notes.push_back("'" + Options.File + "' has " + std::to_string(N) +
@@ -161,7 +163,7 @@ llvm::Expected<LoadedFacts> loadFactsDir(llvm::StringRef Dir, llvm::ArrayRef<std
     for (const std::string &R : Requested) {
       std::string Main = absolute(R);
       auto It = ByMain.find(Main);
-      if (It == ByMain.end()) Out.Selection.Errors.push_back("'" + R + "' has no facts under '" + Dir.str() + "'");
+      if (It == ByMain.end()) Out.Selection.Errors.push_back({R, "'" + R + "' has no facts under '" + Dir.str() + "'"});
       else Chosen.insert(*It);
     }
   }

@@ -36,9 +36,10 @@ struct FactsCommandOptions {
 // FactsIO.h), then the depfile. A file the database compiles several times (one source in
 // two targets) is parsed with its first command, the one a build uses for a single object,
 // and a note saying so is added to `Notes`, as is one naming the arguments clang does not
-// know, which are dropped. Unlike `cyclops check`, a file the database does not list is not
-// given an inferred command: a build step names a translation unit the build compiles. Errors are one line: the file is not in the
-// database, it does not compile (the first error, file:line:col), a file cannot be written.
+// know, which are dropped. A file the database does not list is parsed, as by `cyclops check`,
+// with the command of the nearest listed file, and a note names that file. Errors are one line:
+// the file does not exist, it does not compile (the first error, file:line:col), a file cannot
+// be written.
 llvm::Error runFactsCommand(const FactsCommandOptions &Options, const RuleSet &Rules,
                             std::vector<std::string> &Notes);
 

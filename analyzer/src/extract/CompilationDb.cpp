@@ -162,12 +162,12 @@ FileSelection selectFiles(const CompilationDatabase &DB, llvm::ArrayRef<std::str
   for (const std::string &R : Requested) {
     std::string F = absolute(R);
     if (!llvm::sys::fs::exists(F)) {
-      Out.Errors.push_back("'" + R + "': no such file");
+      Out.Errors.push_back({R, "'" + R + "': no such file"});
       continue;
     }
     std::vector<clang::tooling::CompileCommand> Commands = DB.getCompileCommands(F);
     if (Commands.empty()) {
-      Out.Errors.push_back("'" + R + "' is not in the compilation database");
+      Out.Errors.push_back({R, "'" + R + "' is not in the compilation database"});
       continue;
     }
     if (!Seen.insert(F).second) continue;

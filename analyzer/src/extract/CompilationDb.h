@@ -67,9 +67,15 @@ class ProjectDatabase {
 llvm::Expected<ProjectDatabase> openProjectDatabase(llvm::StringRef BuildDir, const ExtraArguments &Extra,
                                                     bool InferMissing);
 
+// A requested file that cannot be analyzed: the name as requested, and one line saying why.
+struct SelectionError {
+  std::string File;
+  std::string Message;
+};
+
 struct FileSelection {
-  std::vector<std::string> Files;   // absolute paths, each with a compile command
-  std::vector<std::string> Errors;  // one line for each requested file without one
+  std::vector<std::string> Files;      // absolute paths, each with a compile command
+  std::vector<SelectionError> Errors;  // one for each requested file without one
   std::vector<std::string> Notes;   // one line for each requested file whose command is inferred
 };
 

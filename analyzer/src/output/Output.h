@@ -15,10 +15,11 @@
 
 namespace cyclops {
 
-// A translation unit that could not be analyzed, as the JSON and SARIF reports list it: the
-// findings of a run with errors come from the rest of the program only.
+// A translation unit that could not be analyzed (it does not compile, or a requested file does
+// not exist or has no command), as the JSON and SARIF reports list it: the findings of a run
+// with errors come from the rest of the program only.
 struct InputError {
-  std::string File;     // the translation unit's main file
+  std::string File;     // the translation unit's main file, or the file as requested
   std::string Message;  // one line: its first error, "file:line:col: error: message"
 };
 

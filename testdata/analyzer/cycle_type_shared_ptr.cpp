@@ -64,4 +64,28 @@ struct Top {
   std::shared_ptr<Leaf> leaf;
 };
 
+// Broken by hand: the station lets go of its listener when it stops (in another function than the
+// stores). A note that names where; the destructor's reset does not count (it runs only once
+// the object is freed).
+struct Listener;
+struct Station {
+  std::shared_ptr<Listener> listener;
+  void stop();
+  ~Station() { listener.reset(); }
+};
+struct Listener {
+  std::shared_ptr<Station> station;  // expected-note {{cycle-type: sp::Station.listener -> sp::Listener.station -> (sp::Station); a cycle the code breaks by hand: sp::Station::stop() lets go of 'sp::Station.listener'}}
+};
+inline void Station::stop() { listener.reset(); }
+
+// Only the destructor lets go: a warning.
+struct Peer;
+struct Hub {
+  std::shared_ptr<Peer> peer;
+  ~Hub() { peer.reset(); }
+};
+struct Peer {
+  std::shared_ptr<Hub> hub;  // expected-warning {{cycle-type: sp::Hub.peer -> sp::Peer.hub -> (sp::Hub)}}
+};
+
 }  // namespace sp

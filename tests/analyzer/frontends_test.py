@@ -74,7 +74,7 @@ def parse_diags(text, cwd):
         if not m:
             continue
         where = (norm(m["file"], cwd), int(m["line"]), int(m["col"])) if m["file"] else ("", 0, 0)
-        if m["level"] == "note":
+        if m["level"] == "note" and not m["check"]:  # a finding's note; a finding of level note has its rule
             if current is not None:
                 current.notes.append(where + (m["msg"],))
             continue

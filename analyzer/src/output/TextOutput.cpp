@@ -64,6 +64,9 @@ class Printer : public FindingReporter {
       plain(F.Pos, severityName(F.Level), Message);
       return;
     }
+    // A finding of level note is a diagnostic of its own: clang drops a note that follows
+    // nothing (or an ignored diagnostic), which the first finding of a report would be.
+    if (F.Level == Severity::Note) Diags.setLastDiagnosticIgnored(false);
     DiagnosticBuilder B = Diags.Report(Loc, Ids[F.Level]);
     B << Message << token(Loc);
     for (const FixItHint &Fix : Fixes) B << Fix;

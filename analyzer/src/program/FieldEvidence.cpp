@@ -9,7 +9,8 @@
 
 namespace cyclops {
 
-FieldEvidence::FieldEvidence(const std::vector<TUFacts> &Units, const ProgramSummaries &Summaries) {
+FieldEvidence::FieldEvidence(const std::vector<TUFacts> &Units, const ProgramSummaries &Program)
+    : Summaries(Program) {
   std::vector<const TypedStoreFact *> Arguments;
   for (const TUFacts &TU : Units) {
     for (const TypedStoreFact &T : TU.TypedStores) {
@@ -30,14 +31,22 @@ FieldEvidence::FieldEvidence(const std::vector<TUFacts> &Units, const ProgramSum
         for (const ParamStoreFact &P : S.Stores)
           if (P.Path.size() == 1) ConstructorFilled.insert({P.Path.front().Field.Holder, P.Path.front().Field.Field});
   }
-  for (const TypedStoreFact *T : Arguments) follow(*T, Summaries);
+  for (const TypedStoreFact *T : Arguments) follow(*T);
+}
+
+std::vector<ProgramSummaries::ResetSite> FieldEvidence::resets(const std::string &Holder,
+                                                               const std::string &Field) const {
+  ObjectStep Step;
+  Step.Field.Holder = Holder;
+  Step.Field.Field = Field;
+  return Summaries.resetsAlong({Step});
 }
 
 // An argument lands where its callee stores that parameter (the last field of each path: the
 // callee's own fields, or those of parts of it), and where the functions the callee passes
 // the parameter on to store it, across calls and constructions (`Box(T v)` -> `Any(T v)` ->
 // `Impl<T>(T v) : value(v)`), each (function, parameter) once.
-void FieldEvidence::follow(const TypedStoreFact &T, const ProgramSummaries &Summaries) {
+void FieldEvidence::follow(const TypedStoreFact &T) {
   std::set<Place> Seen;
   std::vector<Place> Work{{T.Callee, T.Arg}};
   while (!Work.empty() && Seen.size() < MaxPassesFollowed) {

@@ -4,8 +4,9 @@
 // an argument passed to a function lands in the fields that the function's summary (closed
 // over calls, program/Summaries.h) stores that parameter into.
 //
-// Immutable once built; queries are const and cheap (map lookups). Building is linear in the
-// facts, times the paths a parameter's summary has (at most ProgramSummaries::MaxPathsPerParam).
+// Immutable once built; queries are const and cheap (map lookups; resets() asks the summaries,
+// which must outlive it). Building is linear in the facts, times the paths a parameter's
+// summary has (at most ProgramSummaries::MaxPathsPerParam).
 #pragma once
 
 #include <map>
@@ -16,10 +17,9 @@
 #include <vector>
 
 #include "facts/TUFacts.h"
+#include "program/Summaries.h"
 
 namespace cyclops {
-
-class ProgramSummaries;
 
 class FieldEvidence {
  public:
@@ -40,6 +40,9 @@ class FieldEvidence {
   // Is the field filled from a parameter of its class's constructor (`Conn(Server *s) :
   // server_(s)`)? Such a field points back to whoever made or registered the object.
   bool fromConstructor(const std::string &Holder, const std::string &Field) const;
+  // The functions that let go of the field (resets, clears, nulls), itself or through a call,
+  // from an object of its holder: ProgramSummaries::resetsAlong of that one field.
+  std::vector<ProgramSummaries::ResetSite> resets(const std::string &Holder, const std::string &Field) const;
   // Where the field is used as only a strong handle can be.
   std::optional<SourcePos> strongUse(const std::string &Holder, const std::string &Field) const;
 
@@ -50,12 +53,13 @@ class FieldEvidence {
   static constexpr size_t MaxPassesFollowed = 64;
 
   void add(const Key &K, const TypedStoreFact &T, const SourcePos &At);
-  void follow(const TypedStoreFact &T, const ProgramSummaries &Summaries);
+  void follow(const TypedStoreFact &T);
   static bool isConstructor(const FunctionSummary &S);
 
   std::map<Key, std::vector<StoredRecord>> Stored;
   std::map<Key, SourcePos> Fresh;
   std::map<Key, SourcePos> StrongUses;
+  const ProgramSummaries &Summaries;
   std::set<Key> ConstructorFilled;
   std::map<Place, std::vector<Place>> Passes;  // a parameter -> the arguments it is passed as
   std::map<Place, std::vector<Key>> StoredAs;  // a parameter -> the fields it is stored into

@@ -165,6 +165,7 @@ std::vector<ProgramSummaries::ResetSite> ProgramSummaries::resetsAlong(const std
     for (const auto &[K, P] : Set) {
       if (!isPrefix(P, Along)) continue;
       const ResetSite &Site = ResetSites.at({Id, K});
+      if (Site.Function.find("::~") != std::string::npos) continue;  // runs once the object is freed
       auto [It, New] = ByFunction.emplace(Id, Site);
       if (!New && Site.Direct && !It->second.Direct) It->second = Site;
     }

@@ -45,16 +45,6 @@ std::vector<BreakSite> breakSites(const ProgramSummaries &Summaries, const std::
   return Out;
 }
 
-// A note at each break site, on the step of the field it lets go of.
-void addBreakNotes(Finding &F, const std::vector<BreakSite> &Broken) {
-  for (const BreakSite &B : Broken)
-    for (PathStep &S : F.Path)
-      if (S.Type == B.Field.Holder && S.Field == B.Field.Field) {
-        S.Via.push_back({B.At, breakNote(B)});
-        break;
-      }
-}
-
 Finding ringFinding(const RuleSet &Rules, const ProgramSummaries &Summaries, const std::string &Function,
                     const std::vector<ResolvedCapture> &Ring) {
   Finding F;

@@ -1,8 +1,6 @@
 // CaptureMessages.cpp - the words of capture-cycle.
 #include "rules/capture-cycle/CaptureMessages.h"
 
-#include "llvm/Support/Path.h"
-
 namespace cyclops {
 
 namespace {
@@ -73,20 +71,6 @@ std::string hiddenReason(const RuleSet &Rules, const ResolvedCapture &C, std::st
   return C.UntracedReason;
 }
 
-// "a cycle the code breaks by hand: Connector::stop() lets go of 'Connector.channel_'
-// (Connector.cc:210), and 2 more; the objects are freed when that runs, and leak on a path
-// that skips it"
-std::string brokenText(const std::vector<BreakSite> &Broken, bool Collector) {
-  const BreakSite &B = Broken.front();
-  std::string Text = "a cycle the code breaks by hand: " + B.Function + "() lets go of '" +
-                     displayName(B.Field.Holder) + "." + B.Field.Field + "' (" +
-                     llvm::sys::path::filename(B.At.File).str() + ":" + std::to_string(B.At.Line) + ")";
-  if (Broken.size() > 1) Text += ", and " + std::to_string(Broken.size() - 1) + " more";
-  Text += "; the objects are freed when that runs, and leak on a path that skips it";
-  if (Collector) Text += " (until cyc::gc::collect(), where the collector sees the cycle)";
-  return Text;
-}
-
 Outcome outcome(const RuleSet &Rules, const ResolvedCapture &C) {
   const CaptureFact &F = *C.Store.Fact;
   const std::string &Field = C.Store.Path.back().Field.Field;
@@ -119,11 +103,6 @@ std::string storedText(const ResolvedCapture &C) {
 }
 
 }  // namespace
-
-std::string breakNote(const BreakSite &B) {
-  return "'" + B.Function + "()' lets go of '" + displayName(B.Field.Holder) + "." + B.Field.Field + "' here" +
-         (B.Direct ? "" : " (through the call here)");
-}
 
 std::string captureMessage(const RuleSet &Rules, const ResolvedCapture &C, const std::vector<BreakSite> &Broken) {
   Outcome O = outcome(Rules, C);

@@ -8,6 +8,7 @@
 #include "config/Rules.h"
 #include "facts/CodeFacts.h"
 #include "program/StoreRings.h"
+#include "rules/BrokenByHand.h"
 #include "rules/Finding.h"
 
 namespace cyclops {
@@ -19,9 +20,6 @@ struct ResolvedCapture {
   std::string UntracedReason;
 };
 
-// Where the program lets go of a field of the cycle (ProgramSummaries::resetsAlong).
-using BreakSite = ProgramSummaries::ResetSite;
-
 // "lambda stored in 'app::Conn.cb' by set_cb() holds 'self', a strong std::shared_ptr to the
 // object that stores it: <consequence>; <fix>". With Broken (sorted, first named), the
 // consequence says where the code breaks the cycle by hand instead.
@@ -29,8 +27,6 @@ std::string captureMessage(const RuleSet &Rules, const ResolvedCapture &C, const
 // Two or more closures that hold each other's storing objects, C[0] first.
 std::string captureRingMessage(const RuleSet &Rules, const std::vector<ResolvedCapture> &Ring,
                                const std::vector<BreakSite> &Broken);
-// The note at a break site: "'Conn::stop()' lets go of 'Conn.channel_' here".
-std::string breakNote(const BreakSite &B);
 // The notes: each field on the path, then the closure's handle to the object of type HeldType
 // (the root itself, or in a ring the next closure's storing object).
 std::vector<PathStep> captureSteps(const ResolvedCapture &C, const std::string &HeldType);

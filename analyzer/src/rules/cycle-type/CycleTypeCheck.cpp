@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "program/FieldEvidence.h"
+#include "rules/BrokenByHand.h"
 #include "rules/cycle-type/CycleTypeMessages.h"
 
 namespace cyclops {
@@ -282,8 +283,35 @@ class CycleFinder {
     for (size_t I = 0; I < C.size(); ++I)
       F.Path.push_back(PathStep{Words[I].From, C[I]->Field->Name, C[I]->Field->Pos, cycleEdgeNote(Words[I])});
     if (fixable(Last)) F.Fixes.push_back(*Last.Field->WeakFix);
+    if (std::vector<BreakSite> Broken = breakSites(C); !Broken.empty()) {
+      F.Level = Severity::Note;  // broken by hand: a possibility, not a leak
+      F.Message += "; " + brokenText(Broken, collected(C));
+      addBreakNotes(F, Broken);
+    }
     for (const GraphEdge *E : C) FirstTypes[Out.Findings.size()].insert(displayName(G.record(E->From).Name));
     Out.Findings.push_back(std::move(F));
+  }
+
+  // Where the program lets go of a field of the cycle: each function once, direct resets first.
+  std::vector<BreakSite> breakSites(const Cycle &C) const {
+    std::vector<BreakSite> Sites;
+    if (!G.evidence()) return Sites;
+    std::set<std::string> Seen;
+    for (const GraphEdge *E : C)
+      for (const BreakSite &B : G.evidence()->resets(holderName(*E), E->Field->Name))
+        if (Seen.insert(B.Function).second) Sites.push_back(B);
+    std::stable_sort(Sites.begin(), Sites.end(),
+                     [](const BreakSite &A, const BreakSite &B) { return A.Direct > B.Direct; });
+    return Sites;
+  }
+
+  // Are all the cycle's strong handles of a collector family (cyc::gc::collect() frees it)?
+  bool collected(const Cycle &C) const {
+    for (const GraphEdge *E : C) {
+      const HandleFamily *Fam = isStrong(*E) ? Rules.family(E->Edge->Family) : nullptr;
+      if (isStrong(*E) && (!Fam || !Fam->Collector)) return false;
+    }
+    return true;
   }
 
   // The cycle's fields with the template arguments of their classes left out, and any library

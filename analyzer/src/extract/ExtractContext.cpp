@@ -2,6 +2,7 @@
 #include "extract/ExtractContext.h"
 
 #include "clang/AST/QualTypeNames.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/TemplateBase.h"
 #include "clang/Basic/FileManager.h"
 #include "clang/Sema/Sema.h"
@@ -125,6 +126,34 @@ std::string ExtractContext::synthesize(QualType LibraryType, SourceLocation Use)
   if (!Elements.Edges.empty()) R.Fields.push_back(std::move(Elements));
   Out.Records.push_back(std::move(R));
   return Name;
+}
+
+namespace {
+
+class UserFunctions : public RecursiveASTVisitor<UserFunctions> {
+ public:
+  UserFunctions(ExtractContext &Context, llvm::function_ref<void(const FunctionDecl *)> Fn)
+      : X(Context), Visit(Fn) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitImplicitCode() const { return false; }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext()) return true;
+    if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->getParent()->isLambda()) return true;
+    if (X.sources().isInSystemHeader(X.sources().getExpansionLoc(FD->getLocation()))) return true;
+    Visit(FD);
+    return true;
+  }
+
+ private:
+  ExtractContext &X;
+  llvm::function_ref<void(const FunctionDecl *)> Visit;
+};
+
+}  // namespace
+
+void forEachUserFunction(ExtractContext &X, llvm::function_ref<void(const FunctionDecl *)> Visit) {
+  UserFunctions(X, Visit).TraverseAST(X.ast());
 }
 
 }  // namespace cyclops

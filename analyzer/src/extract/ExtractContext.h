@@ -12,6 +12,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include "config/Rules.h"
 #include "facts/Facts.h"
@@ -72,6 +73,12 @@ class ExtractContext {
   std::vector<const clang::CXXRecordDecl *> Pending;
   std::set<std::string> Synthesized;
 };
+
+// Calls Visit on every function with a body in user code (not in a system header), template
+// instantiations included, in traversal order. A lambda's call operator is not one of them: its
+// body is read with the function that contains it. What the extractions of function bodies
+// (summaries, store facts, field uses) read.
+void forEachUserFunction(ExtractContext &X, llvm::function_ref<void(const clang::FunctionDecl *)> Visit);
 
 // FieldClassifier.cpp: the edges of a field's type, and the weak-handle fix-it.
 void classifyField(ExtractContext &X, const clang::FieldDecl *FD, FieldFact &Out);

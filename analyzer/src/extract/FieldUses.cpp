@@ -26,6 +26,22 @@ struct ValueObject {
   bool Fresh = false;                     // made by this very expression
 };
 
+// E with wrappers, moves and the one-argument constructions Through accepts looked through.
+template <typename Pred>
+const Expr *lookThrough(const Expr *E, Pred Through) {
+  for (int Depth = 0; E && Depth < MaxDepth; ++Depth) {
+    E = ignoreWrappers(E);
+    if (const Expr *From = movedFrom(E)) {
+      E = From;
+      continue;
+    }
+    const auto *C = dyn_cast<CXXConstructExpr>(E);
+    if (!C || C->getNumArgs() != 1 || !Through(C)) break;
+    E = C->getArg(0);
+  }
+  return E;
+}
+
 // The methods of a strong handle that a weak handle has too: a field used only through
 // these (and assigned to) can become weak.
 bool weakCompatible(llvm::StringRef Method) {
@@ -92,16 +108,7 @@ class BodyWalker {
 
   // The user function whose result E is, handle conversions looked through; null otherwise.
   const FunctionDecl *resultOf(const Expr *E) {
-    for (int Depth = 0; E && Depth < MaxDepth; ++Depth) {
-      E = ignoreWrappers(E);
-      if (const Expr *From = movedFrom(E)) {
-        E = From;
-        continue;
-      }
-      const auto *C = dyn_cast<CXXConstructExpr>(E);
-      if (!C || C->getNumArgs() != 1 || !handleLike(C->getType())) break;
-      E = C->getArg(0);
-    }
+    E = lookThrough(E, [&](const CXXConstructExpr *C) { return handleLike(C->getType()); });
     const auto *Call = dyn_cast_or_null<CallExpr>(E);
     if (!Call || isa<CXXOperatorCallExpr>(Call) || makesFreshObject(Call)) return nullptr;
     const FunctionDecl *G = Call->getDirectCallee();
@@ -241,16 +248,7 @@ class BodyWalker {
   // The index of the function's parameter that E passes on as it is (copied, moved,
   // forwarded), or -1.
   int ownParam(const Expr *E) const {
-    for (int Depth = 0; E && Depth < MaxDepth; ++Depth) {
-      E = ignoreWrappers(E);
-      if (const Expr *From = movedFrom(E)) {
-        E = From;
-        continue;
-      }
-      const auto *C = dyn_cast<CXXConstructExpr>(E);
-      if (!C || C->getNumArgs() != 1 || !C->getConstructor()->isCopyOrMoveConstructor()) break;
-      E = C->getArg(0);
-    }
+    E = lookThrough(E, [](const CXXConstructExpr *C) { return C->getConstructor()->isCopyOrMoveConstructor(); });
     const auto *Ref = dyn_cast_or_null<DeclRefExpr>(E);
     const auto *P = Ref ? dyn_cast<ParmVarDecl>(Ref->getDecl()) : nullptr;
     if (!P || !Fn || P->getDeclContext() != Fn) return -1;
@@ -359,20 +357,14 @@ class BodyWalker {
   bool TraceHook = false;
 };
 
-class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
+// Default member initializers, once per class (instantiations included).
+class InitializerFinder : public RecursiveASTVisitor<InitializerFinder> {
  public:
-  explicit FunctionFinder(ExtractContext &Context) : X(Context) {}
+  InitializerFinder(ExtractContext &Context, std::set<std::pair<std::string, std::string>> &Used)
+      : X(Context), StrongUsed(Used) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitImplicitCode() const { return false; }
 
-  bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext() || inSystemHeader(FD)) return true;
-    if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->getParent()->isLambda()) return true;
-    BodyWalker(X, StrongUsed).run(FD);
-    return true;
-  }
-
-  // Default member initializers, once per class (instantiations included).
   bool VisitFieldDecl(FieldDecl *F) {
     const auto *RD = dyn_cast<CXXRecordDecl>(F->getParent());
     if (!F->hasInClassInitializer() || !F->getInClassInitializer() || !RD || RD->isDependentContext() ||
@@ -387,13 +379,15 @@ class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
     return X.sources().isInSystemHeader(X.sources().getExpansionLoc(D->getLocation()));
   }
   ExtractContext &X;
-  std::set<std::pair<std::string, std::string>> StrongUsed;
+  std::set<std::pair<std::string, std::string>> &StrongUsed;
 };
 
 }  // namespace
 
 void extractFieldUses(ExtractContext &X) {
-  FunctionFinder(X).TraverseAST(X.ast());
+  std::set<std::pair<std::string, std::string>> StrongUsed;
+  forEachUserFunction(X, [&](const FunctionDecl *FD) { BodyWalker(X, StrongUsed).run(FD); });
+  InitializerFinder(X, StrongUsed).TraverseAST(X.ast());
 }
 
 }  // namespace cyclops

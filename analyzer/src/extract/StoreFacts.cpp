@@ -4,7 +4,6 @@
 #include <set>
 
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "llvm/Support/Path.h"
 
 #include "extract/ExtractContext.h"
@@ -133,29 +132,11 @@ class StoreWalker {
   std::set<std::string> &Emitted;
 };
 
-class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
- public:
-  explicit FunctionFinder(ExtractContext &Context) : X(Context) {}
-  bool shouldVisitTemplateInstantiations() const { return true; }
-
-  bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext()) return true;
-    // A lambda's body is walked with the function that contains it.
-    if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->getParent()->isLambda()) return true;
-    if (X.sources().isInSystemHeader(X.sources().getExpansionLoc(FD->getLocation()))) return true;
-    StoreWalker(X, FD, Emitted).run();
-    return true;
-  }
-
- private:
-  ExtractContext &X;
-  std::set<std::string> Emitted;
-};
-
 }  // namespace
 
 void extractStoreFacts(ExtractContext &X) {
-  FunctionFinder(X).TraverseAST(X.ast());
+  std::set<std::string> Emitted;
+  forEachUserFunction(X, [&](const FunctionDecl *FD) { StoreWalker(X, FD, Emitted).run(); });
 }
 
 }  // namespace cyclops

@@ -2,7 +2,6 @@
 #include "extract/Summaries.h"
 
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 
 #include "extract/ExtractContext.h"
@@ -174,33 +173,17 @@ class SummaryBuilder {
   FunctionSummary S;
 };
 
-class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
- public:
-  explicit FunctionFinder(ExtractContext &Context) : X(Context) {}
-  bool shouldVisitTemplateInstantiations() const { return true; }
-  bool shouldVisitImplicitCode() const { return false; }
+}  // namespace
 
-  bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext()) return true;
-    if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->getParent()->isLambda()) return true;
-    if (X.sources().isInSystemHeader(X.sources().getExpansionLoc(FD->getLocation()))) return true;
+void extractSummaries(ExtractContext &X) {
+  forEachUserFunction(X, [&](const FunctionDecl *FD) {
     FunctionSummary S = SummaryBuilder(X, FD).build();
-    if (S.Id.empty()) return true;
+    if (S.Id.empty()) return;
     bool Empty = S.Stores.empty() && S.Forwards.empty() && !S.ReturnsSelf && S.ReturnsSelfOf.empty() &&
                  S.ReturnsPart.empty() && S.Wraps.empty() && S.WrapsOf.empty() && S.Deletes.empty() &&
                  S.Overrides.empty() && S.Resets.empty() && S.Calls.empty();
     if (!Empty) X.out().Summaries.push_back(std::move(S));
-    return true;
-  }
-
- private:
-  ExtractContext &X;
-};
-
-}  // namespace
-
-void extractSummaries(ExtractContext &X) {
-  FunctionFinder(X).TraverseAST(X.ast());
+  });
 }
 
 }  // namespace cyclops

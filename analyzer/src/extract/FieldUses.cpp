@@ -1,4 +1,4 @@
-// FieldUses.cpp - typed stores and strong uses of fields, one function body at a time.
+// FieldUses.cpp - typed stores, parameter passes and strong uses, one function body at a time.
 #include "extract/FieldUses.h"
 
 #include <set>

@@ -6,7 +6,10 @@
 //                 says more than the declaration: `child_ = std::make_shared<Leaf>()` into a
 //                 `shared_ptr<Node>`, a payload into a type-erased holder. Also every freshly
 //                 made object stored into a strong handle field (a weak handle there would
-//                 free it at once).
+//                 free it at once). A function's result is one more place: `return
+//                 std::make_shared<Leaf>()`.
+//   param passes  a parameter, or a call's result, passed on to another function, to the
+//                 result, or into a field: what typed arguments follow across functions.
 //   strong uses   uses of strong handle fields that a weak handle could not serve: anything
 //                 but assigning, resetting or locking it (trace hooks do not count).
 //

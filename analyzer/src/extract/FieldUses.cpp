@@ -91,14 +91,11 @@ class BodyWalker {
   // `return std::make_shared<Leaf>()` in a function returning shared_ptr<Node>: its result
   // carries a Leaf; `return p;`, `return make();`: what p or make() carries.
   void returned(const Expr *R) {
-    if (!Fn || !declared(Fn->getReturnType())) return;
+    const CXXRecordDecl *Declared = Fn ? declared(Fn->getReturnType()) : nullptr;
+    if (!Declared) return;
     std::string Id = HandleValues::functionId(Fn);
-    if (int P = ownParam(R); P >= 0)
-      X.out().ParamPasses.push_back(ParamPassFact{Id, static_cast<unsigned>(P), Id, ResultSlot});
-    else if (const FunctionDecl *G = resultOf(R))
-      X.out().ParamPasses.push_back(ParamPassFact{HandleValues::functionId(G), ResultSlot, Id, ResultSlot});
+    if (carriesMore(Declared)) passOn(R, ParamPassFact{"", 0, Id, ResultSlot});
     ValueObject O = valueObject(R);
-    const CXXRecordDecl *Declared = declared(Fn->getReturnType());
     if (!O.Record || O.Record == Declared || !O.Record->isDerivedFrom(Declared)) return;
     TypedStoreFact T = fact(O, Declared, R);
     T.Callee = Id;
@@ -189,12 +186,7 @@ class BodyWalker {
     if (isa<CXXDefaultArgExpr>(Arg)) return;
     const CXXRecordDecl *Declared = declared(Callee->getParamDecl(I)->getType());
     // What the argument carries from the caller's parameter or from a call's result...
-    if (int P = ownParam(Arg); P >= 0 && Declared && Fn)
-      X.out().ParamPasses.push_back(
-          ParamPassFact{HandleValues::functionId(Fn), static_cast<unsigned>(P), HandleValues::functionId(Callee), I});
-    else if (const FunctionDecl *G = Declared ? resultOf(Arg) : nullptr)
-      X.out().ParamPasses.push_back(
-          ParamPassFact{HandleValues::functionId(G), ResultSlot, HandleValues::functionId(Callee), I});
+    if (carriesMore(Declared)) passOn(Arg, ParamPassFact{"", 0, HandleValues::functionId(Callee), I});
     // ... and what its own type says.
     ValueObject O = valueObject(Arg);
     if (!worthSaying(O, Declared)) return;
@@ -208,19 +200,8 @@ class BodyWalker {
     if (!Value || isNullValue(Value)) return;
     const auto *Holder = dyn_cast<CXXRecordDecl>(F->getParent());
     if (!Holder || !X.isUserRecord(Holder)) return;
-    if (Declared || F->getType()->getAsCXXRecordDecl()) {  // what a parameter or a call carries
-      ParamPassFact P;
-      if (int I = ownParam(Value); I >= 0 && Fn) {
-        P.Function = HandleValues::functionId(Fn);
-        P.Param = static_cast<unsigned>(I);
-      } else if (const FunctionDecl *G = resultOf(Value)) {
-        P.Function = HandleValues::functionId(G);
-        P.Param = ResultSlot;
-      }
-      P.Holder = X.nameOf(Holder);
-      P.Field = F->getName().str();
-      if (!P.Function.empty()) X.out().ParamPasses.push_back(std::move(P));
-    }
+    if (carriesMore(Declared))  // what a parameter or a call carries
+      passOn(Value, ParamPassFact{"", 0, "", 0, X.nameOf(Holder), F->getName().str()});
     ValueObject O = valueObject(Value);
     if (!worthSaying(O, Declared)) return;
     TypedStoreFact T = fact(O, Declared, At);
@@ -228,6 +209,26 @@ class BodyWalker {
     T.Field = F->getName().str();
     X.out().TypedStores.push_back(std::move(T));
   }
+
+  // To: where E's value goes (a callee's argument, the result, a field). Says so when E is the
+  // function's own parameter or a call's result, whose value comes from elsewhere.
+  void passOn(const Expr *E, ParamPassFact To) {
+    if (int P = ownParam(E); P >= 0 && Fn) {
+      To.Function = HandleValues::functionId(Fn);
+      To.Param = static_cast<unsigned>(P);
+    } else if (const FunctionDecl *G = resultOf(E)) {
+      To.Function = HandleValues::functionId(G);
+      To.Param = ResultSlot;
+    } else {
+      return;
+    }
+    X.out().ParamPasses.push_back(std::move(To));
+  }
+
+  // Can a value declared as a handle to (or an object of) RD be of another class? Only if RD
+  // is polymorphic: where it is not, parameters and results of its type carry nothing more
+  // than the declaration, and are not followed (most of a program's passes).
+  static bool carriesMore(const CXXRecordDecl *RD) { return RD && RD->isPolymorphic(); }
 
   // Freshly made objects, and objects of a class more derived than the declaration says.
   bool worthSaying(const ValueObject &O, const CXXRecordDecl *Declared) const {

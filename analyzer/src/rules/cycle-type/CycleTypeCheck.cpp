@@ -1,10 +1,13 @@
-// CycleTypeCheck.cpp - strongly connected components, then bounded enumeration of their
-// elementary cycles; each cycle with two or more distinct strong fields is a finding.
+// CycleTypeCheck.cpp - strongly connected components of the backed edges (TypeGraph::weigh:
+// the declaration or a store in the program says the field may hold that type), then bounded
+// enumeration of their elementary cycles; each cycle with two or more distinct strong fields
+// is a finding, one per pattern of templates, and a note where the program lets go of one of
+// its fields (rules/BrokenByHand.h).
 //
 // The limits apply per component, so that more code (another component full of cycles) never
 // hides a finding: each component's cycles are enumerated shortest first (length 2, then 3,
 // ... up to cycle_type.max_length), and a component stops after cycle_type.max_cycles cycles
-// or MaxStepsPerComponent steps of the search. A remark names each kind of cut, how many
+// or MaxStepsPerComponent steps of the search. A Truncation names each kind of cut, how many
 // components it cut and the setting that raises it.
 #include "rules/cycle-type/CycleTypeCheck.h"
 

@@ -83,6 +83,10 @@ bool ExtractContext::isUserRecord(const CXXRecordDecl *RD) {
   return !sources().isInSystemHeader(sources().getExpansionLoc(L));
 }
 
+bool ExtractContext::inUserCode(const Decl *D) {
+  return !sources().isInSystemHeader(sources().getExpansionLoc(D->getLocation()));
+}
+
 const CXXRecordDecl *ExtractContext::require(const CXXRecordDecl *RD, SourceLocation Use) {
   if (!RD || !isUserRecord(RD)) return nullptr;
   const CXXRecordDecl *Def = RD->getDefinition();
@@ -140,7 +144,7 @@ class UserFunctions : public RecursiveASTVisitor<UserFunctions> {
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext()) return true;
     if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->getParent()->isLambda()) return true;
-    if (X.sources().isInSystemHeader(X.sources().getExpansionLoc(FD->getLocation()))) return true;
+    if (!X.inUserCode(FD)) return true;
     Visit(FD);
     return true;
   }

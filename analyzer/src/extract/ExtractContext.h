@@ -46,6 +46,8 @@ class ExtractContext {
 
   // A record defined in user code (not a system header)?
   bool isUserRecord(const clang::CXXRecordDecl *RD);
+  // Is D declared in user code (where its location expands, not in a system header)?
+  bool inUserCode(const clang::Decl *D);
 
   // Makes sure a user record reached by an edge or as a base is visited: instantiates class
   // template specializations that this TU only names (a Handle<Box<T>> field needs Box<T>'s

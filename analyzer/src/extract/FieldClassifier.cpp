@@ -85,8 +85,7 @@ class Classifier {
         return;
       }
     }
-    if (RD->isLambda() && RD->hasDefinition() &&
-        !X.sources().isInSystemHeader(X.sources().getExpansionLoc(RD->getLocation()))) {
+    if (RD->isLambda() && RD->hasDefinition() && X.inUserCode(RD)) {
       // A closure held by value: it contains its captures.
       X.enqueue(RD->getDefinition());
       addEdge(Out, FieldEdge{X.nameOf(RD->getDefinition()), EdgeKind::Owns, "", Exact});

@@ -96,7 +96,7 @@ class BodyWalker {
     std::string Id = HandleValues::functionId(Fn);
     if (carriesMore(Declared)) passOn(R, ParamPassFact{"", 0, Id, ResultSlot});
     ValueObject O = valueObject(R);
-    if (!O.Record || O.Record == Declared || !O.Record->isDerivedFrom(Declared)) return;
+    if (!moreDerived(O.Record, Declared)) return;
     TypedStoreFact T = fact(O, Declared, R);
     T.Callee = Id;
     T.Arg = ResultSlot;
@@ -109,7 +109,7 @@ class BodyWalker {
     const auto *Call = dyn_cast_or_null<CallExpr>(E);
     if (!Call || isa<CXXOperatorCallExpr>(Call) || makesFreshObject(Call)) return nullptr;
     const FunctionDecl *G = Call->getDirectCallee();
-    return G && userCode(G) ? G : nullptr;
+    return G && X.inUserCode(G) ? G : nullptr;
   }
 
   void visit(const Expr *E) {
@@ -155,14 +155,14 @@ class BodyWalker {
     const FunctionDecl *Callee = Call->getDirectCallee();
     if (!Callee) return;
     if (makesFreshObject(Call)) return madeWith(Call);
-    if (!userCode(Callee)) return;
+    if (!X.inUserCode(Callee)) return;
     unsigned N = std::min(Call->getNumArgs(), Callee->getNumParams());
     for (unsigned I = 0; I < N; ++I) passed(Callee, I, Call->getArg(I));
   }
 
   void constructed(const CXXConstructExpr *C) {
     const CXXConstructorDecl *Ctor = C->getConstructor();
-    if (!Ctor || !userCode(Ctor) || Ctor->isCopyOrMoveConstructor()) return;
+    if (!Ctor || !X.inUserCode(Ctor) || Ctor->isCopyOrMoveConstructor()) return;
     unsigned N = std::min(C->getNumArgs(), Ctor->getNumParams());
     for (unsigned I = 0; I < N; ++I) passed(Ctor, I, C->getArg(I));
   }
@@ -233,7 +233,12 @@ class BodyWalker {
   // Freshly made objects, and objects of a class more derived than the declaration says.
   bool worthSaying(const ValueObject &O, const CXXRecordDecl *Declared) const {
     if (O.Fresh && O.Family) return true;
-    return O.Record && O.Record != Declared && (!Declared || O.Record->isDerivedFrom(Declared));
+    return Declared ? moreDerived(O.Record, Declared) : O.Record != nullptr;
+  }
+
+  // Is R a class strictly derived from Declared?
+  static bool moreDerived(const CXXRecordDecl *R, const CXXRecordDecl *Declared) {
+    return R && Declared && R != Declared && R->isDerivedFrom(Declared);
   }
 
   TypedStoreFact fact(const ValueObject &O, const CXXRecordDecl *Declared, const Expr *At) {
@@ -346,10 +351,6 @@ class BodyWalker {
     return X.isUserRecord(RD) ? RD : nullptr;
   }
 
-  bool userCode(const Decl *D) {
-    return !X.sources().isInSystemHeader(X.sources().getExpansionLoc(D->getLocation()));
-  }
-
   ExtractContext &X;
   const RuleSet &Rules;
   const FunctionDecl *Fn = nullptr;  // the function walked; null for a default member initializer
@@ -369,16 +370,13 @@ class InitializerFinder : public RecursiveASTVisitor<InitializerFinder> {
   bool VisitFieldDecl(FieldDecl *F) {
     const auto *RD = dyn_cast<CXXRecordDecl>(F->getParent());
     if (!F->hasInClassInitializer() || !F->getInClassInitializer() || !RD || RD->isDependentContext() ||
-        inSystemHeader(F))
+        !X.inUserCode(F))
       return true;
     BodyWalker(X, StrongUsed).initialized(F, F->getInClassInitializer());
     return true;
   }
 
  private:
-  bool inSystemHeader(const Decl *D) {
-    return X.sources().isInSystemHeader(X.sources().getExpansionLoc(D->getLocation()));
-  }
   ExtractContext &X;
   std::set<std::pair<std::string, std::string>> &StrongUsed;
 };

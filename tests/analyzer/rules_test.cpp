@@ -100,6 +100,19 @@ TEST(Rules, WithoutBaseTheFileReplacesTheDefaults) {
   EXPECT_FALSE(R->enabled("cycle-instance"));
 }
 
+TEST(Rules, ErasedHoldersAreListedByClass) {
+  RuleSet D = defaults();
+  EXPECT_TRUE(D.isErased("std::any"));
+  EXPECT_TRUE(D.isErased("boost::any"));
+  llvm::Expected<RuleSet> R = parseRules("base: default\nerased: [::app::Boxed]\n", "my-rules.yaml", D);
+  ASSERT_TRUE(static_cast<bool>(R)) << llvm::toString(R.takeError());
+  EXPECT_TRUE(R->isErased("app::Boxed")) << "a leading :: is dropped";
+  EXPECT_TRUE(R->isErased("std::any")) << "the defaults stay";
+  EXPECT_NE(rulesFingerprint(*R), rulesFingerprint(D));
+  std::string E = errorOf("erased: ['not a name']\n");
+  EXPECT_NE(E.find("'not a name' in 'erased' is not a qualified C++ name"), std::string::npos) << E;
+}
+
 TEST(Rules, WrappersAreListedByFunctionAndArgument) {
   RuleSet D = defaults();
   ASSERT_NE(D.wrapper("boost::asio::io_context::strand::wrap"), nullptr);

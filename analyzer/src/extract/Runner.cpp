@@ -152,8 +152,10 @@ RunResult runTranslationUnits(const CompilationDatabase &DB, const std::vector<s
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Options.Jobs));
     for (size_t I = 0; I < Files.size(); ++I)
       Pool.async([&, I] {
+        if (Options.Cancel && Options.Cancel->load()) return;
         Outcomes[I] = runOne(DB, Files[I], Rules, Options, Cache ? &*Cache : nullptr);
         if (Progress) Progress->finished(Files[I]);
+        if (Options.OnFinished) Options.OnFinished(Files[I]);
       });
     Pool.wait();
     if (Progress) Progress->finish();
@@ -173,7 +175,8 @@ RunResult runTranslationUnits(const CompilationDatabase &DB, const std::vector<s
     // (a fixed database lists none: then only this run's files are pruned).
     std::vector<std::string> All = DB.getAllFiles();
     std::set<std::string> Ran(Files.begin(), Files.end());
-    bool Whole = !All.empty() && llvm::all_of(All, [&](const std::string &F) { return Ran.count(F) > 0; });
+    bool Whole = !(Options.Cancel && Options.Cancel->load()) && !All.empty() &&
+                 llvm::all_of(All, [&](const std::string &F) { return Ran.count(F) > 0; });
     Cache->prune(Whole);
   }
   return Result;

@@ -1,6 +1,8 @@
 // Runner.h - parses translation units in parallel and collects their facts.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,11 @@ struct RunOptions {
   std::string ResourceDir;  // clang's builtin headers (see ResourceDir.h)
   std::string CacheDir = {};  // the facts cache (FactsCache.h); empty: no cache
   ProgressMode Progress = ProgressMode::OnTerminal;
+  // Called with each file's name as its translation units finish (parsed or from the cache),
+  // on the thread that ran it: must be safe to call from several threads at once.
+  std::function<void(const std::string &File)> OnFinished = {};
+  // Once set, files not yet started are left out (no facts, no failure, not pruned).
+  const std::atomic<bool> *Cancel = nullptr;
 };
 
 struct TUFailure {

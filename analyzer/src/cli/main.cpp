@@ -1,7 +1,7 @@
 // main.cpp - the `cyclops` command line: its options (llvm::cl) and subcommands, each of
 // which is a command with an options struct of its own: `cyclops check` (cli/CheckCommand.h,
 // with the exit statuses), `cyclops rules`, `cyclops confirm` (confirm/Confirm.h) and
-// `cyclops facts` (cli/FactsCommand.h, exit 0 or 2).
+// `cyclops facts` (cli/FactsCommand.h, exit 0 or 2) and `cyclops lsp` (cli/LspCommand.h).
 #include <optional>
 #include <string>
 
@@ -11,6 +11,7 @@
 
 #include "cli/CheckCommand.h"
 #include "cli/FactsCommand.h"
+#include "cli/LspCommand.h"
 #include "config/RuleDocs.h"
 #include "config/Rules.h"
 #include "confirm/Confirm.h"
@@ -61,10 +62,23 @@ cl::opt<Color> ColorOpt("color", cl::desc("Colour in text output"),
                         cl::init(Color::Auto), cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<std::string> OutputFile("o", cl::desc("Write the findings to FILE instead of stdout"),
                                 cl::value_desc("FILE"), cl::Prefix, cl::sub(CheckCmd), cl::cat(Category));
+// cyclops lsp [--compile-commands-dir=DIR] [--rules=FILE]: a language server on stdio.
+cl::SubCommand LspCmd("lsp",
+                      "Language server (LSP 3.17 over stdio) publishing the findings of the files an editor "
+                      "opens and saves, beside clangd (docs/editors.md)");
+cl::opt<std::string> LspCompileCommandsDir(
+    "compile-commands-dir",
+    cl::desc("Directory of compile_commands.json (default: the initialization option compileCommandsDir, else "
+             "the workspace root, else its build/)"),
+    cl::value_desc("DIR"), cl::sub(LspCmd), cl::cat(Category));
+cl::opt<unsigned> LspJobs("j", cl::desc("Translation units indexed at once (default: one fewer than the cores)"),
+                          cl::value_desc("N"), cl::init(0), cl::Prefix, cl::sub(LspCmd), cl::cat(Category));
+
 cl::opt<std::string> RulesFile("rules",
                                cl::desc("Rules file: extends the defaults with `base: default`, "
                                         "replaces them otherwise"),
-                               cl::value_desc("FILE"), cl::sub(CheckCmd), cl::sub(RulesCmd), cl::cat(Category));
+                               cl::value_desc("FILE"), cl::sub(CheckCmd), cl::sub(RulesCmd), cl::sub(LspCmd),
+                               cl::cat(Category));
 cl::opt<std::string> Explain("explain", cl::desc("Print the documentation of rule ID: what it finds, an example, "
                                                   "the fix, how to suppress"),
                              cl::value_desc("ID"), cl::sub(RulesCmd), cl::cat(Category));
@@ -104,7 +118,7 @@ cl::opt<std::string> ExportFixes("export-fixes",
 cl::opt<std::string> ResourceDirOpt("resource-dir",
                                     cl::desc("clang's resource directory (builtin headers); found "
                                              "automatically, or from $CYCLOPS_RESOURCE_DIR"),
-                                    cl::value_desc("DIR"), cl::sub(CheckCmd), cl::cat(Category));
+                                    cl::value_desc("DIR"), cl::sub(CheckCmd), cl::sub(LspCmd), cl::cat(Category));
 
 // cyclops check --facts=DIR: the facts `cyclops facts` wrote, instead of -p BUILD_DIR.
 cl::opt<std::string> FactsDir("facts",
@@ -220,11 +234,14 @@ int run(char **argv) {
   if (CheckCmd) return check(argv[0]);
   if (RulesCmd) return listRules();
   if (FactsCmd) return facts(argv[0]);
+  if (LspCmd)
+    return runLsp({LspCompileCommandsDir, RulesFile, ResourceDirOpt, LspJobs, argv[0],
+                   reinterpret_cast<void *>(&listRules)});
   if (ConfirmCmd)
     return confirm::runConfirm(
         {ConfirmFindings, ConfirmReport, ConfirmHtml, {ConfirmCommand.begin(), ConfirmCommand.end()}}, llvm::outs(),
         llvm::errs());
-  reportError("expected a subcommand: check, facts, rules or confirm (see cyclops --help)");
+  reportError("expected a subcommand: check, facts, rules, confirm or lsp (see cyclops --help)");
   return ExitError;
 }
 
@@ -248,7 +265,8 @@ int main(int argc, char **argv) {
                                    "                [--extra-arg=ARG] [--extra-arg-before=ARG]\n"
                                    "  cyclops rules [--rules=FILE]\n"
                                    "  cyclops confirm --findings=FILE.json [--report=OUT.json] [--html=OUT.html]\n"
-                                   "                -- COMMAND [ARGS...]\n",
+                                   "                -- COMMAND [ARGS...]\n"
+                                   "  cyclops lsp [--compile-commands-dir=DIR] [--rules=FILE] [-j N]\n",
                                    &llvm::errs()))
     return ExitError;
   return finish(run(argv));

@@ -6,7 +6,8 @@ fix-it and a file that does not compile) served over stdio, as an editor would:
   initialize (with work-done progress) -> indexing reported through $/progress -> open the
   file whose cycle's other half is in another file -> its capture-cycle diagnostic -> open
   the type cycle -> diagnostic with code, codeDescription, relatedInformation -> the quick
-  fix -> applied and saved -> diagnostics cleared -> a file that does not compile -> one
+  fix -> two saves in a row, the second with the fix applied -> only the second's
+  diagnostics (none) are published -> a file that does not compile -> one
   diagnostic at the top -> malformed input answered with errors, the server goes on ->
   shutdown and exit (status 0). A second server: exit without shutdown (status 1).
 
@@ -146,10 +147,23 @@ def step_quick_fix(client, root, diagnostic):
     check(len(actions) == 1 and actions[0]["kind"] == "quickfix", f"one quickfix: {actions}")
     edits = actions[0]["edit"]["changes"][uri(node)]
     check(edits and edits[0]["newText"] == "std::weak_ptr", f"the edit makes the field weak: {edits}")
+    # Two saves in a row, the first still with the cycle: its run is stale once the second
+    # comes, so the only diagnostics published are the second's.
+    with open(node, "a") as f:
+        f.write("// a first edit, cycle and all\n")
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri(node)}})
     apply_edits(node, edits)
     client.notify("textDocument/didSave", {"textDocument": {"uri": uri(node)}})
-    client.diagnostics_for(uri(node), lambda d: d == [])
-    print(f"ok: quickfix '{actions[0]['title']}' applied and saved: diagnostics cleared")
+    published = client.diagnostics_for(uri(node))
+    check(published == [], f"the first diagnostics after the saves are the last save's: {published}")
+    try:
+        late = client.diagnostics_for(uri(node), timeout=5)
+        raise ProtocolError(f"a stale run was published after the newer one: {late}")
+    except ProtocolError as e:
+        if "timed out" not in str(e):
+            raise
+    print(f"ok: quickfix '{actions[0]['title']}' applied; of two saves only the last one's diagnostics "
+          "(none) were published")
 
 
 def step_does_not_compile(client, root):

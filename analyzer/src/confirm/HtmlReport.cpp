@@ -130,7 +130,9 @@ void drawCycle(llvm::raw_ostream &OS, const std::vector<ObservedStep> &Path, con
   }
 
   std::string Arrow = "arrow-" + std::to_string(Index), BackArrow = "arrow-back-" + std::to_string(Index);
-  OS << "<svg width=\"" << num(Width) << "\" height=\"" << num(Height) << "\" viewBox=\"0 0 " << num(Width) << " "
+  // At its own size, scrolled sideways where wider than the page: shrunk to fit, a wide
+  // cycle's 12px labels would be unreadable.
+  OS << "<div class=\"diagram\"><svg width=\"" << num(Width) << "\" height=\"" << num(Height) << "\" viewBox=\"0 0 " << num(Width) << " "
      << num(Height) << "\" role=\"img\">\n";
   OS << "<title>" << escape(renderPath(Path)) << "</title>\n";
   OS << "<defs>"
@@ -189,7 +191,7 @@ void drawCycle(llvm::raw_ostream &OS, const std::vector<ObservedStep> &Path, con
        << escape(C) << "</text>\n";
     Y += 18;
   }
-  OS << "</svg>\n";
+  OS << "</svg></div>\n";
 }
 
 void statsTable(llvm::raw_ostream &OS, const Occurrences &S) {
@@ -197,7 +199,7 @@ void statsTable(llvm::raw_ostream &OS, const Occurrences &S) {
      << "<th>waited at most</th></tr><tr><td class=\"n\">" << S.Count << "</td><td class=\"n\">"
      << escape(formatBytes(S.HostTotal) + " / " + formatBytes(S.HostMax)) << "</td><td class=\"n\">"
      << escape(formatBytes(S.DeviceTotal) + " / " + formatBytes(S.DeviceMax)) << "</td><td class=\"n\">"
-     << S.WaitedCollectionsMax << " collections, " << escape(formatDuration(S.WaitedNsMax)) << "</td></tr></table>\n";
+     << plural(S.WaitedCollectionsMax, "collection") << ", " << escape(formatDuration(S.WaitedNsMax)) << "</td></tr></table>\n";
 }
 
 const char *Style = R"css(
@@ -210,7 +212,8 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; font-s
 td.n { text-align: right; }
 section.cycle { border: 1px solid #ccd; border-left: 6px solid #36c; border-radius: 4px; padding: 0.5em 1em; margin: 1em 0; }
 section.missed { border-left-color: #d80; }
-svg { display: block; max-width: 100%; height: auto; }
+div.diagram { overflow-x: auto; }
+svg { display: block; max-width: none; height: auto; }
 svg text { font-family: ui-monospace, monospace; font-size: 12px; fill: #222; }
 svg .node rect { fill: #eef3ff; stroke: #36c; stroke-width: 1.5; }
 svg .edge path { fill: none; stroke: #555; stroke-width: 1.5; }

@@ -4,7 +4,8 @@ cycle is closed by a setter compiled in another file, plus a parent/child type c
 fix-it and a file that does not compile) served over stdio, as an editor would:
 
   initialize (with work-done progress) -> indexing reported through $/progress -> open the
-  file whose cycle's other half is in another file -> its capture-cycle diagnostic -> open
+  file whose cycle's other half is in another file -> its capture-cycle diagnostic -> the
+  header (not in the database) -> the same cycle at its field -> open
   the type cycle -> diagnostic with code, codeDescription, relatedInformation -> the quick
   fix -> two saves in a row, the second with the fix applied -> only the second's
   diagnostics (none) are published -> a file that does not compile -> one
@@ -119,6 +120,14 @@ def step_cross_file(client, root):
     related = [r["location"]["uri"] for r in d.get("relatedInformation", [])]
     check(uri(os.path.join(root, "websocket.h")) in related, f"the field in the other file is related: {related}")
     print(f"ok: cross-file capture-cycle in main.cpp: {d['message'][:80]}...")
+    # A header, parsed with the command of the nearest listed file: the same cycle, at the
+    # step of its path that lies in the header (the field that keeps the callback).
+    header = os.path.join(root, "websocket.h")
+    open_file(client, header)
+    diags = client.diagnostics_for(uri(header), lambda d: any(x.get("code") == "capture-cycle" for x in d))
+    d = next(x for x in diags if x["code"] == "capture-cycle")
+    check(d["range"]["start"]["line"] == 14, f"capture-cycle at the field, line 15 of websocket.h: {d['range']}")
+    print("ok: the header, with an inferred command, shows the cycle at its field")
 
 
 def step_type_cycle(client, root):

@@ -79,7 +79,7 @@
 // a dead object is never released by its count; (3) each destructor runs and its memory is freed
 // (or, while weak handles remain, only once they go).
 //
-// CYC_REPORT (report_file.cpp) needs to know when each garbage cycle may have become
+// CYC_REPORT (cyc_report_writer.cpp) needs to know when each garbage cycle may have become
 // unreachable: at the last drop that left one of its objects, or an object that reaches it,
 // with a non-zero count. With kBuffered set, later drops of a candidate take the lock-free
 // fast path and are never seen. So while reporting (decided once, before the first candidate
@@ -103,9 +103,9 @@
 #include <cyc/make.h>
 #include <cyc/trace.h>
 
-#include "heap.h"
-#include "report.h"
-#include "report_file.h"
+#include "candidates.h"
+#include "garbage_cycles.h"
+#include "cyc_report_writer.h"
 
 namespace cyc::detail {
 namespace {
@@ -569,96 +569,128 @@ void print_debug(unsigned debug, const gc::CollectReport& r) {
                    gc::format_path(cy.path).c_str(), cy.objects, cy.host_bytes, cy.device_bytes);
 }
 
-// `kept`: for the collection at exit, which leaves its garbage alone; receives the objects
-// it counted in cycles.
+// What a collection takes from the configuration when it starts.
+struct CollectionSetup {
+  unsigned debug = 0;
+  std::vector<gc::Callback> callbacks;
+  bool reporting = false;    // CYC_REPORT is being written
+  bool save_all = false;     // SAVE_ALL: garbage goes to gc::garbage() instead of being freed
+  bool keep = false;         // garbage is found but not committed (SAVE_ALL, or the collection at exit)
+  bool want_cycles = false;  // someone reads the cycles: CYC_REPORT, callbacks, COLLECTABLE
+};
+
+CollectionSetup set_up(Collector& col, Reason reason) {
+  CollectionSetup s;
+  const bool at_exit = reason == Reason::kExit;
+  {
+    std::lock_guard<std::mutex> g(col.config);
+    s.debug = col.debug;
+    // The collection at exit runs after static destruction, and callbacks may use statics.
+    if (!at_exit)
+      for (auto& [id, cb] : col.callbacks) s.callbacks.push_back(cb);
+  }
+  s.reporting = g_reporting.load(std::memory_order_relaxed);
+  s.save_all = (s.debug & gc::SAVE_ALL) && !at_exit;
+  s.keep = s.save_all || at_exit;
+  s.want_cycles = s.reporting || !s.callbacks.empty() || (s.debug & gc::COLLECTABLE);
+  return s;
+}
+
+// What find_garbage leaves for the steps after the lock.
+struct FoundGarbage {
+  gc::CollectReport report;
+  std::vector<Handle<>> saved;  // SAVE_ALL: the garbage, kept alive
+  std::uint64_t number = 0;     // the process's collections, counting this one
+  GarbageTiming timing;         // CYC_REPORT: when each cycle may have become garbage
+  std::int64_t found_ns = 0;
+};
+
+// Under Heap::lock, after examine(): the garbage as cycles, with CYC_REPORT's timing.
+void describe_cycles(Collection& c, const CollectionSetup& s, FoundGarbage& f, std::vector<Header*>* kept) {
+  if (s.reporting) {
+    f.found_ns = steady_ns();
+    f.timing.objects.reserve(c.white.size());
+    for (GcHead* g : c.white) {
+      auto it = c.root_since.find(g);
+      f.timing.objects.push_back(it == c.root_since.end() ? Since{} : it->second);
+    }
+  }
+  tl_in_trace = true;
+  f.report.cycles = describe_garbage(c.white, s.reporting ? &f.timing : nullptr, kept);
+  tl_in_trace = false;
+}
+
+// Under Heap::lock, after settle(): garbage that is kept (SAVE_ALL, or the collection at exit)
+// is an ordinary object again; garbage to be torn down leaves CYC_REPORT's census.
+void keep_or_release(Collection& c, const CollectionSetup& s, FoundGarbage& f, std::vector<Header*>* kept) {
+  if (!s.keep) {
+    if (s.reporting)
+      for (GcHead* g : c.white) heap().census.erase(header_of(g));  // torn down after the lock
+    return;
+  }
+  for (GcHead* g : c.white) {
+    Header* h = header_of(g);
+    g->color = kNone;
+    if (s.save_all) {
+      incref(h);  // kept alive, owned by gc::garbage()
+      f.saved.push_back(Access::adopt<void>(h->object(), h));
+    } else if (kept) {
+      kept->push_back(h);
+    }
+  }
+}
+
+// Everything a collection does under Heap::lock: examine, describe, settle, keep or release.
+void find_garbage(Collection& c, const CollectionSetup& s, FoundGarbage& f, std::vector<Header*>* kept) {
+  HeapLock lock;
+  f.number = ++heap().collections;
+  examine(c, s.keep);
+#ifndef NDEBUG
+  verify_garbage(c);
+#endif
+  if (s.want_cycles) describe_cycles(c, s, f, kept);
+  settle(c);
+  keep_or_release(c, s, f, kept);
+  g_count0.store(0, std::memory_order_relaxed);
+}
+
+// The generation's statistics and counts, and SAVE_ALL's garbage, under Collector::config.
+void record_stats(Collector& col, int gen, const gc::CollectReport& report, std::vector<Handle<>>& saved) {
+  std::lock_guard<std::mutex> g(col.config);
+  gc::GenerationStats& st = col.stats[gen];
+  ++st.collections;
+  st.collected += report.collected;
+  st.candidates += report.candidates;
+  st.traversed += report.traversed;
+  st.time += report.duration;
+  for (int i = 1; i <= gen; ++i) col.count[i] = 0;
+  if (gen + 1 < gc::kGenerations) ++col.count[gen + 1];
+  for (auto& h : saved) col.garbage.push_back(std::move(h));
+}
+
+// One collection of generations 0..gen: find the garbage under the lock, tear it down after
+// it, then report. `kept`: for the collection at exit, which leaves its garbage alone;
+// receives the objects it counted in cycles.
 std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = nullptr) {
   using clock = std::chrono::steady_clock;
   Collector& col = collector();
   const auto start = clock::now();
-  const bool at_exit = reason == Reason::kExit;
-  unsigned debug;
-  std::vector<gc::Callback> callbacks;
-  {
-    std::lock_guard<std::mutex> g(col.config);
-    debug = col.debug;
-    // The collection at exit runs after static destruction, and callbacks may use statics.
-    if (!at_exit)
-      for (auto& [id, cb] : col.callbacks) callbacks.push_back(cb);
-  }
-  const bool reporting = g_reporting.load(std::memory_order_relaxed);
-  const bool save_all = (debug & gc::SAVE_ALL) && !at_exit;
-  const bool keep = save_all || at_exit;
-  const bool want_report = reporting || !callbacks.empty() || (debug & gc::COLLECTABLE);
-
+  const CollectionSetup s = set_up(col, reason);
   Collection& c = col.scratch;
-  c.reset(gen, reporting, (debug & gc::CHECK_WRITES) != 0 || kCheckWritesAlways);
-  gc::CollectReport report;
-  report.generation = gen;
-  std::vector<Handle<>> saved;
-  std::uint64_t number = 0;
-  GarbageTiming timing;
-  std::int64_t found_ns = 0;
-  {
-    HeapLock lock;
-    Heap& heap = detail::heap();
-    number = ++heap.collections;
-    examine(c, keep);
-#ifndef NDEBUG
-    verify_garbage(c);
-#endif
-    if (want_report) {
-      if (reporting) {
-        found_ns = steady_ns();
-        timing.objects.reserve(c.white.size());
-        for (GcHead* g : c.white) {
-          auto it = c.root_since.find(g);
-          timing.objects.push_back(it == c.root_since.end() ? Since{} : it->second);
-        }
-      }
-      tl_in_trace = true;
-      report.cycles = describe_garbage(c.white, reporting ? &timing : nullptr, kept);
-      tl_in_trace = false;
-    }
-    settle(c);
-    if (keep) {
-      for (GcHead* g : c.white) {
-        Header* h = header_of(g);
-        g->color = kNone;
-        if (save_all) {
-          // Kept alive, owned by gc::garbage().
-          incref(h);
-          saved.push_back(Access::adopt<void>(h->object(), h));
-        } else if (kept) {
-          kept->push_back(h);
-        }
-      }
-    } else if (reporting) {
-      for (GcHead* g : c.white) heap.census.erase(header_of(g));  // torn down below
-    }
-    g_count0.store(0, std::memory_order_relaxed);
-  }
-  report.collected = c.white.size();
-  report.candidates = c.roots.size();
-  report.traversed = c.visited.size();
-  if (!keep) tear_down(c.white);
-  report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
-  if (reporting) report_cycles(number, reason, gen, report.cycles, timing.cycles, found_ns);
-
-  {
-    std::lock_guard<std::mutex> g(col.config);
-    gc::GenerationStats& s = col.stats[gen];
-    ++s.collections;
-    s.collected += report.collected;
-    s.candidates += report.candidates;
-    s.traversed += report.traversed;
-    s.time += report.duration;
-    for (int i = 1; i <= gen; ++i) col.count[i] = 0;
-    if (gen + 1 < gc::kGenerations) ++col.count[gen + 1];
-    for (auto& h : saved) col.garbage.push_back(std::move(h));
-  }
-  print_debug(debug, report);
-  for (auto& cb : callbacks) cb(report);
-  return report.collected;
+  c.reset(gen, s.reporting, (s.debug & gc::CHECK_WRITES) != 0 || kCheckWritesAlways);
+  FoundGarbage f;
+  f.report.generation = gen;
+  find_garbage(c, s, f, kept);
+  f.report.collected = c.white.size();
+  f.report.candidates = c.roots.size();
+  f.report.traversed = c.visited.size();
+  if (!s.keep) tear_down(c.white);
+  f.report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
+  if (s.reporting) report_cycles(f.number, reason, gen, f.report.cycles, f.timing.cycles, f.found_ns);
+  record_stats(col, gen, f.report, f.saved);
+  print_debug(s.debug, f.report);
+  for (auto& cb : s.callbacks) cb(f.report);
+  return f.report.collected;
 }
 
 // Runs a collection on this thread, marked as collecting. The caller holds Collector::running.

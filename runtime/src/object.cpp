@@ -10,8 +10,8 @@
 #include <cyc/handle.h>
 #include <cyc/trace.h>
 
-#include "heap.h"
-#include "report_file.h"
+#include "candidates.h"
+#include "cyc_report_writer.h"
 #include "type_name.h"
 
 namespace cyc::detail {

@@ -21,36 +21,8 @@
 //
 // CYC_REPORT: when the environment variable CYC_REPORT names a file at program start, every
 // program linked with libcyc appends to it one JSON line per garbage cycle any collection
-// finds, the input of `cyclops confirm`:
-//
-//   {"record":"cycle","pid":1234,"collection":3,"reason":"explicit","generation":2,
-//    "path":[{"type":"app::Node","field":"next","owner":"app::Base"}, ...],
-//    "objects":2,"host_bytes":96,"device_bytes":4194304,"waited_ns":1234567,"waited_collections":1}
-//
-// "collection" numbers the process's collections from 1; "reason" is "automatic", "explicit"
-// (collect(), also when the device allocator runs out of memory) or "exit"; "path", "objects"
-// and the bytes are those of the Cycle below (a path of more than 1024 steps, such as a ring
-// of a million nodes, is cut after 1024, and the record adds "path_length", its full length).
-// "waited_ns" is the time from the last drop of a reference that left an object of the cycle,
-// or an object that could reach it, with a non-zero count (the moment the cycle may have
-// become unreachable) to the collection that found it, and "waited_collections" the
-// collections of any generation that ran in between.
-// At normal exit (return from main or exit(), after the program's static objects are
-// destroyed) a final collection runs with reason "exit"; it reports garbage but neither runs
-// its destructors nor calls callbacks. Then one line per type with objects still alive, the
-// way a leak checker lists what is still allocated (a cycle through a std::function, which the
-// collector cannot see, shows up here):
-//
-//   {"record":"alive","pid":1234,"type":"app::Session","objects":2,"host_bytes":128,"device_bytes":0}
-//
-// Each line is one write(2) to a descriptor opened with O_APPEND, so lines of several threads
-// or processes (a forked child inherits the file) never interleave, and nothing is buffered
-// when the program exits. A file that cannot be opened or written gets one line on stderr
-// naming it; the program runs on unaffected. Unset or empty: no report, and no cost beyond a
-// predicted branch in make, in destruction and on the slow path of drops (copies and other
-// drops are untouched). Set: every object creation and destruction takes the collector's
-// lock, and so does every drop that leaves a tracked object's count non-zero, which also
-// reads the clock.
+// finds and, at exit, one line per type still alive: the input of `cyclops confirm`. The
+// format, when lines are written and what it costs: docs/cyc-report.md.
 //
 // Threading: every function here may be called from any thread. Collections are serialized.
 // While a collection runs, other threads may copy, drop and Weak::lock() handles at will; a

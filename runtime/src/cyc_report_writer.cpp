@@ -1,6 +1,6 @@
-// report_file.cpp - the CYC_REPORT file: one JSON line per garbage cycle a collection finds,
-// and per type still alive at exit, for `cyclops confirm` (format: <cyc/gc.h>).
-#include "report_file.h"
+// cyc_report_writer.cpp - the CYC_REPORT file: one JSON line per garbage cycle a collection finds,
+// and per type still alive at exit, for `cyclops confirm` (format: docs/cyc-report.md).
+#include "cyc_report_writer.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include <new>
 #include <system_error>
 
-#include "report.h"
+#include "garbage_cycles.h"
 #include "type_name.h"
 
 namespace cyc::detail {

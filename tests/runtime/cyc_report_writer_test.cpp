@@ -1,4 +1,4 @@
-// report_file_test.cpp - the CYC_REPORT file: the JSON of its records, the file's behaviour
+// cyc_report_writer_test.cpp - the CYC_REPORT file: the JSON of its records, the file's behaviour
 // (whole lines from many threads, one message on stderr when it cannot be written), and what
 // a process running with it set writes: cycle records with their owners, reasons, collection
 // numbers and waiting times, and the final collection and "alive" records at exit.
@@ -28,7 +28,7 @@
 
 #include <cyc/cyc.h>
 
-#include "report_file.h"
+#include "cyc_report_writer.h"
 
 namespace rft {
 

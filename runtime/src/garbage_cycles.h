@@ -1,4 +1,5 @@
-// report.h - naming the garbage a collection found, for CollectReport.
+// garbage_cycles.h - the garbage a collection found, as cycles (path, objects, bytes): for
+// CollectReport and CYC_REPORT.
 #pragma once
 
 #include <vector>
@@ -6,7 +7,7 @@
 #include <cyc/detail/object.h>
 #include <cyc/gc.h>
 
-#include "heap.h"
+#include "candidates.h"
 
 namespace cyc::detail {
 

@@ -1,6 +1,6 @@
-// heap.h - state shared by the object lifecycle (object.cpp) and the collector
+// candidates.h - state shared by the object lifecycle (object.cpp) and the collector
 // (collector.cpp): the candidate buffers, their lock, the hot counters, and what CYC_REPORT
-// keeps (report_file.cpp).
+// keeps (cyc_report_writer.cpp).
 #pragma once
 
 #include <atomic>

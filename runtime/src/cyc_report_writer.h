@@ -1,5 +1,5 @@
-// report_file.h - the CYC_REPORT file: one JSON line per garbage cycle a collection finds,
-// and per type still alive at exit, for `cyclops confirm` (format: <cyc/gc.h>).
+// cyc_report_writer.h - the CYC_REPORT file: one JSON line per garbage cycle a collection finds,
+// and per type still alive at exit, for `cyclops confirm` (format: docs/cyc-report.md).
 #pragma once
 
 #include <atomic>
@@ -11,7 +11,7 @@
 
 #include <cyc/gc.h>
 
-#include "heap.h"
+#include "candidates.h"
 
 namespace cyc::detail {
 

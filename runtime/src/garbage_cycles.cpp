@@ -1,5 +1,5 @@
-// report.cpp - cycles, paths and bytes of the garbage a collection found.
-#include "report.h"
+// garbage_cycles.cpp - cycles, paths and bytes of the garbage a collection found.
+#include "garbage_cycles.h"
 
 #include <algorithm>
 #include <string>
@@ -7,7 +7,7 @@
 
 #include <cyc/trace.h>
 
-#include "heap.h"
+#include "candidates.h"
 #include "type_name.h"
 
 namespace cyc::detail {

@@ -6,7 +6,9 @@ common headers are) and defines two types of its own that form a cycle with a st
 script starts the server over stdio, waits until the index of all N units ends ($/progress),
 opens one file, saves it S times (each save is a parse and a whole-program analysis), and
 reads the server's resident memory from /proc: after indexing, after the saves, and its peak
-(VmHWM). Run it at two sizes to see memory grow with the project and not with the saves:
+(VmHWM), and the median time from a save to its diagnostics. With --workdir the project (and
+its facts cache) is kept there and reused by the next run: the index then reads the cache.
+Run it at two sizes to see memory grow with the project and not with the saves:
 
   python3 bench/lsp_memory.py build/analyzer/cyclops --files 1000 --saves 20
   python3 bench/lsp_memory.py build/analyzer/cyclops --files 100 --saves 20
@@ -82,10 +84,13 @@ def main():
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--saves", type=int, default=20)
     parser.add_argument("-j", type=int, default=2)
+    parser.add_argument("--workdir", help="keep the project here, and reuse it if it is there")
     args = parser.parse_args()
-    root = tempfile.mkdtemp(prefix="cyclops-lsp-memory-")
+    root = os.path.abspath(args.workdir) if args.workdir else tempfile.mkdtemp(prefix="cyclops-lsp-memory-")
     try:
-        make_project(root, args.files)
+        if not os.path.exists(os.path.join(root, "build", "compile_commands.json")):
+            shutil.rmtree(root, ignore_errors=True)
+            make_project(root, args.files)
         client = LspClient([os.path.abspath(args.cyclops), "lsp", f"-j{args.j}"], root,
                            os.path.join(root, "server-stderr.txt"))
         start = time.time()
@@ -100,18 +105,23 @@ def main():
         client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "cpp", "version": 1,
                                                                 "text": open(path).read()}})
         client.diagnostics_for(uri, lambda d: len(d) > 0, timeout=600)
+        save_times = []
         for _ in range(args.saves):
+            saved = time.time()
             client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
             client.diagnostics_for(uri, lambda d: len(d) > 0, timeout=600)
+            save_times.append(time.time() - saved)
         after_saves = memory(client.proc.pid)
         client.request("shutdown", None)
         client.notify("exit", None)
         client.close()
         print(f"{args.files} translation units: indexed in {indexed:.0f} s (-j{args.j}); "
               f"RSS after indexing {after_index['VmRSS']} MiB, after {args.saves} saves "
-              f"{after_saves['VmRSS']} MiB, peak {after_saves['VmHWM']} MiB")
+              f"{after_saves['VmRSS']} MiB, peak {after_saves['VmHWM']} MiB; a save's diagnostics after "
+              f"{sorted(save_times)[len(save_times) // 2]:.2f} s (median)")
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if not args.workdir:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -73,7 +73,8 @@ class Server {
   void reply(const json::Value &Id, json::Value Result);
   void replyError(const json::Value &Id, int Code, const llvm::Twine &Message);
   void notify(llvm::StringRef Method, json::Value Params);
-  int request(llvm::StringRef Method, json::Value Params);
+  int nextRequestId();
+  void request(int Id, llvm::StringRef Method, json::Value Params);
   void log(const llvm::Twine &Line);
 
   // --- dispatch; returns an exit status once the client has said exit
@@ -150,14 +151,13 @@ void Server::notify(llvm::StringRef Method, json::Value Params) {
   send(json::Object{{"method", Method}, {"params", std::move(Params)}});
 }
 
-int Server::request(llvm::StringRef Method, json::Value Params) {
-  int Id;
-  {
-    std::lock_guard<std::mutex> Lock(Mutex);
-    Id = NextRequestId++;
-  }
+int Server::nextRequestId() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return NextRequestId++;
+}
+
+void Server::request(int Id, llvm::StringRef Method, json::Value Params) {
   send(json::Object{{"id", Id}, {"method", Method}, {"params", std::move(Params)}});
-  return Id;
 }
 
 void Server::log(const llvm::Twine &Line) {
@@ -455,9 +455,14 @@ void Server::publish(const std::string &Uri, const FileAnalysis &A) {
 // Asks the client for a progress token; true once it accepted (waits up to 10 s).
 bool Server::createProgress() {
   if (!ClientProgress) return false;
-  int Id = request("window/workDoneProgress/create", json::Object{{"token", IndexToken}});
+  // The id is recorded before the request goes out: the answer may come at once.
+  const int Id = nextRequestId();
+  {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    ProgressRequest = Id;
+  }
+  request(Id, "window/workDoneProgress/create", json::Object{{"token", IndexToken}});
   std::unique_lock<std::mutex> Lock(Mutex);
-  ProgressRequest = Id;
   Wake.wait_for(Lock, std::chrono::seconds(10), [&] { return Stopping || ProgressAnswered; });
   return ProgressAnswered && ProgressAccepted;
 }

@@ -141,9 +141,11 @@ struct Collection {
   std::vector<GcHead*> stack;
   std::vector<GcHead*> white;
   std::unordered_map<GcHead*, Since> root_since;
+  std::size_t promoted = 0;  // objects this collection moved into the oldest generation
 
   void reset(int g, bool report, bool check) {
     gen = g;
+    promoted = 0;
     boundary_hit = false;
     reporting = report;
     alone = single_threaded();
@@ -260,7 +262,7 @@ struct Collector {
   std::size_t threshold[gc::kGenerations] = {700, 10, 10};
   std::size_t count[gc::kGenerations] = {0, 0, 0};  // count[0] lives in g_count0
   unsigned debug = 0;
-  std::array<gc::GenerationStats, gc::kGenerations> stats{};
+  std::array<gc::GenerationStats, gc::kGenerations> stats{};  // promoted, tracked_after: see gc.h
   std::vector<std::pair<std::size_t, gc::Callback>> callbacks;
   std::size_t next_callback = 1;
   std::vector<Handle<>> garbage;
@@ -467,6 +469,12 @@ void verify_garbage(const Collection& c) {
 }
 #endif
 
+// Moves an object found alive into generation `to`, counting what enters the oldest one.
+void promote(Collection& c, GcHead* g, std::uint8_t to) noexcept {
+  if (to == gc::kGenerations - 1 && g->gen != to) ++c.promoted;
+  g->gen = to;
+}
+
 // After examine(), still under Heap::lock: settle the candidate lists and generations, and
 // take kExamined off everything that stays alive, in one pass over what was examined (every
 // candidate was examined). Drops of examined objects waited for the lock, so none of them
@@ -491,7 +499,7 @@ void settle(Collection& c) {
           c.clear_flags(g, root && !c.reporting ? kBuffered | kExamined : kExamined);
         continue;
       }
-      if (g->color == kBlack && g->gen <= c.gen) g->gen = older;
+      if (g->color == kBlack && g->gen <= c.gen) promote(c, g, older);
       std::uint32_t clear = kExamined;
       if (root) {
         // Re-listing keeps the entry's stamp: no drop happened since.
@@ -505,7 +513,7 @@ void settle(Collection& c) {
           push(0);  // its releaser, waiting for the lock, unlinks it
         } else if (c.boundary_hit && c.gen < 2) {
           // Its examination stopped at older objects: examine it again with them.
-          g->gen = older;
+          promote(c, g, older);
           push(older);
         } else if (!c.reporting) {
           clear |= kBuffered;  // alive: no longer a candidate
@@ -655,9 +663,16 @@ void find_garbage(Collection& c, const CollectionSetup& s, FoundGarbage& f, std:
 }
 
 // The generation's statistics and counts, and SAVE_ALL's garbage, under Collector::config.
-void record_stats(Collector& col, int gen, const gc::CollectReport& report, std::vector<Handle<>>& saved) {
+void record_stats(Collector& col, const Collection& c, const gc::CollectReport& report,
+                  std::vector<Handle<>>& saved) {
+  const int gen = c.gen;
   std::lock_guard<std::mutex> g(col.config);
   gc::GenerationStats& st = col.stats[gen];
+  // After a collection of the oldest generation nothing is pending there (CPython's
+  // long_lived_pending and long_lived_total).
+  st.promoted = 0;
+  st.tracked_after = tracked_objects();
+  if (gen != gc::kGenerations - 1) col.stats[gc::kGenerations - 1].promoted += c.promoted;
   ++st.collections;
   st.collected += report.collected;
   st.candidates += report.candidates;
@@ -687,7 +702,7 @@ std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = 
   if (!s.keep) tear_down(c.white);
   f.report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
   if (s.reporting) report_cycles(f.number, reason, gen, f.report.cycles, f.timing.cycles, f.found_ns);
-  record_stats(col, gen, f.report, f.saved);
+  record_stats(col, c, f.report, f.saved);
   print_debug(s.debug, f.report);
   for (auto& cb : s.callbacks) cb(f.report);
   return f.report.collected;
@@ -723,6 +738,16 @@ bool may_collect_implicitly() noexcept {
          g_automatic.load(std::memory_order_relaxed) == static_cast<int>(gc::Automatic::kAnyThread);
 }
 
+// As in CPython, an automatic collection of the oldest generation waits while fewer objects
+// have entered it since its last collection than a quarter of those tracked after that one
+// (Collector::config held): the long-lived objects it would examine again are then mostly
+// the ones it already found alive, and a steady workload over a large live heap would pay for
+// examining that heap once per threshold[2] collections of generation 1.
+bool long_lived_wait(const Collector& col) noexcept {
+  const gc::GenerationStats& oldest = col.stats[gc::kGenerations - 1];
+  return oldest.promoted < oldest.tracked_after / 4;
+}
+
 // An automatic collection, if one is due: generation 0 once count[0] reached threshold[0], or,
 // as in CPython, the oldest generation whose count reached its threshold. With `wait`, waits
 // for a collection running on another thread; without, leaves the work to it.
@@ -739,7 +764,7 @@ std::size_t collect_if_due(bool wait) {
     std::lock_guard<std::mutex> g(col.config);
     if (col.threshold[0] == 0 || g_count0.load(std::memory_order_relaxed) < col.threshold[0]) return 0;
     for (int i = gc::kGenerations - 1; i > 0; --i)
-      if (col.count[i] >= col.threshold[i]) {
+      if (col.count[i] >= col.threshold[i] && !(i == gc::kGenerations - 1 && long_lived_wait(col))) {
         gen = i;
         break;
       }

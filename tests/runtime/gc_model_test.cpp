@@ -708,7 +708,7 @@ class ModelRun {
   // safepoint() runs the collection make<T> would run if one is due, whatever the threads.
   void safepoint() {
     describe("safepoint()");
-    const std::size_t due = due_generation(gc::get_count(), true);
+    const std::size_t due = due_generation(gc::get_count(), gc::stats(), true);
     if (due != kNone) ++tally_.automatic_collections;
     run_collection(due, [] { return gc::safepoint(); });
   }
@@ -749,11 +749,14 @@ class ModelRun {
   // kNone. `anywhere`: as safepoint() decides; else as make<T> does, which also depends on
   // the threads (see set_automatic in <cyc/gc.h>).
   std::size_t due_generation(const std::array<std::size_t, gc::kGenerations>& counts,
-                             bool anywhere) const {
+                             const std::array<gc::GenerationStats, gc::kGenerations>& stats, bool anywhere) const {
     const bool here =
         anywhere || automatic_ == gc::Automatic::kAnyThread || process_single_threaded();
     if (!here || !enabled_ || threshold_[0] == 0 || counts[0] < threshold_[0]) return kNone;
-    return counts[2] >= threshold_[2] ? 2 : counts[1] >= threshold_[1] ? 1 : 0;
+    // The oldest generation also waits for enough long-lived objects (<cyc/gc.h>).
+    const gc::GenerationStats& oldest = stats[2];
+    const bool long_lived_due = oldest.promoted >= oldest.tracked_after / 4;
+    return counts[2] >= threshold_[2] && long_lived_due ? 2 : counts[1] >= threshold_[1] ? 1 : 0;
   }
 
   // The generation of the one collection between two stats() snapshots; kNone if none ran.
@@ -776,7 +779,7 @@ class ModelRun {
   void absorb_automatic(const std::array<std::size_t, gc::kGenerations>& counts,
                         const std::array<gc::GenerationStats, gc::kGenerations>& before) {
     const std::size_t ran = only_collection(before, gc::stats());
-    const std::size_t due = due_generation(counts, false);
+    const std::size_t due = due_generation(counts, before, false);
     if (ran != due)
       fail(str("make ran ",
                ran == kNone ? "no collection" : str("a collection of generation ", ran),

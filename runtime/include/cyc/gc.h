@@ -77,8 +77,13 @@ bool is_enabled() noexcept;
 
 // Automatic collection: generation 0 is collected when count[0] (candidates recorded since
 // the last collection) reaches threshold[0]; generation 1 every threshold[1] collections of
-// generation 0; generation 2 every threshold[2] collections of generation 1. Defaults
-// 700, 10, 10 as in CPython. threshold0 == 0 disables automatic collection.
+// generation 0; generation 2 every threshold[2] collections of generation 1, but, as in
+// CPython, only once the objects that entered generation 2 since its last collection
+// (stats()[2].promoted) are at least a quarter of those tracked after it
+// (stats()[2].tracked_after): otherwise generation 1 is collected. So a steady workload over
+// a large live heap does not examine that heap again and again; a cycle that reaches into
+// long-lived objects waits for that, or for collect(). Defaults 700, 10, 10 as in CPython.
+// threshold0 == 0 disables automatic collection.
 void set_threshold(std::size_t threshold0, std::size_t threshold1 = 10, std::size_t threshold2 = 10) noexcept;
 std::array<std::size_t, kGenerations> get_threshold() noexcept;
 std::array<std::size_t, kGenerations> get_count() noexcept;
@@ -113,6 +118,9 @@ struct GenerationStats {
   std::size_t candidates = 0;      // candidate roots examined
   std::size_t traversed = 0;       // objects examined (candidates and what they reach)
   std::chrono::nanoseconds time{0};
+  std::size_t promoted = 0;       // objects moved into this generation since its last collection
+                                  // (counted for the oldest generation only)
+  std::size_t tracked_after = 0;  // objects tracked when its last collection ended
 };
 std::array<GenerationStats, kGenerations> stats() noexcept;
 

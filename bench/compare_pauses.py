@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""compare_pauses.py - the pauses of automatic collections, cyc against CPython, side by side.
+
+Runs bench/pause_bench (C++, libcyc) and bench/pause_cpython.py on the same steady workload
+(a live heap, then request/response cycles made and dropped with automatic collection on)
+and prints, for each: collections per generation, and the pauses' p50, p99 and maximum,
+overall and per generation. Targets: cyc's p99 at most a fifth of CPython's, and no cyc pause
+over 10 ms. Pauses are wall-clock times: run it on an otherwise idle machine.
+
+Usage: python3 bench/compare_pauses.py [PAUSE_BENCH] [--objects N] [--seconds S] [--python PYTHON]
+       PAUSE_BENCH defaults to build/bench/pause_bench; build it in Release.
+Exit status: 0 when both targets are met, 1 when one is missed, 2 on errors.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+P99_RATIO = 5.0
+MAX_US = 10000.0
+
+
+def run_json(cmd):
+    try:
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    except FileNotFoundError:
+        sys.exit(f"compare_pauses: not found: {cmd[0]} (build it: cmake --build BUILD_DIR --target pause_bench)")
+    except subprocess.CalledProcessError as e:
+        sys.stderr.write(e.stderr)
+        print(f"compare_pauses: {' '.join(cmd)} failed with status {e.returncode}", file=sys.stderr)
+        sys.exit(2)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        print(f"compare_pauses: {' '.join(cmd)} printed no result", file=sys.stderr)
+        sys.exit(2)
+    return json.loads(lines[-1])
+
+
+def row(name, r):
+    return (f"{name:<10} {r['pauses']:>8} {r['p50_us']:>9.1f} {r['p99_us']:>9.1f} {r['max_us']:>10.1f}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("pause_bench", nargs="?", default="build/bench/pause_bench")
+    ap.add_argument("--objects", type=int, default=1000000)
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--python", default=sys.executable, help="the CPython to compare with")
+    args = ap.parse_args()
+    common = ["--objects", str(args.objects), "--seconds", str(args.seconds)]
+    cyc = run_json([args.pause_bench] + common)
+    cpy = run_json([args.python, os.path.join(HERE, "pause_cpython.py")] + common)
+
+    print(f"live heap {args.objects} objects, {args.seconds} s of request/response cycles; CPython {cpy['python']}")
+    print(f"iterations: cyc {cyc['iterations']}, CPython {cpy['iterations']}; collections per generation: "
+          f"cyc {cyc['collections']}, CPython {cpy['collections']}")
+    header = f"{'':<10} {'pauses':>8} {'p50 us':>9} {'p99 us':>9} {'max us':>10}"
+    print(header)
+    print("-" * len(header))
+    for name, r in (("cyc", cyc), ("CPython", cpy)):
+        print(row(name, r))
+        for g, gen in enumerate(r["by_generation"]):
+            if gen["pauses"]:
+                print(row(f"  gen {g}", gen))
+    ratio = cpy["p99_us"] / cyc["p99_us"] if cyc["p99_us"] > 0 else float("inf")
+    p99_ok = ratio >= P99_RATIO
+    max_ok = cyc["max_us"] <= MAX_US
+    print(f"p99: CPython/cyc = {ratio:.1f}x (target >= {P99_RATIO:.0f}x): {'met' if p99_ok else 'MISSED'}")
+    print(f"max: cyc {cyc['max_us'] / 1000:.2f} ms (target <= {MAX_US / 1000:.0f} ms): {'met' if max_ok else 'MISSED'}")
+    return 0 if p99_ok and max_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

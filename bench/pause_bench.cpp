@@ -1,0 +1,172 @@
+// pause_bench - the pauses of automatic collections under a steady workload, the same one
+// bench/pause_cpython.py runs in CPython (bench/compare_pauses.py puts them side by side).
+//
+// Workload: a live heap of --objects objects (default 1,000,000): --sessions sessions (1000),
+// each holding a chain of nodes, all reachable from one root list that stays alive. Then, for
+// --seconds (10), a loop makes and drops request/response pairs: a Request holds its session
+// and its Response, the Response holds the Request and a callback (a cyc::closure capturing the
+// Request): a small cycle, garbage as soon as the iteration's handles go, and a drop that
+// touches one live session. Automatic collection is on, with the default thresholds (as
+// CPython's: 700, 10, 10), in one thread: collections run inside make<T>.
+//
+// A pause is the duration of an iteration in which a collection ran (its make<T> calls and
+// drops included: a few hundred nanoseconds besides the collection). Output, one JSON line:
+//   {"impl":"cyc","objects":N,"seconds":S,"iterations":I,"collections":[g0,g1,g2],
+//    "pauses":P,"p50_us":...,"p99_us":...,"max_us":...,
+//    "by_generation":[{"pauses":...,"p50_us":...,"p99_us":...,"max_us":...}, x3]}
+//
+// Usage: pause_bench [--objects N] [--sessions K] [--seconds S]
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <cyc/cyc.h>
+
+namespace {
+
+struct Node {
+  cyc::Handle<Node> next;
+  CYC_TRACE(next)
+};
+
+struct Session {
+  cyc::Handle<Node> head;
+  CYC_TRACE(head)
+};
+
+struct Response;
+struct Request {
+  cyc::Handle<Session> session;
+  cyc::Handle<Response> response;
+  CYC_TRACE(session, response)
+};
+
+struct Response {
+  cyc::Handle<Request> request;
+  cyc::Function<void()> on_done;
+  CYC_TRACE(request, on_done)
+};
+
+using Clock = std::chrono::steady_clock;
+
+void fail(const char* what) {
+  std::fprintf(stderr, "pause_bench: %s\n", what);
+  std::exit(2);
+}
+
+std::size_t parse_size(const char* s) {
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(s, &end, 10);
+  if (!end || *end || v == 0) fail("expected a positive integer argument");
+  return static_cast<std::size_t>(v);
+}
+
+// The live heap: sessions of equal chains, objects in all (sessions and root list included).
+cyc::Handle<std::vector<cyc::Handle<Session>>> build_live(std::size_t objects, std::size_t sessions) {
+  auto root = cyc::make<std::vector<cyc::Handle<Session>>>();
+  const std::size_t chain = (objects - 1) / sessions - 1;
+  for (std::size_t s = 0; s < sessions; ++s) {
+    auto session = cyc::make<Session>();
+    cyc::Handle<Node>* link = &session->head;
+    for (std::size_t i = 0; i < chain; ++i) {
+      *link = cyc::make<Node>();
+      { cyc::Handle<Node> touched = *link; }  // a candidate: the first collect() settles it
+      link = &(*link)->next;
+    }
+    { cyc::Handle<Session> touched = session; }
+    root->push_back(std::move(session));
+  }
+  return root;
+}
+
+// One request/response pair, made and dropped.
+void serve(const cyc::Handle<Session>& session) {
+  auto request = cyc::make<Request>();
+  request->session = session;
+  auto response = cyc::make<Response>();
+  response->request = request;
+  request->response = response;
+  response->on_done = cyc::closure([](cyc::Handle<Request>&) {}, request);
+}
+
+std::size_t total_collections() {
+  std::size_t n = 0;
+  for (const cyc::gc::GenerationStats& s : cyc::gc::stats()) n += s.collections;
+  return n;
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const std::size_t i = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
+  return sorted[std::min(i, sorted.size() - 1)];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t objects = 1000000, sessions = 1000, seconds = 10;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--objects") && i + 1 < argc) objects = parse_size(argv[++i]);
+    else if (!std::strcmp(argv[i], "--sessions") && i + 1 < argc) sessions = parse_size(argv[++i]);
+    else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = parse_size(argv[++i]);
+    else fail("usage: pause_bench [--objects N] [--sessions K] [--seconds S]");
+  }
+  if (objects < 4 * sessions) fail("--objects must be at least 4 per session");
+
+  cyc::gc::disable();
+  auto root = build_live(objects, sessions);
+  // Every object of the live heap was a candidate: this examines them all and moves them to
+  // the oldest generation, where a long-running process's live heap is.
+  cyc::gc::collect();
+  cyc::gc::enable();
+
+  std::vector<double> pauses;  // microseconds
+  std::array<std::vector<double>, cyc::gc::kGenerations> by_gen;
+  std::size_t iterations = 0;
+  const auto stats_before = cyc::gc::stats();
+  const auto end = Clock::now() + std::chrono::seconds(seconds);
+  std::size_t collections = total_collections();
+  while (Clock::now() < end) {
+    for (int k = 0; k < 64; ++k, ++iterations) {
+      const auto t0 = Clock::now();
+      serve((*root)[iterations % sessions]);
+      const auto t1 = Clock::now();
+      const std::size_t now = total_collections();
+      if (now == collections) continue;
+      collections = now;
+      const double us = std::chrono::duration<double, std::micro>(t1 - t0).count();
+      pauses.push_back(us);
+      // The generation: the highest whose count went up since the last look.
+      static auto last = stats_before;
+      const auto stats = cyc::gc::stats();
+      for (int g = cyc::gc::kGenerations - 1; g >= 0; --g)
+        if (stats[g].collections != last[g].collections) {
+          by_gen[g].push_back(us);
+          break;
+        }
+      last = stats;
+    }
+  }
+  const auto stats_after = cyc::gc::stats();
+  std::sort(pauses.begin(), pauses.end());
+  std::string gens;
+  for (auto& v : by_gen) {
+    std::sort(v.begin(), v.end());
+    char one[128];
+    std::snprintf(one, sizeof one, "%s{\"pauses\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f}",
+                  gens.empty() ? "" : ",", v.size(), percentile(v, 0.5), percentile(v, 0.99), v.empty() ? 0.0 : v.back());
+    gens += one;
+  }
+  std::printf("{\"impl\":\"cyc\",\"objects\":%zu,\"seconds\":%zu,\"iterations\":%zu,\"collections\":[%zu,%zu,%zu],"
+              "\"pauses\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"by_generation\":[%s]}\n",
+              objects, seconds, iterations, stats_after[0].collections - stats_before[0].collections,
+              stats_after[1].collections - stats_before[1].collections,
+              stats_after[2].collections - stats_before[2].collections, pauses.size(), percentile(pauses, 0.5),
+              percentile(pauses, 0.99), pauses.empty() ? 0.0 : pauses.back(), gens.c_str());
+  return 0;
+}

@@ -105,12 +105,13 @@ def main():
         client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "cpp", "version": 1,
                                                                 "text": open(path).read()}})
         client.diagnostics_for(uri, lambda d: len(d) > 0, timeout=600)
-        save_times = []
+        save_times, rss = [], []
         for _ in range(args.saves):
             saved = time.time()
             client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
             client.diagnostics_for(uri, lambda d: len(d) > 0, timeout=600)
             save_times.append(time.time() - saved)
+            rss.append(memory(client.proc.pid)["VmRSS"])
         after_saves = memory(client.proc.pid)
         client.request("shutdown", None)
         client.notify("exit", None)
@@ -119,6 +120,8 @@ def main():
               f"RSS after indexing {after_index['VmRSS']} MiB, after {args.saves} saves "
               f"{after_saves['VmRSS']} MiB, peak {after_saves['VmHWM']} MiB; a save's diagnostics after "
               f"{sorted(save_times)[len(save_times) // 2]:.2f} s (median)")
+        marks = sorted({1, len(rss) // 4, len(rss) // 2, len(rss)} - {0})
+        print("RSS after save " + ", ".join(f"{n}: {rss[n - 1]} MiB" for n in marks))
     finally:
         if not args.workdir:
             shutil.rmtree(root, ignore_errors=True)

@@ -31,7 +31,8 @@
 
 #include "median_reporter.h"
 
-#include "device/allocator.h"
+#include "device/process_allocator.h"
+#include "device/size_classes.h"
 
 namespace {
 

@@ -17,7 +17,8 @@
 
 #include <cyc/cyc.h>
 
-#include "device/allocator.h"
+#include "device/device_allocator.h"
+#include "device/size_classes.h"
 
 namespace {
 
@@ -168,7 +169,7 @@ class DeviceAllocatorTest : public ::testing::Test {
   }
 
   void make_allocator(std::size_t capacity) {
-    alloc_ = std::make_unique<d::Allocator>(d::make_host_backend(), capacity);
+    alloc_ = std::make_unique<d::DeviceAllocator>(d::make_host_backend(), capacity);
   }
 
   Allocation get(std::size_t bytes, Stream stream = Stream{},
@@ -190,7 +191,7 @@ class DeviceAllocatorTest : public ::testing::Test {
   std::int64_t reserved() const { return stats().reserved_bytes.all.current; }
   void expect_consistent() { EXPECT_EQ(alloc_->check(), ""); }
 
-  std::unique_ptr<d::Allocator> alloc_;
+  std::unique_ptr<d::DeviceAllocator> alloc_;
 };
 
 // ---- sizes and pools ----------------------------------------------------------------------
@@ -598,7 +599,7 @@ TEST_F(DeviceAllocatorTest, CollectingOnOutOfMemoryCanBeTurnedOff) {
 TEST_F(DeviceAllocatorTest, DestroyingAnAllocatorWithLiveBlocksIsAFatalError) {
   EXPECT_DEATH(
       {
-        auto a = std::make_unique<d::Allocator>(d::make_host_backend(), 8 * MiB);
+        auto a = std::make_unique<d::DeviceAllocator>(d::make_host_backend(), 8 * MiB);
         Allocation x = d::AllocationAccess::make(*a, 512, Stream{}, typeid(Allocation));
         a.reset();
       },

@@ -10,6 +10,7 @@
 
 #include <cyc/cyc.h>
 
+#include "device/backend.h"
 #include "device/config.h"
 
 namespace {

@@ -12,8 +12,8 @@
 
 #include <cyc/cyc.h>
 
-#include "device/allocator.h"
-#include "device/config.h"
+#include "device/backend_selection.h"
+#include "device/device_allocator.h"
 #include "fake_cuda.h"
 
 namespace {
@@ -52,7 +52,7 @@ class CudaBackendTest : public ::testing::Test {
     fake_cuda::Options o;
     o.memory = device_memory;
     fake_cuda::reset(o);
-    alloc_ = std::make_unique<d::Allocator>(d::make_cuda_backend(fake_cuda::api()), limit);
+    alloc_ = std::make_unique<d::DeviceAllocator>(d::make_cuda_backend(fake_cuda::api()), limit);
   }
   Allocation get(std::size_t bytes, Stream s = Stream{}) {
     return d::AllocationAccess::make(*alloc_, bytes, s, typeid(Allocation));
@@ -64,7 +64,7 @@ class CudaBackendTest : public ::testing::Test {
   }
   cyc::device::MemoryStats stats() const { return alloc_->stats(); }
 
-  std::unique_ptr<d::Allocator> alloc_;
+  std::unique_ptr<d::DeviceAllocator> alloc_;
 };
 
 TEST_F(CudaBackendTest, SegmentsComeFromCudaMallocAndGoBackThroughCudaFree) {
@@ -220,7 +220,7 @@ TEST_F(CudaBackendTest, CallsRunOnTheBackendsDeviceAndRestoreTheThreads) {
   o.device_count = 2;
   fake_cuda::reset(o);
   ASSERT_EQ(fake_cuda::api().set_device(1), err::kSuccess);
-  alloc_ = std::make_unique<d::Allocator>(d::make_cuda_backend(fake_cuda::api()), std::nullopt);
+  alloc_ = std::make_unique<d::DeviceAllocator>(d::make_cuda_backend(fake_cuda::api()), std::nullopt);
   EXPECT_EQ(alloc_->backend().description(), "cuda device 1 (Fake CUDA Device 1) via fake_cuda");
   ASSERT_EQ(fake_cuda::api().set_device(0), err::kSuccess);
   const std::size_t before = fake_cuda::counters().device_switches;
@@ -311,7 +311,7 @@ class Runtimes : public ::testing::TestWithParam<Runtime> {
       GTEST_SKIP() << "no usable CUDA device: " << why;
     cyc::gc::collect();
     cyc::gc::disable();
-    alloc_ = std::make_unique<d::Allocator>(d::make_cuda_backend(*api_), 64 * MiB);
+    alloc_ = std::make_unique<d::DeviceAllocator>(d::make_cuda_backend(*api_), 64 * MiB);
   }
   void TearDown() override {
     if (!alloc_) return;
@@ -325,7 +325,7 @@ class Runtimes : public ::testing::TestWithParam<Runtime> {
   }
 
   const d::CudaApi* api_ = nullptr;
-  std::unique_ptr<d::Allocator> alloc_;
+  std::unique_ptr<d::DeviceAllocator> alloc_;
 };
 
 TEST_P(Runtimes, AllocateFreeAndEmptyTheCache) {

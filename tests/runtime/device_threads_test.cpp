@@ -1,8 +1,10 @@
 // device_threads_test.cpp - the allocator under many threads: allocation and free at once
 // (also freeing on another thread than the one that allocated), readers of statistics and
 // snapshots meanwhile, the out-of-memory chain (cache release and cycle collection) racing
-// with allocation, and the CUDA backend (over fake_cuda) with a stream per thread. Run under
-// ThreadSanitizer (label "threads"); iteration counts are kept moderate for that.
+// with allocation, the CUDA backend (over fake_cuda) with a stream per thread, and two pieces
+// alone: the capacity limit admitting segments for many threads, and the chain letting other
+// threads take the lock while it collects. Run under ThreadSanitizer (label "threads");
+// iteration counts are kept moderate for that.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -18,7 +20,10 @@
 
 #include <cyc/cyc.h>
 
-#include "device/allocator.h"
+#include "device/capacity_limit.h"
+#include "device/device_allocator.h"
+#include "device/oom_chain.h"
+#include "fake_backend.h"
 #include "fake_cuda.h"
 
 namespace {
@@ -68,13 +73,13 @@ class DeviceThreadsTest : public ::testing::Test {
     cyc::gc::set_automatic(cyc::gc::Automatic::kWhileSingleThreaded);
     cyc::gc::collect();
   }
-  Allocation get(d::Allocator& a, std::size_t n, Stream s = Stream{}) {
+  Allocation get(d::DeviceAllocator& a, std::size_t n, Stream s = Stream{}) {
     return d::AllocationAccess::make(a, n, s, typeid(Allocation));
   }
 };
 
 TEST_F(DeviceThreadsTest, ManyThreadsAllocateAndFreeAtOnce) {
-  d::Allocator alloc(d::make_host_backend(), 1024 * MiB);
+  d::DeviceAllocator alloc(d::make_host_backend(), 1024 * MiB);
   std::atomic<int> corrupted{0};
   run_threads(kThreads, [&](int t) {
     std::mt19937 rng(1234u + static_cast<unsigned>(t));
@@ -102,7 +107,7 @@ TEST_F(DeviceThreadsTest, ManyThreadsAllocateAndFreeAtOnce) {
 }
 
 TEST_F(DeviceThreadsTest, BlocksFreedOnAnotherThreadAndReadersMeanwhile) {
-  d::Allocator alloc(d::make_host_backend(), 1024 * MiB);
+  d::DeviceAllocator alloc(d::make_host_backend(), 1024 * MiB);
   std::mutex mu;
   std::deque<Allocation> handoff;
   std::atomic<bool> done{false};
@@ -160,7 +165,7 @@ TEST_F(DeviceThreadsTest, BlocksFreedOnAnotherThreadAndReadersMeanwhile) {
 TEST_F(DeviceThreadsTest, RunningOutOnManyThreadsFreesTheCacheAndRetries) {
   // 4 threads each want up to 3 x 4 MiB from a 32 MiB device: requests race for memory, so
   // some run the out-of-memory chain (cache release, collection) while others allocate.
-  d::Allocator alloc(d::make_host_backend(), 32 * MiB);
+  d::DeviceAllocator alloc(d::make_host_backend(), 32 * MiB);
   std::atomic<long> served{0}, ooms{0};
   run_threads(kThreads, [&](int t) {
     std::mt19937 rng(7u + static_cast<unsigned>(t));
@@ -191,7 +196,7 @@ TEST_F(DeviceThreadsTest, ThreadsLeakCyclesHoldingBuffersAndTheAllocatorReclaims
   // let collections run on any thread.
   cyc::gc::disable();
   cyc::gc::set_automatic(cyc::gc::Automatic::kAnyThread);
-  d::Allocator alloc(d::make_host_backend(), 48 * MiB);
+  d::DeviceAllocator alloc(d::make_host_backend(), 48 * MiB);
   std::atomic<long> leaked{0}, ooms{0};
   run_threads(kThreads, [&](int) {
     for (int i = 0; i < 150; ++i) {
@@ -219,7 +224,7 @@ TEST_F(DeviceThreadsTest, WithThreadsRunningOutDoesNotCollectUnlessTheProgramSay
   // The fixture's threads have run: by default the allocator may not start a collection on
   // its own, since another thread could be writing a traced field of what it would examine.
   run_threads(1, [](int) {});
-  d::Allocator alloc(d::make_host_backend(), 4 * MiB);
+  d::DeviceAllocator alloc(d::make_host_backend(), 4 * MiB);
   {
     auto buf = cyc::make<Buffer>(d::AllocationAccess::make(alloc, 3 * MiB, Stream{}, typeid(Buffer)));
     auto li = cyc::make<std::vector<cyc::Handle<>>>();
@@ -242,7 +247,7 @@ TEST_F(DeviceThreadsTest, CudaBackendWithAStreamPerThread) {
   o.memory = 256 * MiB;
   fake_cuda::reset(o);
   {
-    d::Allocator alloc(d::make_cuda_backend(fake_cuda::api()), std::nullopt);
+    d::DeviceAllocator alloc(d::make_cuda_backend(fake_cuda::api()), std::nullopt);
     std::vector<Stream> streams;  // all alive at once: distinct handles
     for (int t = 0; t < kThreads; ++t) streams.push_back(alloc.backend().create_stream());
     std::atomic<int> wrong_stream{0};
@@ -270,6 +275,72 @@ TEST_F(DeviceThreadsTest, CudaBackendWithAStreamPerThread) {
   }
   EXPECT_EQ(fake_cuda::counters().live_allocations, 0u);
   EXPECT_EQ(fake_cuda::counters().live_streams, 0u);
+}
+
+TEST_F(DeviceThreadsTest, TheCapacityLimitNeverAdmitsMoreThanItsCapacity) {
+  fake_backend::FakeBackend backend;
+  d::CapacityLimit limit(backend, 16 * MiB);
+  std::atomic<long> admitted{0}, refused{0};
+  run_threads(kThreads, [&](int t) {
+    std::mt19937 rng(31u + static_cast<unsigned>(t));
+    std::vector<std::pair<void*, std::size_t>> held;
+    for (int i = 0; i < 400; ++i) {
+      const std::size_t bytes = (1 + rng() % 8) * 512 * KiB;
+      if (void* p = limit.allocate(bytes)) {
+        held.emplace_back(p, bytes);
+        ++admitted;
+      } else {
+        ++refused;
+      }
+      if (held.size() >= 3 || rng() % 2) {
+        for (auto& [p, n] : held) limit.deallocate(p, n);
+        held.clear();
+      }
+    }
+    for (auto& [p, n] : held) limit.deallocate(p, n);
+  });
+  EXPECT_GT(admitted.load(), 0);
+  EXPECT_LE(backend.peak_live_bytes(), 16 * MiB) << "two threads were admitted past the limit";
+  EXPECT_EQ(limit.reserved(), 0u);
+  EXPECT_EQ(backend.live_bytes(), 0u);
+}
+
+// Steps for the chain that never get a block; they touch `guarded`, which the lock protects.
+class NeverSteps final : public d::OomChain::Steps {
+ public:
+  explicit NeverSteps(long& guarded) : guarded_(guarded) {}
+  d::Block* retry() override {
+    ++guarded_;
+    return nullptr;
+  }
+  void release_cached() override { ++guarded_; }
+  OutOfMemory out_of_memory(const d::OomOutcome&) override { return OutOfMemory("out", 0, 0, 0, 0, {}); }
+
+ private:
+  long& guarded_;
+};
+
+TEST_F(DeviceThreadsTest, TheOomChainLetsOtherThreadsTakeTheLockWhileItCollects) {
+  std::mutex mu;
+  long guarded = 0;  // under mu
+  d::Statistics stats;
+  // The collection frees memory on other threads, which come back through the allocator's
+  // lock: here, threads that take it and change what it guards.
+  d::OomChain chain(stats, {[] { return true; },
+                            [&] {
+                              run_threads(kThreads, [&](int) {
+                                for (int i = 0; i < 100; ++i) {
+                                  std::lock_guard<std::mutex> g(mu);
+                                  ++guarded;
+                                }
+                              });
+                              return std::size_t{0};
+                            }});
+  NeverSteps steps(guarded);
+  std::unique_lock<std::mutex> lock(mu);
+  EXPECT_THROW(chain.recover(lock, steps), OutOfMemory);
+  EXPECT_TRUE(lock.owns_lock());
+  EXPECT_EQ(guarded, kThreads * 100L + 5) << "the others' increments and the chain's five steps";
 }
 
 TEST_F(DeviceThreadsTest, ThePublicApiFromManyThreads) {

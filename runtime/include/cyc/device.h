@@ -19,17 +19,19 @@
 // backend's is the device's. A bad value of either variable makes every call here throw
 // ConfigError, whose message names the variable and the accepted values.
 //
-// The caching allocator (in the spirit of PyTorch's CUDA caching allocator). Requests are
-// rounded up to a multiple of 512 bytes. Requests up to 1 MiB come from the small pool,
-// carved from 2 MiB segments; larger ones from the large pool: 20 MiB segments for requests
-// below 10 MiB, requests of 10 MiB and more get a segment of their size rounded up to 2 MiB
-// (and when a 20 MiB segment does not fit, one of the request's size rounded up to 2 MiB is
-// tried before the cache is freed). A request takes the smallest cached free block of its
-// pool and stream that is large enough (best fit), splitting off the rest when that is at
-// least 512 bytes (small pool) or more than 1 MiB (large pool). A freed block returns to the
-// cache, merged with free neighbours in its segment; it is reused only by requests on the
-// stream it was allocated on. empty_cache() returns every segment with no block in use to
-// the backend.
+// The caching allocator (in the spirit of PyTorch's CUDA caching allocator; the sizes named
+// here are defined, with their values, under "the caching allocator's sizes" below). Requests
+// are rounded up to a multiple of kBlockRounding. Requests up to kSmallPoolMaxRequest come
+// from the small pool, carved from segments of kSmallSegmentSize; larger ones from the large
+// pool: requests below kOwnSegmentMinRequest share segments of kLargeSegmentSize, requests of
+// kOwnSegmentMinRequest and more get a segment of their size rounded up to
+// kLargeSegmentRounding (and when a shared segment does not fit, one of the request's size
+// rounded up to kLargeSegmentRounding is tried before the cache is freed). A request takes
+// the smallest cached free block of its pool and stream that is large enough (best fit),
+// splitting off the rest when that is at least kBlockRounding (small pool) or more than
+// kSmallPoolMaxRequest (large pool). A freed block returns to the cache, merged with free
+// neighbours in its segment; it is reused only by requests on the stream it was allocated
+// on. empty_cache() returns every segment with no block in use to the backend.
 //
 // Running out. When a request can be met neither from the cache nor by a new segment, the
 // allocator (1) returns all unused cached segments to the backend and retries, then (2) runs
@@ -67,10 +69,33 @@
 namespace cyc::device {
 
 namespace detail {
-class Allocator;
+class DeviceAllocator;
 struct Block;
 struct AllocationAccess;
 }  // namespace detail
+
+// ---- the caching allocator's sizes --------------------------------------------------------
+//
+// The one definition of the sizes the policy above names; the allocator's code uses these.
+// Every segment size is a multiple of kBlockRounding and blocks start at multiples of it
+// within their segment, so a backend that aligns segments to kBlockRounding aligns every
+// block too.
+
+// Requests round up to a multiple of this; it is also the smallest block, and the least the
+// small pool splits off.
+inline constexpr std::size_t kBlockRounding = 512;
+// The largest request the small pool serves. The large pool splits off only remainders
+// larger than this: a smaller one could serve no request of the large pool.
+inline constexpr std::size_t kSmallPoolMaxRequest = std::size_t{1} << 20;
+// The size of every small pool segment.
+inline constexpr std::size_t kSmallSegmentSize = std::size_t{2} << 20;
+// The size of the large pool's shared segments, for requests below kOwnSegmentMinRequest.
+inline constexpr std::size_t kLargeSegmentSize = std::size_t{20} << 20;
+// Requests of this size or more get a segment of their own.
+inline constexpr std::size_t kOwnSegmentMinRequest = std::size_t{10} << 20;
+// Segments of their own (and the fallback for a shared segment that does not fit) are the
+// request rounded up to a multiple of this.
+inline constexpr std::size_t kLargeSegmentRounding = std::size_t{2} << 20;
 
 // ---- errors ------------------------------------------------------------------------------
 
@@ -183,7 +208,7 @@ class Allocation {
   void set_owner(const std::type_info& owner) noexcept;
 
  private:
-  detail::Allocator* allocator_ = nullptr;
+  detail::DeviceAllocator* allocator_ = nullptr;
   detail::Block* block_ = nullptr;
   void* data_ = nullptr;
   std::size_t size_ = 0;
@@ -232,7 +257,7 @@ struct Stat {
 // A statistic for both pools together and for each.
 struct StatArray {
   Stat all;
-  Stat small_pool;  // requests up to 1 MiB
+  Stat small_pool;  // requests up to kSmallPoolMaxRequest
   Stat large_pool;
 };
 

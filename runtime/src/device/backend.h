@@ -1,9 +1,10 @@
 // backend.h - where device memory comes from: the backends under the caching allocator.
 //
-// A backend reserves and returns whole segments; the allocator (allocator.h) does all the
-// caching. The CUDA backend calls the CUDA runtime through a table of function pointers
-// (CudaApi) so that the same backend code runs over the real cudart (cudart_api.cpp, built
-// only with the CUDA Toolkit) and over a fake in the tests (tests/runtime/fake_cuda.*).
+// A backend reserves and returns whole segments; the caching pool (caching_pool.h) does all
+// the caching, and the capacity cap is itself a Backend over the real one (capacity_limit.h).
+// The CUDA backend calls the CUDA runtime through a table of function pointers (CudaApi) so
+// that the same backend code runs over the real cudart (cudart_api.cpp, built only with the
+// CUDA Toolkit) and over a fake in the tests (tests/runtime/fake_cuda.*).
 #pragma once
 
 #include <cstddef>
@@ -41,7 +42,7 @@ class Backend {
   virtual void synchronize(Stream stream) = 0;
 };
 
-// Host memory, aligned to 512 bytes; capacity by default the machine's physical memory.
+// Host memory, aligned to kBlockRounding (<cyc/device.h>); capacity by default the machine's physical memory.
 std::unique_ptr<Backend> make_host_backend();
 
 // ---- CUDA ---------------------------------------------------------------------------------

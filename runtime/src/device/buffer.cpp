@@ -3,12 +3,13 @@
 
 #include <cyc/make.h>
 
-#include "allocator.h"
+#include "device_allocator.h"
+#include "process_allocator.h"
 
 namespace cyc::device {
 
-Allocation detail::AllocationAccess::make(detail::Allocator& allocator, std::size_t bytes, Stream stream,
-                                          const std::type_info& owner) {
+Allocation detail::AllocationAccess::make(detail::DeviceAllocator& allocator, std::size_t bytes,
+                                          Stream stream, const std::type_info& owner) {
   Allocation a;
   if (bytes == 0) return a;  // like torch.empty(0): no block, null data
   detail::Block* b = allocator.allocate(bytes, stream, &owner);
@@ -47,7 +48,7 @@ Allocation& Allocation::operator=(Allocation&& o) noexcept {
 
 void Allocation::reset() noexcept {
   if (detail::Block* b = std::exchange(block_, nullptr)) {
-    detail::Allocator* a = std::exchange(allocator_, nullptr);
+    detail::DeviceAllocator* a = std::exchange(allocator_, nullptr);
     data_ = nullptr;
     size_ = 0;
     capacity_ = 0;

@@ -1,13 +1,11 @@
-// config.h - CYC_DEVICE and CYC_DEVICE_CAPACITY, and choosing a backend from them.
+// config.h - reading CYC_DEVICE and CYC_DEVICE_CAPACITY (backend_selection.h acts on them).
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <optional>
-#include <string>
 #include <string_view>
 
-#include "backend.h"
+#include <cyc/device.h>
 
 namespace cyc::device::detail {
 
@@ -30,14 +28,5 @@ std::size_t parse_capacity(std::string_view value);
 
 // Reads both variables now. Throws ConfigError.
 Config config_from_env();
-
-// The backend `config` asks for. `cuda` is the CUDA runtime to use (null: not built with
-// CUDA). For kAuto without a usable device the host backend is chosen and `note` says why;
-// for kCuda without one, ConfigError naming CYC_DEVICE is thrown.
-struct Selection {
-  std::unique_ptr<Backend> backend;
-  std::string note;
-};
-Selection select_backend(const Config& config, const CudaApi* cuda);
 
 }  // namespace cyc::device::detail

@@ -1,6 +1,7 @@
 // host_backend.cpp - device memory served from host memory, for machines without a GPU.
 //
-// Segments come from aligned_alloc (512-byte aligned, like the allocator's block sizes).
+// Segments come from aligned_alloc, aligned to kBlockRounding (<cyc/device.h>), so that every
+// block, which starts at a multiple of it within its segment, is that aligned too.
 // Everything runs synchronously, so streams are labels the allocator keeps blocks apart by;
 // they are numbered from 1 (0 is the default stream).
 #include <cstdint>
@@ -17,7 +18,7 @@
 namespace cyc::device::detail {
 namespace {
 
-constexpr std::size_t kAlignment = 512;
+constexpr std::size_t kAlignment = kBlockRounding;
 
 std::size_t physical_memory(int which) {
   const long pages = sysconf(which);

@@ -1,22 +1,9 @@
-// api.cpp - the process's allocator and the torch.cuda-like functions of <cyc/device.h>.
-#include "allocator.h"
-#include "config.h"
+// device_functions.cpp - the torch.cuda-like free functions of <cyc/device.h> (streams,
+// statistics, empty_cache, memory_snapshot, the backend, the capacity, collect_on_oom): each
+// is one call on the process's allocator (process_allocator.h). empty() is in buffer.cpp.
+#include "process_allocator.h"
 
 namespace cyc::device {
-namespace detail {
-
-Allocator& global() {
-  // Made once, on first use; a ConfigError leaves it unmade, so the next call tries again.
-  // Never destroyed: Buffers held by static objects may be freed after static destructors.
-  static Allocator* const allocator = [] {
-    const Config config = config_from_env();
-    Selection s = select_backend(config, cudart_api());
-    return new Allocator(std::move(s.backend), config.capacity, std::move(s.note));
-  }();
-  return *allocator;
-}
-
-}  // namespace detail
 
 Stream create_stream() { return detail::global().backend().create_stream(); }
 void destroy_stream(Stream stream) { detail::global().backend().destroy_stream(stream); }

@@ -1,5 +1,6 @@
-// backend.cpp - choosing the backend that CYC_DEVICE asks for.
-#include "config.h"
+// backend_selection.cpp - choosing the backend that CYC_DEVICE asks for. See
+// backend_selection.h.
+#include "backend_selection.h"
 
 namespace cyc::device::detail {
 

@@ -77,22 +77,22 @@ struct CandidateList {
   }
 };
 
-struct Heap {
+struct Candidates {
   // Guards the candidate lists, GcHead::list/slot and every change of kBuffered. Held by
   // the collector while it examines objects, so that no candidate can be destroyed under it.
   std::mutex lock;
-  CandidateList candidates[gc::kGenerations];
+  CandidateList lists[gc::kGenerations];  // by generation
   std::uint64_t collections = 0;  // collections started; each takes the next number
   // With CYC_REPORT: every live object (for the report of what is alive at exit).
   std::unordered_set<Header*> census;
 
-  void unlink(GcHead* g) noexcept { candidates[g->list].remove(g); }
+  void unlink(GcHead* g) noexcept { lists[g->list].remove(g); }
   // Whether g sits in a candidate list. Without CYC_REPORT, kBuffered says so more cheaply;
   // with it (see collector.cpp), this is the only record. Exact: g appears in a list only
   // while it is listed, and then at g->slot of list g->list (removal nulls its entry, clear()
   // and compact() keep no stale copies).
   bool listed(GcHead* g) const noexcept {
-    const CandidateList& l = candidates[g->list];
+    const CandidateList& l = lists[g->list];
     return g->slot < l.entries.size() && l.entries[g->slot] == g;
   }
 };
@@ -101,7 +101,7 @@ struct Heap {
 std::size_t tracked_objects() noexcept;
 
 // Never destroyed: handles in static objects may be dropped after main returns.
-Heap& heap() noexcept;
+Candidates& candidates() noexcept;
 
 // Hot counters, read on every allocation of a tracked object.
 extern constinit std::atomic<bool> g_enabled;
@@ -112,16 +112,16 @@ extern thread_local bool tl_collecting;
 extern thread_local bool tl_in_trace;
 extern thread_local bool tl_holds_lock;
 
-// RAII for Heap::lock that turns self-deadlock (a trace hook touching handles) into a
+// RAII for Candidates::lock that turns self-deadlock (a trace hook touching handles) into a
 // clear fatal error. While the process has a single thread there is nobody to exclude, and
 // the mutex is skipped (no thread can start inside the critical sections: they run no user
 // code but trace hooks).
-class HeapLock {
+class CandidatesLock {
  public:
-  HeapLock();
-  ~HeapLock();
-  HeapLock(const HeapLock&) = delete;
-  HeapLock& operator=(const HeapLock&) = delete;
+  CandidatesLock();
+  ~CandidatesLock();
+  CandidatesLock(const CandidatesLock&) = delete;
+  CandidatesLock& operator=(const CandidatesLock&) = delete;
 
  private:
   bool locked_ = false;

@@ -43,14 +43,14 @@
 // Invariants
 // ----------
 // * An object is in a candidate list iff kBuffered is set in its count word, and
-//   GcHead::list says which. Both change only under Heap::lock.
-// * The collector holds Heap::lock while it examines objects. A candidate can only be
+//   GcHead::list says which. Both change only under Candidates::lock.
+// * The collector holds Candidates::lock while it examines objects. A candidate can only be
 //   destroyed after taking that lock (object.cpp: destroy), and every other examined object
 //   is referenced from an examined one; so nothing examined is freed under the collector.
 //   Threads dropping a reference that needs buffering wait for the lock meanwhile.
 // * GcHead::color is kNone outside a collection, and so is kExamined: it is set on an
 //   object by the atomic read of its count (Collection::read_count) and taken off by
-//   settle(), both under Heap::lock. A drop that finds kExamined takes the lock, so it waits.
+//   settle(), both under Candidates::lock. A drop that finds kExamined takes the lock, so it waits.
 // * Hence, in a collection, the count of an examined object never goes down between its
 //   read and the end of settle(). Copies and Weak::lock() may still raise it.
 // * Garbage is committed with a compare-exchange of each count from the word first read to
@@ -88,8 +88,8 @@
 // fast path and are never seen. So while reporting (decided once, before the first candidate
 // is recorded) kBuffered is never set: every such drop takes the slow path, which records
 // the candidate if it is not listed yet and stamps its list entry with the time and the
-// number of collections started (CandidateList::since). Membership is then Heap::listed(),
-// under Heap::lock: destroy() asks it for every object, and settle() knows the roots from
+// number of collections started (CandidateList::since). Membership is then Candidates::listed(),
+// under Candidates::lock: destroy() asks it for every object, and settle() knows the roots from
 // the lists it read. The invariants above hold with "kBuffered is set" read as "it is
 // listed". A collection numbers itself under the lock, so a stamp tells exactly which
 // collections came after the drop. Without CYC_REPORT all this costs one predicted branch
@@ -289,14 +289,14 @@ Collector& collector() {
   return *c;
 }
 
-// The phases below run in this order under Heap::lock; examine() strings them together.
+// The phases below run in this order under Candidates::lock; examine() strings them together.
 
 // Takes the candidate lists of the generations collected as the roots, without touching the
 // objects yet (one pass fewer over scattered memory).
 void gather_roots(Collection& c) {
-  Heap& heap = detail::heap();
+  Candidates& cands = detail::candidates();
   for (int i = 0; i <= c.gen; ++i) {
-    const CandidateList& list = heap.candidates[i];
+    const CandidateList& list = cands.lists[i];
     for (std::size_t j = 0; j < list.entries.size(); ++j)
       if (GcHead* g = list.entries[j]) {
         c.roots.push_back(g);
@@ -433,7 +433,7 @@ void check_writes(const Collection& c) {
   }
 }
 
-// Steps 1-4, under Heap::lock. Leaves the garbage in c.white. With `keep` (SAVE_ALL, or the
+// Steps 1-4, under Candidates::lock. Leaves the garbage in c.white. With `keep` (SAVE_ALL, or the
 // report at exit) the garbage is found but not committed.
 void examine(Collection& c, bool keep) {
   gather_roots(c);
@@ -478,15 +478,15 @@ void promote(Collection& c, GcHead* g, std::uint8_t to) noexcept {
   g->gen = to;
 }
 
-// After examine(), still under Heap::lock: settle the candidate lists and generations, and
+// After examine(), still under Candidates::lock: settle the candidate lists and generations, and
 // take kExamined off everything that stays alive, in one pass over what was examined (every
 // candidate was examined). Drops of examined objects waited for the lock, so none of them
 // found a candidate still buffered: an alive candidate can simply be unbuffered, and the
 // next drop that leaves it with a non-zero count records it again.
 void settle(Collection& c) {
-  Heap& heap = detail::heap();
+  Candidates& cands = detail::candidates();
   const std::uint8_t older = static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2);
-  for (int i = 0; i <= c.gen; ++i) heap.candidates[i].clear();
+  for (int i = 0; i <= c.gen; ++i) cands.lists[i].clear();
   try {
     for (std::size_t i = 0; i < c.visited.size(); ++i) {
       prefetch_ahead(c.visited, i);
@@ -508,9 +508,9 @@ void settle(Collection& c) {
         // Re-listing keeps the entry's stamp: no drop happened since.
         auto push = [&](std::uint8_t list) {
           if (c.reporting)
-            heap.candidates[list].push(g, list, c.root_since.at(g));
+            cands.lists[list].push(g, list, c.root_since.at(g));
           else
-            heap.candidates[list].push(g, list);
+            cands.lists[list].push(g, list);
         };
         if (g->color == kSkip) {
           push(0);  // its releaser, waiting for the lock, unlinks it
@@ -616,7 +616,7 @@ struct FoundGarbage {
   std::int64_t found_ns = 0;
 };
 
-// Under Heap::lock, after examine(): the garbage as cycles, with CYC_REPORT's timing.
+// Under Candidates::lock, after examine(): the garbage as cycles, with CYC_REPORT's timing.
 void describe_cycles(Collection& c, const CollectionSetup& s, FoundGarbage& f, std::vector<Header*>* kept) {
   if (s.reporting) {
     f.found_ns = steady_ns();
@@ -631,12 +631,12 @@ void describe_cycles(Collection& c, const CollectionSetup& s, FoundGarbage& f, s
   tl_in_trace = false;
 }
 
-// Under Heap::lock, after settle(): garbage that is kept (SAVE_ALL, or the collection at exit)
+// Under Candidates::lock, after settle(): garbage that is kept (SAVE_ALL, or the collection at exit)
 // is an ordinary object again; garbage to be torn down leaves CYC_REPORT's census.
 void keep_or_release(Collection& c, const CollectionSetup& s, FoundGarbage& f, std::vector<Header*>* kept) {
   if (!s.keep) {
     if (s.reporting)
-      for (GcHead* g : c.white) heap().census.erase(header_of(g));  // torn down after the lock
+      for (GcHead* g : c.white) candidates().census.erase(header_of(g));  // torn down after the lock
     return;
   }
   for (GcHead* g : c.white) {
@@ -651,10 +651,10 @@ void keep_or_release(Collection& c, const CollectionSetup& s, FoundGarbage& f, s
   }
 }
 
-// Everything a collection does under Heap::lock: examine, describe, settle, keep or release.
+// Everything a collection does under Candidates::lock: examine, describe, settle, keep or release.
 void find_garbage(Collection& c, const CollectionSetup& s, FoundGarbage& f, std::vector<Header*>* kept) {
-  HeapLock lock;
-  f.number = ++heap().collections;
+  CandidatesLock lock;
+  f.number = ++candidates().collections;
   examine(c, s.keep);
 #ifndef NDEBUG
   verify_garbage(c);

@@ -233,8 +233,8 @@ void report_at_exit() noexcept {
     std::sort(kept.begin(), kept.end());
     std::map<std::string, AliveRecord> alive;  // by type name: sorted, one line per type
     {
-      HeapLock lock;
-      for (Header* h : heap().census) {
+      CandidatesLock lock;
+      for (Header* h : candidates().census) {
         if (std::binary_search(kept.begin(), kept.end(), h)) continue;  // reported as garbage
         AliveRecord& a = alive[type_name(*h->type->rtti)];
         ++a.objects;

@@ -17,7 +17,7 @@ namespace cyc::detail {
 
 // Reads CYC_REPORT once and, when it names a file that opens, turns reporting on
 // (g_reporting). Runs before the program's own static objects are constructed, and from
-// heap() in case libcyc is used even earlier; idempotent and thread-safe.
+// candidates() in case libcyc is used even earlier; idempotent and thread-safe.
 void start_report() noexcept;
 
 // An append-only JSON Lines file. Each line is one write(2) on a descriptor opened with

@@ -25,26 +25,26 @@ thread_local bool tl_collecting = false;
 thread_local bool tl_in_trace = false;
 thread_local bool tl_holds_lock = false;
 
-Heap& heap() noexcept {
+Candidates& candidates() noexcept {
   // CYC_REPORT changes how candidates are recorded, so it is settled before the first one.
-  static Heap* h = (start_report(), new Heap);
+  static Candidates* h = (start_report(), new Candidates);
   return *h;
 }
 
-HeapLock::HeapLock() {
+CandidatesLock::CandidatesLock() {
   if (tl_holds_lock)
     fatal("a trace hook created, copied or dropped a handle; trace hooks may only visit "
           "the handles they are given");
   if (!single_threaded()) {
-    heap().lock.lock();
+    candidates().lock.lock();
     locked_ = true;
   }
   tl_holds_lock = true;
 }
 
-HeapLock::~HeapLock() {
+CandidatesLock::~CandidatesLock() {
   tl_holds_lock = false;
-  if (locked_) heap().lock.unlock();
+  if (locked_) candidates().lock.unlock();
 }
 
 void fatal(const char* what, const std::type_info* type) noexcept {
@@ -161,7 +161,7 @@ void free_block(void* p, std::size_t size) noexcept {
 [[gnu::noinline]] static void decref_and_time(Header* h) noexcept {
   bool last = false;
   {
-    HeapLock lock;
+    CandidatesLock lock;
     std::uint32_t old = h->strong.load(std::memory_order_relaxed);
     bool candidate = becomes_candidate(old);
     if (single_threaded()) {
@@ -172,14 +172,14 @@ void free_block(void* p, std::size_t size) noexcept {
         candidate = becomes_candidate(old);
     }
     if (candidate) {
-      Heap& hp = heap();
+      Candidates& hp = candidates();
       GcHead* g = h->gc();
       const Since now{steady_ns(), hp.collections};
       if (hp.listed(g)) {
-        hp.candidates[g->list].since[g->slot] = now;
+        hp.lists[g->list].since[g->slot] = now;
       } else {
         try {
-          hp.candidates[g->gen].push(g, g->gen, now);
+          hp.lists[g->gen].push(g, g->gen, now);
         } catch (...) {
           fatal("out of memory while recording a cycle-collection candidate");
         }
@@ -192,13 +192,13 @@ void free_block(void* p, std::size_t size) noexcept {
 }
 
 // Every drop that records a candidate, or that finds a collection examining the object
-// (kExamined), comes here. Taking Heap::lock waits for that collection to decide: the
+// (kExamined), comes here. Taking Candidates::lock waits for that collection to decide: the
 // collector clears kExamined before it lets the lock go, so under the lock it is never set.
 void decref_locked(Header* h) noexcept {
   if (g_reporting.load(std::memory_order_relaxed)) [[unlikely]] return decref_and_time(h);
   bool last = false;
   {
-    HeapLock lock;
+    CandidatesLock lock;
     std::uint32_t old = h->strong.load(std::memory_order_relaxed);
     bool buffer = becomes_candidate(old);
     if (single_threaded()) {
@@ -212,7 +212,7 @@ void decref_locked(Header* h) noexcept {
     if (buffer) {
       GcHead* g = h->gc();
       try {
-        heap().candidates[g->gen].push(g, g->gen);
+        candidates().lists[g->gen].push(g, g->gen);
       } catch (...) {
         fatal("out of memory while recording a cycle-collection candidate");
       }
@@ -225,9 +225,9 @@ void decref_locked(Header* h) noexcept {
 }
 
 void census_add(Header* h) noexcept {
-  HeapLock lock;
+  CandidatesLock lock;
   try {
-    heap().census.insert(h);
+    candidates().census.insert(h);
   } catch (...) {
     // Out of memory: the report at exit will not count this object.
   }
@@ -235,8 +235,8 @@ void census_add(Header* h) noexcept {
 
 // With CYC_REPORT, the end of an object's life: out of its candidate list and the census.
 [[gnu::noinline]] static void forget_reported(Header* h) noexcept {
-  HeapLock lock;
-  Heap& hp = heap();
+  CandidatesLock lock;
+  Candidates& hp = candidates();
   if (h->type->tracked() && hp.listed(h->gc())) hp.unlink(h->gc());
   hp.census.erase(h);
 }
@@ -257,8 +257,8 @@ void census_add(Header* h) noexcept {
     // the lock may touch; holding it also keeps a running collection from examining the
     // object while we destroy it.
     if (!sole && (h->strong.load(std::memory_order_acquire) & kBuffered)) {
-      HeapLock lock;
-      heap().unlink(h->gc());
+      CandidatesLock lock;
+      candidates().unlink(h->gc());
       h->strong.fetch_and(~kBuffered, std::memory_order_relaxed);
     }
   }

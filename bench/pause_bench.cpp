@@ -159,7 +159,8 @@ int main(int argc, char** argv) {
     std::sort(v.begin(), v.end());
     char one[128];
     std::snprintf(one, sizeof one, "%s{\"pauses\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f}",
-                  gens.empty() ? "" : ",", v.size(), percentile(v, 0.5), percentile(v, 0.99), v.empty() ? 0.0 : v.back());
+                  gens.empty() ? "" : ",", v.size(), percentile(v, 0.5), percentile(v, 0.99),
+                  v.empty() ? 0.0 : v.back());
     gens += one;
   }
   std::printf("{\"impl\":\"cyc\",\"objects\":%zu,\"seconds\":%zu,\"iterations\":%zu,\"collections\":[%zu,%zu,%zu],"

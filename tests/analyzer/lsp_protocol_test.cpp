@@ -19,7 +19,8 @@ TEST(LspUri, EscapesWhatIsNotUnreservedAndReadsItBack) {
 }
 
 TEST(LspUri, RefusesOtherSchemesHostsAndBadEscapes) {
-  for (const char *Bad : {"http://x/a.cpp", "file://server/a.cpp", "file:///a%G0.cpp", "file:///a%2", "file:///a%00b"}) {
+  for (const char *Bad :
+       {"http://x/a.cpp", "file://server/a.cpp", "file:///a%G0.cpp", "file:///a%2", "file:///a%00b"}) {
     llvm::Expected<std::string> Path = uriToPath(Bad);
     EXPECT_FALSE(bool(Path)) << Bad;
     if (!Path) llvm::consumeError(Path.takeError());

@@ -19,6 +19,7 @@
 #include "lsp/Project.h"
 #include "lsp/Protocol.h"
 #include "lsp/Transport.h"
+#include "rules/RuleIds.h"
 
 #ifndef CYCLOPS_VERSION
 #define CYCLOPS_VERSION "unknown"
@@ -308,17 +309,21 @@ void Server::openProject(const json::Object *Params) {
 // Each rule's documentation beside the cache, for codeDescription.href; a file that cannot be
 // written means no link, not an error.
 void Server::writeRuleDocs() {
-  for (llvm::StringRef Id : {"cycle-instance", "capture-cycle", "cycle-type", "untraced-field", "missing-trace"}) {
+  for (llvm::StringRef Id : ruleid::All) {
     llvm::StringRef Doc = ruleDoc(Id);
     if (Doc.empty()) continue;
     llvm::SmallString<256> Path(P->cacheDir());
     llvm::sys::path::append(Path, "rule-docs", Id + ".md");
     llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Old = llvm::MemoryBuffer::getFile(Path);
-    bool Same = Old && (*Old)->getBuffer() == Doc;
-    if (!Same && (llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)) ||
-                  writeOutputFile(Path, NonRegularFile::Refuse, [&](llvm::raw_ostream &OS) { OS << Doc; }))) {
-      log("cannot write the documentation of " + Id + " to '" + Path + "'");
-      continue;
+    if (!Old || (*Old)->getBuffer() != Doc) {
+      std::error_code Dir = llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path));
+      llvm::Error Written = Dir ? llvm::createStringError(Dir, Dir.message())
+                                : writeOutputFile(Path, NonRegularFile::Refuse,
+                                                  [&](llvm::raw_ostream &OS) { OS << Doc; });
+      if (Written) {
+        log("no documentation link for " + Id + ": " + llvm::toString(std::move(Written)));
+        continue;
+      }
     }
     DocHrefs[Id.str()] = pathToUri(Path);
   }
@@ -368,7 +373,8 @@ bool meets(const json::Object &A, const json::Object &B) {
     if (!Pos) return std::pair<int64_t, int64_t>(-1, -1);
     return std::pair(Pos->getInteger("line").value_or(-1), Pos->getInteger("character").value_or(-1));
   };
-  return !(Key(A.getObject("end")) < Key(B.getObject("start")) || Key(B.getObject("end")) < Key(A.getObject("start")));
+  return !(Key(A.getObject("end")) < Key(B.getObject("start")) ||
+           Key(B.getObject("end")) < Key(A.getObject("start")));
 }
 
 json::Array Server::codeActions(const json::Object *Params) {
@@ -475,8 +481,11 @@ void Server::indexProject() {
   const unsigned Total = static_cast<unsigned>(P->listedFiles());
   const bool Progress = createProgress();
   if (Progress)
-    progress(json::Object{{"kind", "begin"}, {"title", "cyclops: indexing"}, {"message", "0/" + std::to_string(Total) + " files"},
-                          {"percentage", 0}, {"cancellable", false}});
+    progress(json::Object{{"kind", "begin"},
+                          {"title", "cyclops: indexing"},
+                          {"message", "0/" + std::to_string(Total) + " files"},
+                          {"percentage", 0},
+                          {"cancellable", false}});
   std::mutex ReportMutex;
   unsigned LastPercent = 0;
   P->index(

@@ -347,6 +347,10 @@ void Server::didOpenOrSave(const json::Object *Params, bool Open) {
   if (!Uri) return log("didOpen/didSave without textDocument.uri: ignored");
   llvm::Expected<std::string> Path = uriToPath(*Uri);
   if (!Path) return log(llvm::toString(Path.takeError()) + ": ignored");
+  // A client that attaches to every buffer: only the languages clang compiles are analyzed.
+  llvm::StringRef Language = Doc->getString("languageId").value_or("cpp");
+  if (Open && !llvm::is_contained({"c", "cpp", "objective-c", "objective-cpp", "cuda"}, Language))
+    return log("'" + *Uri + "': language '" + Language + "' is not analyzed");
   {
     std::lock_guard<std::mutex> Lock(Mutex);
     if (!Open && !Documents.count(Uri->str())) return;  // saved, but not open here

@@ -38,7 +38,11 @@
 // (explicit collect()) has no boundary, so every cycle is found by it. As in CPython, an
 // automatic collection of generation 2 also waits until the objects promoted into it since
 // its last collection are a quarter of those tracked after that one (long_lived_wait): a
-// steady workload that touches a large live heap does not examine it again and again.
+// steady workload that touches a large live heap does not examine it again and again. When it
+// does run, an automatic collection of generation 2 is a slice (kSliceBudget): it takes no
+// further root once it has examined that many objects, and carry_over() returns the roots it
+// did not take to their lists. Trial deletion over any subset of the candidates is sound: an
+// object reached from outside the examined set has refs > 0 and is black.
 //
 // Invariants
 // ----------
@@ -95,6 +99,8 @@
 // collections came after the drop. Without CYC_REPORT all this costs one predicted branch
 // each in decref_locked, destroy and make's publish, and nothing on copies and on
 // drops that take the fast path.
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <stdexcept>
@@ -145,10 +151,15 @@ struct Collection {
   std::vector<GcHead*> white;
   std::unordered_map<GcHead*, Since> root_since;
   std::size_t promoted = 0;  // objects this collection moved into the oldest generation
+  // A slice: once this many objects are examined, no further root is taken (0: no limit).
+  std::size_t budget = 0;
+  std::size_t cut = SIZE_MAX;  // roots from here on were not examined (SIZE_MAX: all were)
 
   void reset(int g, bool report, bool check) {
     gen = g;
     promoted = 0;
+    budget = 0;
+    cut = SIZE_MAX;
     boundary_hit = false;
     reporting = report;
     alone = single_threaded();
@@ -162,6 +173,9 @@ struct Collection {
     white.clear();
     root_since.clear();
   }
+
+  bool complete() const { return cut == SIZE_MAX; }
+  std::size_t examined_roots() const { return std::min(cut, roots.size()); }
 
   bool is_root(GcHead* g) const { return reporting ? root_since.contains(g) : (g->seen & kBuffered) != 0; }
 
@@ -310,6 +324,10 @@ void gather_roots(Collection& c) {
 void subtract_refs(Collection& c) {
   SubtractTracer subtract(c);
   for (std::size_t i = 0; i < c.roots.size(); ++i) {
+    if (c.budget && c.visited.size() >= c.budget) {
+      c.cut = i;  // a slice: the rest wait in their lists for the next one (settle)
+      return;
+    }
     prefetch_ahead(c.roots, i);
     GcHead* r = c.roots[i];
     if (r->color != kNone) continue;
@@ -478,6 +496,20 @@ void promote(Collection& c, GcHead* g, std::uint8_t to) noexcept {
   g->gen = to;
 }
 
+// A slice's roots that were not examined (still uncoloured: nothing examined reaches what it
+// does not colour) go back to the lists they came from, stamps and all; kBuffered stayed set.
+void carry_over(const Collection& c, Candidates& cands) {
+  for (std::size_t i = c.examined_roots(); i < c.roots.size(); ++i) {
+    GcHead* g = c.roots[i];
+    if (g->color != kNone) continue;  // reached from an examined root: settled below
+    const std::uint8_t list = g->list;
+    if (c.reporting)
+      cands.lists[list].push(g, list, c.root_since.at(g));
+    else
+      cands.lists[list].push(g, list);
+  }
+}
+
 // After examine(), still under Candidates::lock: settle the candidate lists and generations, and
 // take kExamined off everything that stays alive, in one pass over what was examined (every
 // candidate was examined). Drops of examined objects waited for the lock, so none of them
@@ -488,6 +520,7 @@ void settle(Collection& c) {
   const std::uint8_t older = static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2);
   for (int i = 0; i <= c.gen; ++i) cands.lists[i].clear();
   try {
+    carry_over(c, cands);
     for (std::size_t i = 0; i < c.visited.size(); ++i) {
       prefetch_ahead(c.visited, i);
       GcHead* g = c.visited[i];
@@ -579,6 +612,12 @@ void print_debug(unsigned debug, const gc::CollectReport& r) {
       std::fprintf(stderr, "cyc.gc: collectable cycle: %s (%zu objects, %zu host bytes, %zu device bytes)\n",
                    gc::format_path(cy.path).c_str(), cy.objects, cy.host_bytes, cy.device_bytes);
 }
+
+// The objects an automatic collection of the oldest generation examines before it takes no
+// further root: a few ms at the per-object costs of bench/README.md. Its candidates are the
+// long-lived objects a program touched, and what they reach may be most of the heap; the
+// roots it does not get to wait for the next slice. Explicit collections are never sliced.
+constexpr std::size_t kSliceBudget = 100000;
 
 // What a collection takes from the configuration when it starts.
 struct CollectionSetup {
@@ -672,16 +711,20 @@ void record_stats(Collector& col, const Collection& c, const gc::CollectReport& 
   std::lock_guard<std::mutex> g(col.config);
   gc::GenerationStats& st = col.stats[gen];
   // After a collection of the oldest generation nothing is pending there (CPython's
-  // long_lived_pending and long_lived_total).
-  st.promoted = 0;
-  st.tracked_after = tracked_objects();
+  // long_lived_pending and long_lived_total); after a slice of it, the rest still is.
+  if (c.complete()) {
+    st.promoted = 0;
+    st.tracked_after = tracked_objects();
+  }
   if (gen != gc::kGenerations - 1) col.stats[gc::kGenerations - 1].promoted += c.promoted;
   ++st.collections;
   st.collected += report.collected;
   st.candidates += report.candidates;
   st.traversed += report.traversed;
   st.time += report.duration;
-  for (int i = 1; i <= gen; ++i) col.count[i] = 0;
+  // A slice leaves its generation due: the next automatic collection goes on with it.
+  for (int i = 1; i <= gen; ++i)
+    if (i < gen || c.complete()) col.count[i] = 0;
   if (gen + 1 < gc::kGenerations) ++col.count[gen + 1];
   for (auto& h : saved) col.garbage.push_back(std::move(h));
 }
@@ -696,11 +739,12 @@ std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = 
   const CollectionSetup s = set_up(col, reason);
   Collection& c = col.scratch;
   c.reset(gen, s.reporting, (s.debug & gc::CHECK_WRITES) != 0 || kCheckWritesAlways);
+  if (reason == Reason::kAutomatic && gen == gc::kGenerations - 1) c.budget = kSliceBudget;
   FoundGarbage f;
   f.report.generation = gen;
   find_garbage(c, s, f, kept);
   f.report.collected = c.white.size();
-  f.report.candidates = c.roots.size();
+  f.report.candidates = c.examined_roots();
   f.report.traversed = c.visited.size();
   if (!s.keep) tear_down(c.white);
   f.report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);

@@ -648,6 +648,42 @@ TEST_F(GcTest, TheOldestGenerationWaitsForAQuarterMoreLongLivedObjects) {
   EXPECT_EQ(gc::stats()[2].promoted, 0u) << "none is pending after a collection of generation 2";
 }
 
+// An automatic collection of generation 2 examines a bounded slice of its candidates; the
+// next ones go on with the rest, and a garbage cycle among them is found by one of them.
+TEST_F(GcTest, AutomaticCollectionsOfTheOldestGenerationGoInSlices) {
+  constexpr int kLive = 150000;  // more than one slice examines
+  gc::disable();
+  std::vector<Handle<Node>> live;
+  live.reserve(kLive);
+  for (int i = 0; i < kLive; ++i) {
+    live.push_back(cyc::make<Node>());
+    Handle<Node> candidate = live.back();
+  }
+  // Two of them in a cycle that only the candidates' lists still reach.
+  live[kLive - 1]->next = live[kLive - 2];
+  live[kLive - 2]->next = live[kLive - 1];
+  gc::collect(1);  // explicit: all examined, all promoted into generation 2
+  for (auto& h : live) Handle<Node> touched = h;  // old candidates, listed in generation 2
+  live.resize(kLive - 2);
+  const auto before = gc::stats()[2];
+  std::vector<gc::CollectReport> slices;
+  on_collect([&](const gc::CollectReport& r) {
+    if (r.generation == 2) slices.push_back(r);
+  });
+  gc::set_threshold(1, 1, 1);
+  gc::enable();
+  auto examined = [&] { return gc::stats()[2].traversed - before.traversed; };
+  for (int i = 0; i < 50 && examined() < static_cast<std::size_t>(kLive); ++i) {
+    Handle<Node> made = cyc::make<Node>();  // runs the automatic collection due
+    Handle<Node> candidate = made;          // records a candidate: the next one is due
+  }
+  ASSERT_GE(slices.size(), 2u) << "one slice cannot examine " << kLive << " objects";
+  for (const gc::CollectReport& r : slices) EXPECT_LT(r.traversed, static_cast<std::size_t>(kLive));
+  std::size_t collected = 0;
+  for (const gc::CollectReport& r : slices) collected += r.collected;
+  EXPECT_EQ(collected, 2u) << "the cycle among the old candidates is found by a slice";
+}
+
 TEST_F(GcTest, DisableStopsAutomaticCollection) {
   int calls = 0;
   on_collect([&](const gc::CollectReport&) { ++calls; });

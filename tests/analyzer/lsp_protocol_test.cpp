@@ -4,12 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "lsp/Protocol.h"
+#include "output/SourceRoot.h"
 
 namespace cyclops::lsp {
 namespace {
 
 TEST(LspUri, EscapesWhatIsNotUnreservedAndReadsItBack) {
-  EXPECT_EQ(pathToUri("/a b/\xC3\xBC.cpp"), "file:///a%20b/%C3%BC.cpp");
+  EXPECT_EQ(fileUri("/a b/\xC3\xBC.cpp"), "file:///a%20b/%C3%BC.cpp");
   llvm::Expected<std::string> Path = uriToPath("file:///a%20b/%c3%bc.cpp");
   ASSERT_TRUE(bool(Path)) << llvm::toString(Path.takeError());
   EXPECT_EQ(*Path, "/a b/\xC3\xBC.cpp");
@@ -75,7 +76,8 @@ TEST(LspDiagnostic, CarriesRuleCodeDocLinkAndOneRelatedEntryPerNote) {
 }
 
 TEST(LspCodeAction, IsAQuickFixWithTheFindingsEdits) {
-  std::optional<llvm::json::Object> A = toCodeAction(contextWith("  std::shared_ptr<A> a;"), typeCycle());
+  const DiagnosticContext C = contextWith("  std::shared_ptr<A> a;");
+  std::optional<llvm::json::Object> A = toCodeAction(C, typeCycle(), toDiagnostic(C, typeCycle()));
   ASSERT_TRUE(A);
   EXPECT_EQ(A->getString("kind"), "quickfix");
   const llvm::json::Array *Edits = A->getObject("edit")->getObject("changes")->getArray("file:///p/b.h");
@@ -87,7 +89,7 @@ TEST(LspCodeAction, IsAQuickFixWithTheFindingsEdits) {
   EXPECT_EQ(Edit->getObject("range")->getObject("end")->getInteger("character"), 17);
   Finding NoFix = typeCycle();
   NoFix.Fixes.clear();
-  EXPECT_FALSE(toCodeAction(contextWith(""), NoFix));
+  EXPECT_FALSE(toCodeAction(C, NoFix, toDiagnostic(C, NoFix)));
 }
 
 TEST(LspDiagnostic, ATranslationUnitThatDoesNotCompileIsOneDiagnosticAtTheTop) {

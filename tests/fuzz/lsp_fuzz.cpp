@@ -1,12 +1,14 @@
 // lsp_fuzz.cpp - what `cyclops lsp` reads from its client: the whole input as a stream of
 // framed messages served by runServer (framing, JSON, dispatch, URIs), with a compile database
-// that does not exist, so nothing is parsed. Properties: a path survives pathToUri then
-// uriToPath, and toPosition counts no more UTF-16 units than the line has bytes.
+// that does not exist, so nothing is parsed. Properties: the URI of a path (fileUri) read back
+// by uriToPath names the same file, and toPosition counts no more UTF-16 units than the line
+// has bytes.
 #include <cstdio>
 
 #include "FuzzSupport.h"
 #include "lsp/Protocol.h"
 #include "lsp/Server.h"
+#include "output/SourceRoot.h"
 
 namespace {
 
@@ -22,8 +24,10 @@ void serve(llvm::StringRef Input) {
 void uriRoundTrip(llvm::StringRef Input) {
   std::string Path = "/" + Input.str();
   if (Path.find('\0') != std::string::npos) return;
-  llvm::Expected<std::string> Back = cyclops::lsp::uriToPath(cyclops::lsp::pathToUri(Path));
-  if (!Back || *Back != Path) cyclops::fuzz::violated("a path did not survive pathToUri then uriToPath");
+  const std::string Uri = cyclops::fileUri(Path);
+  llvm::Expected<std::string> Back = cyclops::lsp::uriToPath(Uri);
+  if (!Back || cyclops::fileUri(*Back) != Uri)
+    cyclops::fuzz::violated("uriToPath did not read back a fileUri");
   (void)cyclops::lsp::uriToPath(Input);
 }
 

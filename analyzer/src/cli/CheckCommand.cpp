@@ -8,13 +8,12 @@
 #include <set>
 
 #include "clang/Tooling/CompilationDatabase.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "cli/FactsCommand.h"
 #include "extract/CompilationDb.h"
 #include "extract/ResourceDir.h"
+#include "facts/FactsCache.h"
 #include "io/OutputFile.h"
 #include "output/Baseline.h"
 #include "output/Fixes.h"
@@ -104,13 +103,7 @@ std::optional<CheckInputs> loadInputs(const CheckOptions &O) {
 // The cache lives in the build directory by default: it describes that build's commands.
 std::string cacheDirFor(const CheckOptions &O) {
   if (O.NoCache) return "";
-  llvm::SmallString<256> Dir(O.CacheDir);
-  if (Dir.empty()) {
-    Dir = O.BuildDir;
-    if (!llvm::sys::fs::is_directory(Dir)) llvm::sys::path::remove_filename(Dir);  // -p DB.json
-    llvm::sys::path::append(Dir, ".cyclops-cache");
-  }
-  return std::string(Dir);
+  return O.CacheDir.empty() ? defaultCacheDir(O.BuildDir) : O.CacheDir;
 }
 
 struct AnalyzedRun {

@@ -139,6 +139,13 @@ struct FactsCache::HashSlot {
   std::optional<std::uint64_t> Hash;
 };
 
+std::string defaultCacheDir(llvm::StringRef BuildDir) {
+  llvm::SmallString<256> Dir(BuildDir);
+  if (!llvm::sys::fs::is_directory(Dir)) llvm::sys::path::remove_filename(Dir);  // -p DB.json
+  llvm::sys::path::append(Dir, ".cyclops-cache");
+  return std::string(Dir);
+}
+
 FactsCache::FactsCache(std::string Directory, const RuleSet &Rules) : Dir(std::move(Directory)) {
   KeyPrefix = (llvm::Twine("cyclops ") + CYCLOPS_VERSION + "; facts " + llvm::Twine(FactsFormatVersion) + "; build " +
                buildStamp() + "; rules " + hex(hashContent(rulesFingerprint(Rules))))

@@ -45,6 +45,10 @@
 
 namespace cyclops {
 
+// The cache `cyclops check -p BUILD_DIR` keeps, and the language server reads, when no other
+// is named: BUILD_DIR/.cyclops-cache (BUILD_DIR may also name compile_commands.json itself).
+std::string defaultCacheDir(llvm::StringRef BuildDir);
+
 class FactsCache {
  public:
   // Entries live in Dir (created by the first store). Rules: the rules of this run.

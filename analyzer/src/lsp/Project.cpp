@@ -8,6 +8,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Threading.h"
 
+#include "facts/FactsCache.h"
 #include "frontends/CurrentTU.h"
 
 namespace cyclops::lsp {
@@ -53,9 +54,7 @@ llvm::Expected<std::unique_ptr<Project>> Project::open(const ProjectSettings &S)
   if (!DB) return DB.takeError();
   P->DB.emplace(std::move(*DB));
   P->BuildDir = *Dir;
-  llvm::SmallString<256> Cache(*Dir);
-  llvm::sys::path::append(Cache, ".cyclops-cache");
-  P->CacheDir = std::string(Cache);
+  P->CacheDir = defaultCacheDir(*Dir);
   P->ResourceDir = S.ResourceDir;
   unsigned Cores = llvm::hardware_concurrency().compute_thread_count();
   P->Jobs = S.Jobs ? S.Jobs : std::max(1u, Cores - 1);

@@ -7,11 +7,11 @@
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Error.h"
 
+#include "output/SourceRoot.h"
+
 namespace cyclops::lsp {
 
 namespace {
-
-bool unreserved(char C) { return llvm::isAlnum(C) || C == '-' || C == '.' || C == '_' || C == '~' || C == '/'; }
 
 // LSP's DiagnosticSeverity: 1 error, 2 warning, 3 information.
 int lspSeverity(Severity S) {
@@ -40,7 +40,7 @@ llvm::json::Object range(const DiagnosticContext &C, const std::string &File, un
 
 llvm::json::Object location(const DiagnosticContext &C, const SourcePos &Pos) {
   std::string Text = C.Lines ? C.Lines(Pos.File, Pos.Line) : "";
-  return llvm::json::Object{{"uri", pathToUri(Pos.File)},
+  return llvm::json::Object{{"uri", fileUri(Pos.File)},
                             {"range", range(C, Pos.File, Pos.Line, Pos.Column, identifierEnd(Text, Pos.Column))}};
 }
 
@@ -58,20 +58,6 @@ llvm::json::Array relatedInformation(const DiagnosticContext &C, const Finding &
 }
 
 }  // namespace
-
-std::string pathToUri(llvm::StringRef Path) {
-  std::string Uri = "file://";
-  for (char C : Path) {
-    if (unreserved(C)) {
-      Uri += C;
-    } else {
-      Uri += '%';
-      Uri += llvm::hexdigit((static_cast<unsigned char>(C) >> 4) & 15, /*LowerCase=*/false);
-      Uri += llvm::hexdigit(static_cast<unsigned char>(C) & 15, false);
-    }
-  }
-  return Uri;
-}
 
 llvm::Expected<std::string> uriToPath(llvm::StringRef Uri) {
   if (!Uri.consume_front_insensitive("file://"))
@@ -148,11 +134,12 @@ llvm::json::Object failureDiagnostic(const TUFailure &Failure) {
       {"message", "cyclops cannot analyze this file: it does not compile: " + Failure.Reason}};
 }
 
-std::optional<llvm::json::Object> toCodeAction(const DiagnosticContext &C, const Finding &F) {
+std::optional<llvm::json::Object> toCodeAction(const DiagnosticContext &C, const Finding &F,
+                                               llvm::json::Object Diagnostic) {
   if (F.Fixes.empty()) return std::nullopt;
   std::map<std::string, llvm::json::Array> Changes;
   for (const TextEdit &E : F.Fixes)
-    Changes[pathToUri(E.Pos.File)].push_back(llvm::json::Object{
+    Changes[fileUri(E.Pos.File)].push_back(llvm::json::Object{
         {"range", range(C, E.Pos.File, E.Pos.Line, E.Pos.Column, E.Pos.Column + E.Length)}, {"newText", E.Text}});
   llvm::json::Object ByUri;
   for (auto &[Uri, Edits] : Changes) ByUri[Uri] = std::move(Edits);
@@ -161,7 +148,7 @@ std::optional<llvm::json::Object> toCodeAction(const DiagnosticContext &C, const
   return llvm::json::Object{{"title", Title},
                             {"kind", "quickfix"},
                             {"isPreferred", true},
-                            {"diagnostics", llvm::json::Array{toDiagnostic(C, F)}},
+                            {"diagnostics", llvm::json::Array{std::move(Diagnostic)}},
                             {"edit", llvm::json::Object{{"changes", std::move(ByUri)}}}};
 }
 

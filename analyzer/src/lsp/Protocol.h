@@ -27,9 +27,8 @@ inline constexpr int InvalidParams = -32602;
 inline constexpr int ServerNotInitialized = -32002;
 }  // namespace errc
 
-// "file:///a%20b/c.cpp" for "/a b/c.cpp" (an absolute path).
-std::string pathToUri(llvm::StringRef Path);
-// The path of a file: URI; an error for another scheme or a bad escape.
+// The path of a file: URI (the reverse of output/SourceRoot.h's fileUri, which makes the
+// URIs this server sends); an error for another scheme, a remote host or a bad escape.
 llvm::Expected<std::string> uriToPath(llvm::StringRef Uri);
 
 enum class PositionEncoding { Utf16, Utf8 };
@@ -56,6 +55,8 @@ llvm::json::Object toDiagnostic(const DiagnosticContext &C, const Finding &F);
 llvm::json::Object failureDiagnostic(const TUFailure &Failure);
 
 // A quickfix code action applying F's fix-its to the files they are in, or none without any.
-std::optional<llvm::json::Object> toCodeAction(const DiagnosticContext &C, const Finding &F);
+// Diagnostic: F's, as toDiagnostic made it.
+std::optional<llvm::json::Object> toCodeAction(const DiagnosticContext &C, const Finding &F,
+                                               llvm::json::Object Diagnostic);
 
 }  // namespace cyclops::lsp

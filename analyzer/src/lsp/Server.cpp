@@ -19,6 +19,7 @@
 #include "lsp/Project.h"
 #include "lsp/Protocol.h"
 #include "lsp/Transport.h"
+#include "output/SourceRoot.h"
 #include "rules/RuleIds.h"
 
 #ifndef CYCLOPS_VERSION
@@ -325,7 +326,7 @@ void Server::writeRuleDocs() {
         continue;
       }
     }
-    DocHrefs[Id.str()] = pathToUri(Path);
+    DocHrefs[Id.str()] = fileUri(Path);
   }
 }
 
@@ -397,7 +398,7 @@ json::Array Server::codeActions(const json::Object *Params) {
   for (const Finding &F : Findings) {
     json::Object D = toDiagnostic(C, F);
     if (!meets(*D.getObject("range"), *Range)) continue;
-    if (std::optional<json::Object> A = toCodeAction(C, F)) Actions.push_back(std::move(*A));
+    if (std::optional<json::Object> A = toCodeAction(C, F, std::move(D))) Actions.push_back(std::move(*A));
   }
   return Actions;
 }

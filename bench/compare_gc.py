@@ -10,10 +10,10 @@ Usage: python3 bench/compare_gc.py [GC_BENCH] [--objects N] [--runs R] [--python
 Exit status: 0 when every targeted shape meets the target, 1 when one misses, 2 on errors.
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
+
+from json_lines import json_lines
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = 5.0
@@ -21,21 +21,7 @@ TARGETED = ("cyclic_pairs", "live_first")
 
 
 def run_jsonl(cmd):
-    try:
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    except FileNotFoundError:
-        sys.exit(f"compare_gc: not found: {cmd[0]} (build it: cmake --build BUILD_DIR --target gc_bench)")
-    except subprocess.CalledProcessError as e:
-        sys.stderr.write(e.stderr)
-        print(f"compare_gc: {' '.join(cmd)} failed with status {e.returncode}", file=sys.stderr)
-        sys.exit(2)
-    rows = {}
-    for line in out.stdout.splitlines():
-        line = line.strip()
-        if line.startswith("{"):
-            r = json.loads(line)
-            rows[r["shape"]] = r
-    return rows
+    return {r["shape"]: r for r in json_lines(cmd, "compare_gc", "gc_bench")}
 
 
 def main():

@@ -12,10 +12,10 @@ Usage: python3 bench/compare_pauses.py [PAUSE_BENCH] [--objects N] [--seconds S]
 Exit status: 0 when both targets are met, 1 when one is missed, 2 on errors.
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
+
+from json_lines import json_lines
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 P99_RATIO = 5.0
@@ -23,19 +23,11 @@ MAX_US = 10000.0
 
 
 def run_json(cmd):
-    try:
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    except FileNotFoundError:
-        sys.exit(f"compare_pauses: not found: {cmd[0]} (build it: cmake --build BUILD_DIR --target pause_bench)")
-    except subprocess.CalledProcessError as e:
-        sys.stderr.write(e.stderr)
-        print(f"compare_pauses: {' '.join(cmd)} failed with status {e.returncode}", file=sys.stderr)
-        sys.exit(2)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    lines = json_lines(cmd, "compare_pauses", "pause_bench")
     if not lines:
         print(f"compare_pauses: {' '.join(cmd)} printed no result", file=sys.stderr)
         sys.exit(2)
-    return json.loads(lines[-1])
+    return lines[-1]
 
 
 def row(name, r):

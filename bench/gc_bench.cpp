@@ -32,6 +32,8 @@
 
 #include <cyc/cyc.h>
 
+#include "bench_args.h"
+
 namespace {
 
 struct Pair {
@@ -94,10 +96,7 @@ cyc::Handle<List> build_live(std::size_t objects) {
   return root;
 }
 
-void fail(const char* what) {
-  std::fprintf(stderr, "gc_bench: %s\n", what);
-  std::exit(1);
-}
+void fail(const char* what) { bench::fail("gc_bench", 1, what); }
 
 void emit(const char* shape, std::size_t objects, std::vector<Sample> samples) {
   const Sample last = samples.back();
@@ -114,12 +113,7 @@ void emit(const char* shape, std::size_t objects, std::vector<Sample> samples) {
   std::fflush(stdout);
 }
 
-std::size_t parse_size(const char* s) {
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(s, &end, 10);
-  if (!end || *end || v == 0) fail("expected a positive integer argument");
-  return static_cast<std::size_t>(v);
-}
+std::size_t parse_size(const char* s) { return bench::positive_argument("gc_bench", 1, s); }
 
 }  // namespace
 

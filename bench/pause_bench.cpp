@@ -27,6 +27,8 @@
 
 #include <cyc/cyc.h>
 
+#include "bench_args.h"
+
 namespace {
 
 struct Node {
@@ -54,17 +56,9 @@ struct Response {
 
 using Clock = std::chrono::steady_clock;
 
-void fail(const char* what) {
-  std::fprintf(stderr, "pause_bench: %s\n", what);
-  std::exit(2);
-}
+void fail(const char* what) { bench::fail("pause_bench", 2, what); }
 
-std::size_t parse_size(const char* s) {
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(s, &end, 10);
-  if (!end || *end || v == 0) fail("expected a positive integer argument");
-  return static_cast<std::size_t>(v);
-}
+std::size_t parse_size(const char* s) { return bench::positive_argument("pause_bench", 2, s); }
 
 // The live heap: sessions of equal chains, objects in all (sessions and root list included).
 cyc::Handle<std::vector<cyc::Handle<Session>>> build_live(std::size_t objects, std::size_t sessions) {

@@ -1,0 +1,22 @@
+"""json_lines.py - runs one side of a bench/compare_*.py comparison (a benchmark program of
+bench/, or its CPython twin) and returns the JSON objects it printed, one per line.
+
+A program that is not there, or that fails, ends the comparison: the first with exit status 1
+and a hint to build it, the second with its stderr and exit status 2."""
+import json
+import subprocess
+import sys
+
+
+def json_lines(cmd, script, target):
+    """cmd: the command line; script: the caller's name for messages; target: the CMake target
+    that builds cmd[0]."""
+    try:
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    except FileNotFoundError:
+        sys.exit(f"{script}: not found: {cmd[0]} (build it: cmake --build BUILD_DIR --target {target})")
+    except subprocess.CalledProcessError as e:
+        sys.stderr.write(e.stderr)
+        print(f"{script}: {' '.join(cmd)} failed with status {e.returncode}", file=sys.stderr)
+        sys.exit(2)
+    return [json.loads(line) for line in map(str.strip, out.stdout.splitlines()) if line.startswith("{")]

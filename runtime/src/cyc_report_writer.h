@@ -76,9 +76,6 @@ struct AliveRecord {
 };
 std::string format_alive_record(long pid, const AliveRecord& record);
 
-// `text` as a JSON string literal, quotes included.
-std::string json_string(std::string_view text);
-
 // Writes one record per cycle found by collection number `collection`, which found its
 // garbage at steady-clock time `found_ns`; `since` is describe_garbage's GarbageTiming::cycles.
 void report_cycles(std::uint64_t collection, Reason reason, int generation,

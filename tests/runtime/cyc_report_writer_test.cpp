@@ -29,6 +29,7 @@
 #include <cyc/cyc.h>
 
 #include "cyc_report_writer.h"
+#include "json_string.h"
 
 namespace rft {
 

@@ -8,32 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "../json_string.h"
 #include "formatting.h"
 
 namespace cyc::device::detail {
 namespace {
-
-void append_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 std::string address(const void* p) {
   char buf[32];
@@ -50,7 +29,7 @@ void append_block(std::string& out, const Segment* s, const Block* b) {
   out += ",\"state\":";
   out += b->allocated ? "\"active_allocated\"" : "\"inactive\"";
   out += ",\"owner\":";
-  if (b->allocated) append_string(out, owner_name(b->owner));
+  if (b->allocated) out += cyc::detail::json_string(owner_name(b->owner));
   else out += "null";
   out += '}';
 }
@@ -82,7 +61,7 @@ std::string memory_snapshot_json(const SnapshotSource& source) {
   std::sort(segs.begin(), segs.end(), [](const Segment* a, const Segment* b) { return a->base < b->base; });
 
   std::string out = "{\"backend\":";
-  append_string(out, source.backend);
+  out += cyc::detail::json_string(source.backend);
   out += ",\"capacity\":" + (source.limit ? std::to_string(*source.limit) : std::string("null"));
   out += ",\"allocated\":" + std::to_string(source.stats.allocated_bytes());
   out += ",\"reserved\":" + std::to_string(source.stats.reserved_bytes());

@@ -10,7 +10,8 @@ fix-it and a file that does not compile) served over stdio, as an editor would:
   fix -> two saves in a row, the second with the fix applied -> only the second's
   diagnostics (none) are published -> a file that does not compile -> one
   diagnostic at the top -> malformed input answered with errors, the server goes on ->
-  shutdown and exit (status 0). A second server: exit without shutdown (status 1).
+  shutdown and exit (status 0). A second server: exit without shutdown (status 1). Then a bad
+  rules file and a missing compile database: one error message each, naming it.
 
 usage: lsp_test.py --cyclops BIN --project DIR --workdir DIR
 Exit status 0 when every step passes; 1 with the step that failed."""
@@ -234,6 +235,29 @@ def exit_without_shutdown(args, root):
         client.close()
 
 
+def bad_settings(args, root):
+    """A rules file that does not load, and a compile database that is not there: each is one
+    window/showMessage error naming what is wrong, and the server still shuts down cleanly."""
+    bad_rules = os.path.join(args.workdir, "bad-rules.yaml")
+    with open(bad_rules, "w") as f:
+        f.write("base: [\n")
+    for option, expected in ((f"--rules={bad_rules}", f"{bad_rules}:1:"),
+                             ("--compile-commands-dir=no-such-build", "no-such-build")):
+        client = LspClient([args.cyclops, "lsp", option], root, os.path.join(args.workdir, "stderr-3.txt"))
+        try:
+            initialize(client, root)
+            shown = client.wait_for(lambda m: m.get("method") == "window/showMessage", what="the error message")
+            message = shown["params"]["message"]
+            check(shown["params"]["type"] == 1 and expected in message, f"{option}: {message}")
+            answer = client.request("shutdown", None)
+            check(answer["result"] is None, f"shutdown after {option}: {answer}")
+            client.notify("exit", None)
+            check(client.proc.wait(timeout=60) == 0, f"exit status after {option}")
+            print(f"ok: {option}: {message}")
+        finally:
+            client.close()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cyclops", required=True)
@@ -254,6 +278,7 @@ def main():
         step_malformed(client)
         step_shutdown(client)
         exit_without_shutdown(args, root)
+        bad_settings(args, root)
     except (ProtocolError, KeyError, TypeError, StopIteration) as e:
         client.close()
         print(f"FAILED: {type(e).__name__}: {e}\n--- server stderr:", file=sys.stderr)

@@ -19,6 +19,15 @@ TEST(LspUri, EscapesWhatIsNotUnreservedAndReadsItBack) {
   EXPECT_EQ(*Local, "/x.cpp");
 }
 
+// A backslash is part of a name on Linux, and "//a" is "/a": the URI names the same file,
+// and reading it back gives a path whose URI is the same (what the fuzzer checks).
+TEST(LspUri, BackslashesStayAndLeadingSlashesCollapse) {
+  EXPECT_EQ(fileUri("//a/b\\c.cpp"), "file:///a/b%5Cc.cpp");
+  llvm::Expected<std::string> Path = uriToPath(fileUri("//a/b\\c.cpp"));
+  ASSERT_TRUE(bool(Path)) << llvm::toString(Path.takeError());
+  EXPECT_EQ(*Path, "/a/b\\c.cpp");
+}
+
 TEST(LspUri, RefusesOtherSchemesHostsAndBadEscapes) {
   for (const char *Bad :
        {"http://x/a.cpp", "file://server/a.cpp", "file:///a%G0.cpp", "file:///a%2", "file:///a%00b"}) {

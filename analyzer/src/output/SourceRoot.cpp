@@ -9,11 +9,17 @@
 namespace cyclops {
 namespace {
 
+// Absolute, without "." and ".." segments, repeated leading '/' (Linux reads "//a" as "/a";
+// LLVM would keep "//a" as a network name) or a trailing '/'. A backslash is part of a name
+// on POSIX systems and stays one (converting it would name another file). Normalizing a
+// normalized path changes nothing.
 std::string normalized(llvm::StringRef Path) {
   llvm::SmallString<256> P(Path);
   llvm::sys::fs::make_absolute(P);
+  size_t Slashes = 0;
+  while (Slashes < P.size() && P[Slashes] == '/') ++Slashes;
+  if (Slashes > 1) P.erase(P.begin(), P.begin() + (Slashes - 1));
   llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  llvm::sys::path::native(P, llvm::sys::path::Style::posix);
   while (P.size() > 1 && P.back() == '/') P.pop_back();
   return std::string(P);
 }

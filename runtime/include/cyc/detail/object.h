@@ -107,7 +107,7 @@ void count_tracked(std::int64_t delta) noexcept;     // live tracked objects, pe
 void release(Header* h, bool sole) noexcept;         // strong count reached zero (sole: no weak refs either)
 void decref_locked(Header* h) noexcept;              // slow path of decref: under the buffer lock
 void drop_weak(Header* h) noexcept;                  // weak count reached zero: free the memory
-void* allocate_block(std::size_t size);              // small-object cache in front of operator new
+void* allocate_block(std::size_t size);              // an object's memory (object_memory.cpp)
 void free_block(void* p, std::size_t size) noexcept;
 
 // Candidates recorded since the last collection, and the count at which allocating a

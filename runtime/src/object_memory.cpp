@@ -1,0 +1,129 @@
+// object_memory.cpp - where the memory of objects comes from (allocate_block, free_block in
+// <cyc/detail/object.h>).
+//
+// Two layers:
+// * Behind: the size-class pool of block_pool.h for blocks of up to BlockPool::kMaxBlock
+//   bytes, operator new for larger ones.
+// * In front: a per-thread cache of free blocks by size class, so that making and dropping
+//   objects in a loop reuses the same memory in a few instructions, without a lock. A block
+//   freed on another thread joins that thread's cache. A class that runs dry takes a batch from
+//   the pool; one that holds kCacheCap blocks gives a batch back (a collection freeing a
+//   million objects pays the pool's lock once per kBatch of them). Everything goes back to
+//   the pool when the thread exits.
+// Under AddressSanitizer both are off and every block comes from operator new, so that every
+// use after free is still caught.
+#include <cstddef>
+#include <new>
+
+#include <cyc/detail/object.h>
+
+#include "block_pool.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CYC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CYC_ASAN 1
+#endif
+#endif
+
+namespace cyc::detail {
+namespace {
+
+#ifdef CYC_ASAN
+constexpr bool kPooled = false;
+#else
+constexpr bool kPooled = true;
+#endif
+
+constexpr std::size_t kClasses = BlockPool::kClasses;
+constexpr unsigned kCacheCap = 256;
+constexpr unsigned kBatch = 64;  // blocks moved between a cache and the pool at a time
+
+struct BlockCache {  // trivially destructible: usable until the thread's very end
+  FreeBlock* head[kClasses];
+  unsigned count[kClasses];
+  bool owned;  // a CacheOwner will flush it at thread exit
+  bool gone;   // flushed: bypass from now on
+};
+thread_local BlockCache tl_cache;
+
+void flush_cache() noexcept {
+  for (std::size_t c = 0; c < kClasses; ++c) {
+    block_pool().give(tl_cache.head[c]);
+    tl_cache.head[c] = nullptr;
+    tl_cache.count[c] = 0;
+  }
+}
+
+struct CacheOwner {
+  ~CacheOwner() {
+    flush_cache();
+    tl_cache.gone = true;
+  }
+};
+
+// Registers the flush at thread exit; false if that failed (out of memory).
+[[gnu::noinline]] bool own_cache() noexcept {
+  try {
+    thread_local CacheOwner owner;
+    (void)owner;
+  } catch (...) {
+    return false;
+  }
+  tl_cache.owned = true;
+  return true;
+}
+
+bool cache_usable() noexcept { return !tl_cache.gone && (tl_cache.owned || own_cache()); }
+
+// The cache of class c is empty: a batch from the pool, the first block of which is returned.
+[[gnu::noinline]] void* refill(std::size_t c) {
+  std::size_t taken = 0;
+  FreeBlock* chain = block_pool().take(c, cache_usable() ? kBatch : 1, taken);
+  tl_cache.head[c] = chain->next;
+  tl_cache.count[c] = static_cast<unsigned>(taken - 1);
+  return chain;
+}
+
+// The cache of class c is full: `b` and a batch of the cache go back to the pool.
+[[gnu::noinline]] void spill(std::size_t c, FreeBlock* b) noexcept {
+  FreeBlock* last = b;
+  b->next = tl_cache.head[c];
+  for (unsigned i = 0; i < kBatch - 1; ++i) last = last->next;
+  tl_cache.head[c] = last->next;
+  tl_cache.count[c] -= kBatch - 1;
+  last->next = nullptr;
+  block_pool().give(b);
+}
+
+}  // namespace
+
+void* allocate_block(std::size_t size) {
+  if (!kPooled || size > BlockPool::kMaxBlock) return ::operator new(size);
+  const std::size_t c = BlockPool::class_of(size);
+  if (FreeBlock* b = tl_cache.head[c]) {
+    tl_cache.head[c] = b->next;
+    --tl_cache.count[c];
+    return b;
+  }
+  return refill(c);
+}
+
+void free_block(void* p, std::size_t size) noexcept {
+  if (!kPooled || size > BlockPool::kMaxBlock) return ::operator delete(p);
+  const std::size_t c = BlockPool::class_of(size);
+  auto* b = static_cast<FreeBlock*>(p);
+  if (tl_cache.count[c] >= kCacheCap) {
+    spill(c, b);
+  } else if (cache_usable()) {
+    b->next = tl_cache.head[c];
+    tl_cache.head[c] = b;
+    ++tl_cache.count[c];
+  } else {
+    b->next = nullptr;  // the thread's cache is gone (or could not be set up)
+    block_pool().give(b);
+  }
+}
+
+}  // namespace cyc::detail

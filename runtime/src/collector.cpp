@@ -138,6 +138,7 @@ void call_trace(GcHead* g, Tracer& t) noexcept {
 struct Collection {
   int gen = 0;
   bool boundary_hit = false;
+  bool raced = false;      // some commit failed: resurrect_raced() has work
   bool reporting = false;  // CYC_REPORT: roots are known by root_since, not by kBuffered
   bool alone = false;      // the process had one thread when the collection began
   // CHECK_WRITES: every handle step 1 saw, object by object, to compare with after the commit.
@@ -161,6 +162,7 @@ struct Collection {
     budget = 0;
     cut = SIZE_MAX;
     boundary_hit = false;
+    raced = false;
     reporting = report;
     alone = single_threaded();
     checking = check;
@@ -347,65 +349,31 @@ void subtract_refs(Collection& c) {
 }
 
 // Step 2 (CPython's move_unreachable): objects with references from outside are alive, and
-// so is all they reach. The others are garbage unless something alive reaches them later in
-// this loop: they are collected as tentative garbage in c.white, and step 3 keeps those
-// still gray.
+// so is all they reach: black. What is still gray after this loop is garbage (step 3 is in
+// settle(), which visits every examined object anyway).
 void move_unreachable(Collection& c) {
   BlackenTracer blacken(c, kGray);
   for (std::size_t i = 0; i < c.visited.size(); ++i) {
     prefetch_ahead(c.visited, i);
     GcHead* g = c.visited[i];
-    if (g->color != kGray) continue;
-    if (g->refs > 0) {
-      g->color = kBlack;
-      c.stack.push_back(g);
-      c.drain(blacken);
-    } else {
-      c.white.push_back(g);
-    }
-  }
-}
-
-// Step 3: the garbage is what is still gray; color it white. Unless `keep`, commit each
-// object with a compare-exchange of its count from the word first read to the same word
-// with kDead: from then on Weak::lock() fails on it. Returns whether some compare-exchange
-// failed, i.e. some count went up since it was read (see "Why the commit is safe" above).
-bool commit_garbage(Collection& c, bool keep) {
-  bool raced = false;
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < c.white.size(); ++i) {
-    prefetch_ahead(c.white, i);
-    GcHead* g = c.white[i];
-    if (g->color != kGray) continue;  // reached from something alive after all
-    g->color = kWhite;
-    c.white[kept++] = g;
-    if (keep) continue;
-    std::atomic<std::uint32_t>& strong = header_of(g)->strong;
-    if (c.alone) {
-      strong.store(g->seen | kDead, std::memory_order_relaxed);
-    } else {
-      std::uint32_t expected = g->seen | kExamined;
-      if (!strong.compare_exchange_strong(expected, expected | kDead, std::memory_order_acq_rel))
-        raced = true;
-    }
-  }
-  c.white.resize(kept);
-  return raced;
-}
-
-// Step 4, only after a failed commit: an object whose count went up is reachable from some
-// thread after all, and so is everything it reaches. Those are alive again (kDead cleared);
-// c.white keeps the rest.
-void resurrect_raced(Collection& c) {
-  BlackenTracer resurrect(c, kWhite);
-  for (GcHead* g : c.white) {
-    if (g->color != kWhite || (header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
-      continue;
+    if (g->color != kGray || g->refs <= 0) continue;
     g->color = kBlack;
     c.stack.push_back(g);
-    c.drain(resurrect);
+    c.drain(blacken);
   }
-  std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
+}
+
+// Step 3, for one garbage object: a compare-exchange of its count from the word first read to
+// the same word with kDead; from then on Weak::lock() fails on it. False if the count went up
+// since it was read (see "Why the commit is safe" above).
+bool commit(const Collection& c, GcHead* g) noexcept {
+  std::atomic<std::uint32_t>& strong = header_of(g)->strong;
+  if (c.alone) {
+    strong.store(g->seen | kDead, std::memory_order_relaxed);
+    return true;
+  }
+  std::uint32_t expected = g->seen | kExamined;
+  return strong.compare_exchange_strong(expected, expected | kDead, std::memory_order_acq_rel);
 }
 
 // CHECK_WRITES: replays one object's trace against the handles step 1 saw in it, and keeps
@@ -434,8 +402,8 @@ class CompareTracer final : public Tracer {
   std::string field_;
 };
 
-// CHECK_WRITES, after the commit: every object step 1 traced must still hold the handles it
-// held then. A difference means some thread wrote a traced field during the collection,
+// CHECK_WRITES, before the commit (after it, settle() lets other threads free what is alive):
+// every object step 1 traced must still hold the handles it held then. A difference means some thread wrote a traced field during the collection,
 // which the threading contract of <cyc/gc.h> forbids: abort, naming the type and the field.
 void check_writes(const Collection& c) {
   std::size_t begin = 0;
@@ -451,14 +419,12 @@ void check_writes(const Collection& c) {
   }
 }
 
-// Steps 1-4, under Candidates::lock. Leaves the garbage in c.white. With `keep` (SAVE_ALL, or the
-// report at exit) the garbage is found but not committed.
-void examine(Collection& c, bool keep) {
+// Steps 1 and 2, under Candidates::lock: what is still gray afterwards is garbage.
+void examine(Collection& c) {
   gather_roots(c);
   tl_in_trace = true;
   subtract_refs(c);
   move_unreachable(c);
-  if (commit_garbage(c, keep)) resurrect_raced(c);
   if (c.checking) check_writes(c);
   tl_in_trace = false;
 }
@@ -510,14 +476,45 @@ void carry_over(const Collection& c, Candidates& cands) {
   }
 }
 
-// After examine(), still under Candidates::lock: settle the candidate lists and generations, and
-// take kExamined off everything that stays alive, in one pass over what was examined (every
-// candidate was examined). Drops of examined objects waited for the lock, so none of them
-// found a candidate still buffered: an alive candidate can simply be unbuffered, and the
-// next drop that leaves it with a non-zero count records it again.
-void settle(Collection& c) {
-  Candidates& cands = detail::candidates();
+// An examined object found alive, in settle(): into the next generation; a candidate leaves its
+// list, or goes back to one; kExamined comes off, after which other threads may drop and free
+// it. `root`: it was a candidate of the generations collected.
+void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root) {
   const std::uint8_t older = static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2);
+  if (g->color == kBlack && g->gen <= c.gen) promote(c, g, older);
+  std::uint32_t clear = kExamined;
+  if (root) {
+    // Re-listing keeps the entry's stamp: no drop happened since.
+    auto push = [&](std::uint8_t list) {
+      if (c.reporting)
+        cands.lists[list].push(g, list, c.root_since.at(g));
+      else
+        cands.lists[list].push(g, list);
+    };
+    if (g->color == kSkip) {
+      push(0);  // its releaser, waiting for the lock, unlinks it
+    } else if (c.boundary_hit && c.gen < 2) {
+      // Its examination stopped at older objects: examine it again with them.
+      promote(c, g, older);
+      push(older);
+    } else if (!c.reporting) {
+      clear |= kBuffered;  // alive: no longer a candidate
+    }
+    // While reporting an alive candidate is simply no longer listed.
+  }
+  if (g->color != kSkip) c.clear_flags(g, clear);  // a skipped one never had kExamined
+  g->color = kNone;
+}
+
+// After examine(), still under Candidates::lock, in one pass over what was examined: step 3
+// (what is still gray is garbage: colour it white, collect it in c.white and, unless `keep`,
+// commit it), and settle the candidate lists, generations and kExamined of everything alive.
+// Every candidate was examined, and drops of examined objects waited for the lock, so none
+// found a candidate still buffered: an alive candidate can simply be unbuffered, and the next
+// drop that leaves it with a non-zero count records it again. A failed commit sets c.raced;
+// the object keeps kExamined for resurrect_raced().
+void settle(Collection& c, bool keep) {
+  Candidates& cands = detail::candidates();
   for (int i = 0; i <= c.gen; ++i) cands.lists[i].clear();
   try {
     carry_over(c, cands);
@@ -528,40 +525,45 @@ void settle(Collection& c) {
       // were buffered when first read (the lock keeps kBuffered still meanwhile), or, while
       // reporting, that were listed.
       const bool root = c.is_root(g);
-      if (g->color == kWhite) {
-        // Committed garbage keeps its count word as it is (torn down next); garbage kept
-        // alive by SAVE_ALL is an ordinary, unlisted object again.
-        if (!(header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
-          c.clear_flags(g, root && !c.reporting ? kBuffered | kExamined : kExamined);
+      if (g->color != kGray) {
+        settle_alive(c, cands, g, root);
         continue;
       }
-      if (g->color == kBlack && g->gen <= c.gen) promote(c, g, older);
-      std::uint32_t clear = kExamined;
-      if (root) {
-        // Re-listing keeps the entry's stamp: no drop happened since.
-        auto push = [&](std::uint8_t list) {
-          if (c.reporting)
-            cands.lists[list].push(g, list, c.root_since.at(g));
-          else
-            cands.lists[list].push(g, list);
-        };
-        if (g->color == kSkip) {
-          push(0);  // its releaser, waiting for the lock, unlinks it
-        } else if (c.boundary_hit && c.gen < 2) {
-          // Its examination stopped at older objects: examine it again with them.
-          promote(c, g, older);
-          push(older);
-        } else if (!c.reporting) {
-          clear |= kBuffered;  // alive: no longer a candidate
-        }
-        // While reporting an alive candidate is simply no longer listed.
-      }
-      if (g->color != kSkip) c.clear_flags(g, clear);  // a skipped one never had kExamined
-      g->color = kNone;
+      g->color = kWhite;
+      c.white.push_back(g);
+      if (keep)  // kept alive (SAVE_ALL, the report at exit): an ordinary, unlisted object again
+        c.clear_flags(g, root && !c.reporting ? kBuffered | kExamined : kExamined);
+      else if (!commit(c, g))
+        c.raced = true;
     }
   } catch (...) {
     fatal("out of memory while re-recording cycle-collection candidates");
   }
+}
+
+// Step 4, only after a failed commit: an object whose count went up is reachable from some
+// thread after all, and so is everything it reaches. Those are alive again (kDead cleared) and
+// settled as such; c.white keeps the rest. Safe after settle() let go of the objects found alive
+// earlier: the garbage, which alone is traced here, only holds objects it keeps alive.
+void resurrect_raced(Collection& c) {
+  tl_in_trace = true;
+  BlackenTracer resurrect(c, kWhite);
+  for (GcHead* g : c.white) {
+    if (g->color != kWhite || (header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
+      continue;
+    g->color = kBlack;
+    c.stack.push_back(g);
+    c.drain(resurrect);
+  }
+  tl_in_trace = false;
+  Candidates& cands = detail::candidates();
+  try {
+    for (GcHead* g : c.white)
+      if (g->color == kBlack) settle_alive(c, cands, g, c.is_root(g));
+  } catch (...) {
+    fatal("out of memory while re-recording cycle-collection candidates");
+  }
+  std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
 }
 
 // Teardown step 2: reset every traced handle. Handles between garbage objects are only
@@ -655,7 +657,7 @@ struct FoundGarbage {
   std::int64_t found_ns = 0;
 };
 
-// Under Candidates::lock, after examine(): the garbage as cycles, with CYC_REPORT's timing.
+// Under Candidates::lock, after settle(): the garbage as cycles, with CYC_REPORT's timing.
 void describe_cycles(Collection& c, const CollectionSetup& s, FoundGarbage& f, std::vector<Header*>* kept) {
   if (s.reporting) {
     f.found_ns = steady_ns();
@@ -690,16 +692,18 @@ void keep_or_release(Collection& c, const CollectionSetup& s, FoundGarbage& f, s
   }
 }
 
-// Everything a collection does under Candidates::lock: examine, describe, settle, keep or release.
+// Everything a collection does under Candidates::lock: examine, settle (and commit), describe,
+// keep or release.
 void find_garbage(Collection& c, const CollectionSetup& s, FoundGarbage& f, std::vector<Header*>* kept) {
   CandidatesLock lock;
   f.number = ++candidates().collections;
-  examine(c, s.keep);
+  examine(c);
+  settle(c, s.keep);
+  if (c.raced) resurrect_raced(c);
 #ifndef NDEBUG
   verify_garbage(c);
 #endif
   if (s.want_cycles) describe_cycles(c, s, f, kept);
-  settle(c);
   keep_or_release(c, s, f, kept);
   g_count0.store(0, std::memory_order_relaxed);
 }

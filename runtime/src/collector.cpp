@@ -115,6 +115,7 @@
 #include "candidates.h"
 #include "garbage_cycles.h"
 #include "cyc_report_writer.h"
+#include "object_memory.h"
 
 namespace cyc::detail {
 namespace {
@@ -152,6 +153,7 @@ struct Collection {
   std::vector<GcHead*> white;
   std::unordered_map<GcHead*, Since> root_since;
   std::size_t promoted = 0;  // objects this collection moved into the oldest generation
+  std::size_t external = 0;  // gray objects with refs > 0 (after step 1: referenced from outside)
   // A slice: once this many objects are examined, no further root is taken (0: no limit).
   std::size_t budget = 0;
   std::size_t cut = SIZE_MAX;  // roots from here on were not examined (SIZE_MAX: all were)
@@ -159,6 +161,7 @@ struct Collection {
   void reset(int g, bool report, bool check) {
     gen = g;
     promoted = 0;
+    external = 0;
     budget = 0;
     cut = SIZE_MAX;
     boundary_hit = false;
@@ -212,26 +215,22 @@ struct Collection {
       strong.fetch_and(~flags, std::memory_order_acq_rel);
   }
 
+  // Colours an object gray; step 1 traces it in its turn in `visited`.
   void gray(GcHead* g, std::uint32_t count_word) {
     g->seen = count_word;
     g->refs = static_cast<std::int32_t>(count_word & kCountMask);
     g->color = kGray;
     visited.push_back(g);
-    stack.push_back(g);
+    if (g->refs > 0) ++external;
   }
 
+  // Traces what `stack` holds until it is empty (steps 2 and 4, depth first).
   template <class T>
   void drain(T& tracer) {
     while (!stack.empty()) {
       GcHead* g = stack.back();
       stack.pop_back();
       call_trace(g, tracer);
-      if constexpr (T::kRecords) {
-        if (checking) {
-          traced.push_back(g);
-          traced_end.push_back(traced_handles.size());
-        }
-      }
     }
   }
 };
@@ -239,7 +238,6 @@ struct Collection {
 // Step 1: subtract internal references.
 class SubtractTracer final : public Tracer {
  public:
-  static constexpr bool kRecords = true;  // what it sees is what CHECK_WRITES compares with
   explicit SubtractTracer(Collection& c) : Tracer(&visit), c_(c) {}
 
  private:
@@ -249,7 +247,7 @@ class SubtractTracer final : public Tracer {
     GcHead* g = c.member(hb);
     if (!g) return;
     if (g->color == kNone) c.gray(g, c.read_count(g));
-    --g->refs;
+    if (--g->refs == 0) --c.external;
   }
   Collection& c_;
 };
@@ -257,7 +255,6 @@ class SubtractTracer final : public Tracer {
 // Step 2 (and resurrection at commit): mark what `from` colors reachable as black.
 class BlackenTracer final : public Tracer {
  public:
-  static constexpr bool kRecords = false;
   BlackenTracer(Collection& c, std::uint8_t from) : Tracer(&visit), c_(c), from_(from) {}
 
  private:
@@ -321,6 +318,20 @@ void gather_roots(Collection& c) {
   }
 }
 
+// Step 1 for what one root reaches, breadth first: `visited` from index `from` on is the queue
+// (tracing appends what it grays), so no stack is needed.
+void subtract_reached(Collection& c, SubtractTracer& subtract, std::size_t from) {
+  for (std::size_t i = from; i < c.visited.size(); ++i) {
+    prefetch_ahead(c.visited, i);
+    GcHead* g = c.visited[i];
+    call_trace(g, subtract);
+    if (c.checking) {  // what step 1 saw is what CHECK_WRITES compares with
+      c.traced.push_back(g);
+      c.traced_end.push_back(c.traced_handles.size());
+    }
+  }
+}
+
 // Step 1 (CPython's update_refs + subtract_refs in one walk): reads the count of every root
 // and of everything it reaches, and subtracts the references between them.
 void subtract_refs(Collection& c) {
@@ -344,7 +355,7 @@ void subtract_refs(Collection& c) {
       continue;
     }
     c.gray(r, word);
-    c.drain(subtract);
+    subtract_reached(c, subtract, c.visited.size() - 1);
   }
 }
 
@@ -352,6 +363,7 @@ void subtract_refs(Collection& c) {
 // so is all they reach: black. What is still gray after this loop is garbage (step 3 is in
 // settle(), which visits every examined object anyway).
 void move_unreachable(Collection& c) {
+  if (c.external == 0) return;  // nothing is referenced from outside: all of it is garbage
   BlackenTracer blacken(c, kGray);
   for (std::size_t i = 0; i < c.visited.size(); ++i) {
     prefetch_ahead(c.visited, i);
@@ -476,33 +488,37 @@ void carry_over(const Collection& c, Candidates& cands) {
   }
 }
 
-// An examined object found alive, in settle(): into the next generation; a candidate leaves its
-// list, or goes back to one; kExamined comes off, after which other threads may drop and free
-// it. `root`: it was a candidate of the generations collected.
+// Puts a candidate back into a list, keeping its entry's stamp (no drop happened since).
+void relist(const Collection& c, Candidates& cands, GcHead* g, std::uint8_t list) {
+  if (c.reporting)
+    cands.lists[list].push(g, list, c.root_since.at(g));
+  else
+    cands.lists[list].push(g, list);
+}
+
+// An examined object found alive (black, or skipped), in settle(): into the next generation; a
+// candidate leaves its list, or goes back to one; kExamined comes off, after which other
+// threads may drop and free it. `root`: it was a candidate of the generations collected.
 void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root) {
+  if (g->color == kSkip) {  // never had kExamined
+    if (root) relist(c, cands, g, 0);  // its releaser, waiting for the lock, unlinks it
+    g->color = kNone;
+    return;
+  }
   const std::uint8_t older = static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2);
-  if (g->color == kBlack && g->gen <= c.gen) promote(c, g, older);
+  if (g->gen <= c.gen) promote(c, g, older);
   std::uint32_t clear = kExamined;
   if (root) {
-    // Re-listing keeps the entry's stamp: no drop happened since.
-    auto push = [&](std::uint8_t list) {
-      if (c.reporting)
-        cands.lists[list].push(g, list, c.root_since.at(g));
-      else
-        cands.lists[list].push(g, list);
-    };
-    if (g->color == kSkip) {
-      push(0);  // its releaser, waiting for the lock, unlinks it
-    } else if (c.boundary_hit && c.gen < 2) {
+    if (c.boundary_hit && c.gen < 2) {
       // Its examination stopped at older objects: examine it again with them.
       promote(c, g, older);
-      push(older);
+      relist(c, cands, g, older);
     } else if (!c.reporting) {
       clear |= kBuffered;  // alive: no longer a candidate
     }
     // While reporting an alive candidate is simply no longer listed.
   }
-  if (g->color != kSkip) c.clear_flags(g, clear);  // a skipped one never had kExamined
+  c.clear_flags(g, clear);
   g->color = kNone;
 }
 
@@ -591,13 +607,14 @@ void tear_down(const std::vector<GcHead*>& white) {
   }
   // Every handle inside the garbage is null now, so no destructor can reach another garbage
   // object through one: each object's memory can go right after its destructor.
+  BatchFree memory;
   for (std::size_t i = 0; i < white.size(); ++i) {
     prefetch_ahead(white, i);
     Header* h = header_of(white[i]);
     h->type->destroy(h->object());
     // No weak references: nobody else can touch the weak count, free at once.
     if (h->weak.load(std::memory_order_acquire) == 1)
-      drop_weak(h);
+      memory.add(h);
     else
       decweak(h);
   }

@@ -17,7 +17,7 @@
 
 #include <cyc/detail/object.h>
 
-#include "block_pool.h"
+#include "object_memory.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define CYC_ASAN 1
@@ -124,6 +124,22 @@ void free_block(void* p, std::size_t size) noexcept {
     b->next = nullptr;  // the thread's cache is gone (or could not be set up)
     block_pool().give(b);
   }
+}
+
+void BatchFree::add(Header* h) noexcept {
+  const TypeInfo& t = *h->type;
+  if (!kPooled || over_aligned(t) || t.alloc_size > BlockPool::kMaxBlock) return free_memory(h);
+  auto* b = reinterpret_cast<FreeBlock*>(reinterpret_cast<char*>(h) - t.header_offset);
+  b->next = chain_;
+  chain_ = b;
+  if (++length_ == kChain) flush();
+}
+
+void BatchFree::flush() noexcept {
+  if (!chain_) return;
+  block_pool().give(chain_);
+  chain_ = nullptr;
+  length_ = 0;
 }
 
 }  // namespace cyc::detail

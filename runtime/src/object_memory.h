@@ -1,0 +1,34 @@
+// object_memory.h - freeing the memory of many objects at once (see object_memory.cpp).
+#pragma once
+
+#include <cstddef>
+
+#include <cyc/detail/object.h>
+
+#include "block_pool.h"
+
+namespace cyc::detail {
+
+// Frees the memory of destroyed objects that nobody holds a weak handle to, many at a time:
+// the collector's teardown frees them by the hundred thousand. Blocks from the pool go back
+// to it straight, in chains of up to kChain (one lock each), bypassing this thread's cache;
+// other memory is freed at once. Everything added is freed by the destructor at the latest.
+// Not thread-safe: one per teardown.
+class BatchFree {
+ public:
+  static constexpr std::size_t kChain = 4096;  // bounds how long the pool's lock is held
+
+  BatchFree() = default;
+  BatchFree(const BatchFree&) = delete;
+  BatchFree& operator=(const BatchFree&) = delete;
+  ~BatchFree() { flush(); }
+
+  void add(Header* h) noexcept;
+  void flush() noexcept;
+
+ private:
+  FreeBlock* chain_ = nullptr;
+  std::size_t length_ = 0;
+};
+
+}  // namespace cyc::detail

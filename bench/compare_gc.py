@@ -4,6 +4,7 @@
 Runs the C++ benchmark (bench/gc_bench.cpp) and its CPython twin (bench/gc_cpython.py) on the
 same shapes and prints, per shape: cyc ns/object, CPython ns/object, and CPython/cyc
 ("x faster"). Target: cyc at least 5x faster than CPython on cyclic_pairs and live_first.
+Then the floor: gc_bench's read_pass, one read of every object live_first examines.
 
 Usage: python3 bench/compare_gc.py [GC_BENCH] [--objects N] [--runs R] [--python PYTHON]
        GC_BENCH defaults to build/bench/gc_bench; build it in Release for meaningful figures.
@@ -57,6 +58,11 @@ def main():
         else:
             verdict = "(no target: unchanged heap)"
         print(f"{shape:<14} {c:>11.3f} {p:>15.3f} {ratio:>9.1f}x  {cyc[shape].get('traversed', 0):>13}  {verdict}")
+    if "read_pass" in cyc and "live_first" in cyc:
+        floor = cyc["read_pass"]["ns_per_object"]
+        times = cyc["live_first"]["ns_per_object"] / floor if floor > 0 else float("inf")
+        print(f"floor: one read pass over live_first's objects takes {floor:.3f} ns/object; "
+              f"cyc's live_first is {times:.1f}x that")
     return 1 if missed else 0
 
 

@@ -12,6 +12,10 @@
 //   live_second    a second collect() on that unchanged heap: no candidates, nothing to
 //                  examine. This is the point of candidate-root collection (CPython's
 //                  full collection walks everything again).
+//   read_pass      not a collection: one read of every object of live_first's heap (its
+//                  collector state, count word and handle), in the order the collector meets
+//                  them, before the first collect(). What any trace needs at the least: the
+//                  floor that bench/README.md compares the collector with.
 //
 // Output: one JSON object per line and shape:
 //   {"impl":"cyc","shape":...,"objects":N,"runs":R,"ns_per_object":median,
@@ -68,6 +72,21 @@ Sample timed_collect() {
   s.collected = found;
   s.candidates = after.candidates - before.candidates;
   s.traversed = after.traversed - before.traversed;
+  return s;
+}
+
+// One pass over the memory of every object the live graph's collection examines.
+Sample timed_read_pass(const List& list) {
+  const auto t0 = Clock::now();
+  std::uint64_t sum = 0;
+  for (const cyc::Handle<Node>& node : list) {
+    cyc::detail::Header* h = node.header();
+    sum += h->strong.load(std::memory_order_relaxed) + h->gc()->gen + (node->next ? 1 : 0);
+  }
+  const auto t1 = Clock::now();
+  if (sum == 0) bench::fail("gc_bench", 1, "read_pass: read nothing");
+  Sample s;
+  s.ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
   return s;
 }
 
@@ -151,10 +170,11 @@ int main(int argc, char** argv) {
   }
   if (!pairs.empty()) emit("cyclic_pairs", objects, pairs);
 
-  std::vector<Sample> first, second;
+  std::vector<Sample> first, second, read;
   for (std::size_t r = 0; only != "pairs" && r < runs; ++r) {
     cyc::Handle<List> root = build_live(objects);
     if (cyc::gc::tracked() != objects) fail("live: unexpected number of tracked objects");
+    read.push_back(timed_read_pass(*root));
     first.push_back(timed_collect());
     second.push_back(timed_collect());
     if (first.back().collected != 0 || second.back().collected != 0 || cyc::gc::tracked() != objects)
@@ -166,6 +186,7 @@ int main(int argc, char** argv) {
   if (!first.empty()) {
     emit("live_first", objects, first);
     emit("live_second", objects, second);
+    emit("read_pass", objects - 1, read);
   }
   return 0;
 }

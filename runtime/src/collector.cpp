@@ -243,12 +243,16 @@ class SubtractTracer final : public Tracer {
  private:
   static void visit(Tracer& t, HandleBase& hb) {
     Collection& c = static_cast<SubtractTracer&>(t).c_;
-    if (c.checking) c.traced_handles.push_back(hb.header());
+    if (c.checking) [[unlikely]] record(c, hb.header());
     GcHead* g = c.member(hb);
     if (!g) return;
-    if (g->color == kNone) c.gray(g, c.read_count(g));
+    if (g->color == kNone) first_visit(c, g);
     if (--g->refs == 0) --c.external;
   }
+  // Out of line: keeps visit(), which runs for every handle, free of vector growth and of the
+  // registers it needs.
+  [[gnu::noinline]] static void first_visit(Collection& c, GcHead* g) { c.gray(g, c.read_count(g)); }
+  [[gnu::noinline]] static void record(Collection& c, Header* h) { c.traced_handles.push_back(h); }
   Collection& c_;
 };
 
@@ -262,9 +266,13 @@ class BlackenTracer final : public Tracer {
     auto& self = static_cast<BlackenTracer&>(t);
     GcHead* g = self.c_.member(hb);
     if (!g || g->color != self.from_) return;
-    if (self.from_ == kWhite) header_of(g)->strong.fetch_and(~kDead, std::memory_order_relaxed);
+    self.blacken(g);
+  }
+  // Out of line, as SubtractTracer::first_visit.
+  [[gnu::noinline]] void blacken(GcHead* g) {
+    if (from_ == kWhite) header_of(g)->strong.fetch_and(~kDead, std::memory_order_relaxed);
     g->color = kBlack;
-    self.c_.stack.push_back(g);
+    c_.stack.push_back(g);
   }
   Collection& c_;
   std::uint8_t from_;
@@ -488,8 +496,9 @@ void carry_over(const Collection& c, Candidates& cands) {
   }
 }
 
-// Puts a candidate back into a list, keeping its entry's stamp (no drop happened since).
-void relist(const Collection& c, Candidates& cands, GcHead* g, std::uint8_t list) {
+// Puts a candidate back into a list, keeping its entry's stamp (no drop happened since). Out
+// of line: settle_alive() runs for every object, this rarely.
+[[gnu::noinline]] void relist(const Collection& c, Candidates& cands, GcHead* g, std::uint8_t list) {
   if (c.reporting)
     cands.lists[list].push(g, list, c.root_since.at(g));
   else

@@ -157,6 +157,7 @@ struct Collection {
   // A slice: once this many objects are examined, no further root is taken (0: no limit).
   std::size_t budget = 0;
   std::size_t cut = SIZE_MAX;  // roots from here on were not examined (SIZE_MAX: all were)
+  std::size_t holes = 0;       // nulls among the examined roots (see gather_roots)
 
   void reset(int g, bool report, bool check) {
     gen = g;
@@ -164,6 +165,7 @@ struct Collection {
     external = 0;
     budget = 0;
     cut = SIZE_MAX;
+    holes = 0;
     boundary_hit = false;
     raced = false;
     reporting = report;
@@ -181,6 +183,7 @@ struct Collection {
 
   bool complete() const { return cut == SIZE_MAX; }
   std::size_t examined_roots() const { return std::min(cut, roots.size()); }
+  std::size_t examined_candidates() const { return examined_roots() - holes; }
 
   bool is_root(GcHead* g) const { return reporting ? root_since.contains(g) : (g->seen & kBuffered) != 0; }
 
@@ -314,10 +317,16 @@ Collector& collector() {
 
 // Takes the candidate lists of the generations collected as the roots, without touching the
 // objects yet (one pass fewer over scattered memory).
+// The first list is taken whole, holes (nulls) and all, without a copy: settle() clears the
+// lists anyway.
 void gather_roots(Collection& c) {
   Candidates& cands = detail::candidates();
   for (int i = 0; i <= c.gen; ++i) {
-    const CandidateList& list = cands.lists[i];
+    CandidateList& list = cands.lists[i];
+    if (c.roots.empty() && !c.reporting) {
+      c.roots.swap(list.entries);
+      continue;
+    }
     for (std::size_t j = 0; j < list.entries.size(); ++j)
       if (GcHead* g = list.entries[j]) {
         c.roots.push_back(g);
@@ -351,7 +360,11 @@ void subtract_refs(Collection& c) {
     }
     prefetch_ahead(c.roots, i);
     GcHead* r = c.roots[i];
-    if (r->color != kNone) continue;
+    if (!r) {
+      ++c.holes;
+      continue;
+    }
+    if (r->color != kNone) continue;  // reached from an earlier root
     const std::uint32_t word = c.read_count(r);
     if ((word & kCountMask) == 0) {
       // Its last reference is being dropped on another thread, which waits for the lock
@@ -487,7 +500,7 @@ void promote(Collection& c, GcHead* g, std::uint8_t to) noexcept {
 void carry_over(const Collection& c, Candidates& cands) {
   for (std::size_t i = c.examined_roots(); i < c.roots.size(); ++i) {
     GcHead* g = c.roots[i];
-    if (g->color != kNone) continue;  // reached from an examined root: settled below
+    if (!g || g->color != kNone) continue;  // a hole, or reached from an examined root: settled below
     const std::uint8_t list = g->list;
     if (c.reporting)
       cands.lists[list].push(g, list, c.root_since.at(g));
@@ -774,7 +787,7 @@ std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = 
   f.report.generation = gen;
   find_garbage(c, s, f, kept);
   f.report.collected = c.white.size();
-  f.report.candidates = c.examined_roots();
+  f.report.candidates = c.examined_candidates();
   f.report.traversed = c.visited.size();
   if (!s.keep) tear_down(c.white);
   f.report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);

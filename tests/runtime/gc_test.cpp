@@ -731,6 +731,22 @@ TEST_F(GcTest, GetCountFollowsCandidatesAndCollections) {
   EXPECT_EQ(gc::get_count(), (std::array<std::size_t, 3>{0, 0, 0}));
 }
 
+// A candidate destroyed before the collection leaves a hole in its list; the collection skips
+// it and does not count it.
+TEST_F(GcTest, CandidatesDestroyedBeforeACollectionAreNotCounted) {
+  const auto before = gc::stats();
+  make_garbage_cycles(1);
+  {
+    auto gone = cyc::make<Node>();
+    { Handle<Node> copy = gone; }  // a candidate now
+  }                                // destroyed: a hole in the list
+  make_garbage_cycles(1);
+  EXPECT_EQ(gc::collect(0), 4u);
+  const auto after = gc::stats();
+  EXPECT_EQ(after[0].candidates, before[0].candidates + 4);
+  EXPECT_EQ(after[0].traversed, before[0].traversed + 4);
+}
+
 TEST_F(GcTest, StatsCountPerGeneration) {
   const auto before = gc::stats();
   make_garbage_cycles(2);

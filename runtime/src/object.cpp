@@ -274,11 +274,11 @@ TrackedSlot* claim_slot() {
   thread_local SlotOwner owner;  // returns the slot at thread exit
   return tl_slot;
 }
-}  // namespace
 
-void count_tracked(std::int64_t delta) noexcept {
-  TrackedSlot* s = tl_slot;
-  if (!s && !tl_slot_gone) {
+// count_tracked's first call on a thread, and calls after its slot went, out of line.
+[[gnu::noinline]] void count_tracked_slow(std::int64_t delta) noexcept {
+  TrackedSlot* s = nullptr;
+  if (!tl_slot_gone) {
     try {
       s = claim_slot();
     } catch (...) {
@@ -288,6 +288,15 @@ void count_tracked(std::int64_t delta) noexcept {
     s->value.store(s->value.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
   else
     registry().shared.fetch_add(delta, std::memory_order_relaxed);
+}
+}  // namespace
+
+void count_tracked(std::int64_t delta) noexcept {
+  if (TrackedSlot* s = tl_slot) [[likely]] {
+    s->value.store(s->value.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+    return;
+  }
+  count_tracked_slow(delta);
 }
 
 std::size_t tracked_objects() noexcept {

@@ -40,11 +40,15 @@ constexpr std::size_t kClasses = BlockPool::kClasses;
 constexpr unsigned kCacheCap = 256;
 constexpr unsigned kBatch = 64;  // blocks moved between a cache and the pool at a time
 
+enum CacheState : unsigned char {
+  kUnowned = 0,  // nothing cached yet: the thread-exit flush is not registered
+  kOwned,        // a CacheOwner will flush it at thread exit
+  kGone,         // flushed at thread exit: bypass from now on
+};
 struct BlockCache {  // trivially destructible: usable until the thread's very end
   FreeBlock* head[kClasses];
   unsigned count[kClasses];
-  bool owned;  // a CacheOwner will flush it at thread exit
-  bool gone;   // flushed: bypass from now on
+  CacheState state;
 };
 thread_local BlockCache tl_cache;
 
@@ -59,7 +63,7 @@ void flush_cache() noexcept {
 struct CacheOwner {
   ~CacheOwner() {
     flush_cache();
-    tl_cache.gone = true;
+    tl_cache.state = kGone;
   }
 };
 
@@ -71,11 +75,13 @@ struct CacheOwner {
   } catch (...) {
     return false;
   }
-  tl_cache.owned = true;
+  tl_cache.state = kOwned;
   return true;
 }
 
-bool cache_usable() noexcept { return !tl_cache.gone && (tl_cache.owned || own_cache()); }
+bool cache_usable() noexcept {
+  return tl_cache.state == kOwned || (tl_cache.state == kUnowned && own_cache());
+}
 
 // The cache of class c is empty: a batch from the pool, the first block of which is returned.
 [[gnu::noinline]] void* refill(std::size_t c) {
@@ -110,10 +116,8 @@ void* allocate_block(std::size_t size) {
   return refill(c);
 }
 
-void free_block(void* p, std::size_t size) noexcept {
-  if (!kPooled || size > BlockPool::kMaxBlock) return ::operator delete(p);
-  const std::size_t c = BlockPool::class_of(size);
-  auto* b = static_cast<FreeBlock*>(p);
+// free_block's rarer cases, out of line: a full cache, a cache not set up yet or gone.
+[[gnu::noinline]] void free_block_slow(std::size_t c, FreeBlock* b) noexcept {
   if (tl_cache.count[c] >= kCacheCap) {
     spill(c, b);
   } else if (cache_usable()) {
@@ -124,6 +128,19 @@ void free_block(void* p, std::size_t size) noexcept {
     b->next = nullptr;  // the thread's cache is gone (or could not be set up)
     block_pool().give(b);
   }
+}
+
+void free_block(void* p, std::size_t size) noexcept {
+  if (!kPooled || size > BlockPool::kMaxBlock) return ::operator delete(p);
+  const std::size_t c = BlockPool::class_of(size);
+  auto* b = static_cast<FreeBlock*>(p);
+  if (tl_cache.state == kOwned && tl_cache.count[c] < kCacheCap) [[likely]] {
+    b->next = tl_cache.head[c];
+    tl_cache.head[c] = b;
+    ++tl_cache.count[c];
+    return;
+  }
+  free_block_slow(c, b);
 }
 
 void BatchFree::add(Header* h) noexcept {

@@ -204,11 +204,16 @@ inline bool drop_needs_lock(std::uint32_t word) noexcept {
 // (Bacon & Rajan's "possible root"). Recording it happens *before* our reference is gone,
 // under the buffer lock, so no other thread can free the object while we record it.
 inline void decref(Header* h) noexcept {
-  const std::uint64_t counts = load_counts(h);
-  std::uint32_t old = static_cast<std::uint32_t>(counts);
-  // The only strong reference and no weak one: nobody else can reach the object, so no
-  // atomic read-modify-write is needed (and the memory goes without touching the weak count).
-  if (counts == kSoleOwner) return release(h, true);
+  std::uint32_t old = h->strong.load(std::memory_order_relaxed);
+  if (old == 1) {
+    // Perhaps the only strong reference and no weak one: then nobody else can reach the
+    // object, so no atomic read-modify-write is needed (and the memory goes without touching
+    // the weak count). Only read both counts here: a load of both right after the copy that
+    // stored one (a handle copied and dropped) would wait for that store to reach memory.
+    const std::uint64_t counts = load_counts(h);
+    if (counts == kSoleOwner) return release(h, true);
+    old = static_cast<std::uint32_t>(counts);
+  }
   const bool tracked = h->type->tracked();
   if (tracked && drop_needs_lock(old)) return decref_locked(h);
   if (single_threaded()) {

@@ -13,7 +13,12 @@
 // drops included: a few hundred nanoseconds besides the collection). Output, one JSON line:
 //   {"impl":"cyc","objects":N,"seconds":S,"iterations":I,"collections":[g0,g1,g2],
 //    "pauses":P,"p50_us":...,"p99_us":...,"max_us":...,
-//    "by_generation":[{"pauses":...,"p50_us":...,"p99_us":...,"max_us":...}, x3]}
+//    "by_generation":[{"pauses":...,"p50_us":...,"p99_us":...,"max_us":...}, x3],
+//    "noise":{"p50_us":...,"p99_us":...}}
+// where "noise" is the machine's own tail: the same number of runs (at most 2 s of them) of a
+// loop of constant work as long as the pauses' median. Interrupts and neighbours stretch about
+// 1% of any short stretch of work, so its p99 is the least a pause of that length can show
+// here, whatever the collector does.
 //
 // Usage: pause_bench [--objects N] [--sessions K] [--seconds S]
 #include <algorithm>
@@ -100,6 +105,36 @@ double percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(i, sorted.size() - 1)];
 }
 
+// The machine's tail (see the top): `samples` timings of constant work lasting about
+// `median_us`, over a 256 KiB array as a collection's work is over its objects.
+struct Noise {
+  double p50_us = 0, p99_us = 0;
+};
+Noise machine_noise(double median_us, std::size_t samples) {
+  std::vector<std::uint32_t> memory(1 << 16, 1);
+  std::uint32_t sink = 0;
+  auto work = [&](std::size_t units) {  // a unit: one pass over 4096 words
+    std::uint32_t s = sink;
+    for (std::size_t u = 0; u < units; ++u)
+      for (std::size_t i = (u % 16) * 4096, e = i + 4096; i < e; ++i) memory[i] = s += memory[i];
+    sink = s;
+  };
+  auto timed = [&](std::size_t units) {
+    const auto t0 = Clock::now();
+    work(units);
+    return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+  };
+  double per_unit = 1e9;
+  for (int i = 0; i < 200; ++i) per_unit = std::min(per_unit, timed(16) / 16);
+  const std::size_t units = std::max<std::size_t>(1, static_cast<std::size_t>(median_us / per_unit + 0.5));
+  std::vector<double> times;
+  const auto end = Clock::now() + std::chrono::seconds(2);
+  while (times.size() < samples && Clock::now() < end) times.push_back(timed(units));
+  std::sort(times.begin(), times.end());
+  if (sink == 42) std::fputs("", stderr);  // keeps the work
+  return {percentile(times, 0.5), percentile(times, 0.99)};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,11 +192,14 @@ int main(int argc, char** argv) {
                   v.empty() ? 0.0 : v.back());
     gens += one;
   }
+  const Noise noise = machine_noise(percentile(pauses, 0.5), pauses.size());
   std::printf("{\"impl\":\"cyc\",\"objects\":%zu,\"seconds\":%zu,\"iterations\":%zu,\"collections\":[%zu,%zu,%zu],"
-              "\"pauses\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"by_generation\":[%s]}\n",
+              "\"pauses\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"by_generation\":[%s],"
+              "\"noise\":{\"p50_us\":%.1f,\"p99_us\":%.1f}}\n",
               objects, seconds, iterations, stats_after[0].collections - stats_before[0].collections,
               stats_after[1].collections - stats_before[1].collections,
               stats_after[2].collections - stats_before[2].collections, pauses.size(), percentile(pauses, 0.5),
-              percentile(pauses, 0.99), pauses.empty() ? 0.0 : pauses.back(), gens.c_str());
+              percentile(pauses, 0.99), pauses.empty() ? 0.0 : pauses.back(), gens.c_str(), noise.p50_us,
+              noise.p99_us);
   return 0;
 }

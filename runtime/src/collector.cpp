@@ -142,7 +142,7 @@ struct Collection {
   bool raced = false;      // some commit failed: resurrect_raced() has work
   bool reporting = false;  // CYC_REPORT: roots are known by root_since, not by kBuffered
   bool alone = false;      // the process had one thread when the collection began
-  // CHECK_WRITES: every handle step 1 saw, object by object, to compare with after the commit.
+  // CHECK_WRITES: every handle step 1 saw, object by object, to compare with before the commit.
   bool checking = false;
   std::vector<GcHead*> traced;          // in the order step 1 traced them
   std::vector<std::size_t> traced_end;  // where each one's handles end in traced_handles
@@ -316,9 +316,8 @@ Collector& collector() {
 // The phases below run in this order under Candidates::lock; examine() strings them together.
 
 // Takes the candidate lists of the generations collected as the roots, without touching the
-// objects yet (one pass fewer over scattered memory).
-// The first list is taken whole, holes (nulls) and all, without a copy: settle() clears the
-// lists anyway.
+// objects yet (one pass fewer over scattered memory). The first list is taken whole, holes
+// (nulls) and all, without a copy: settle() clears the lists anyway.
 void gather_roots(Collection& c) {
   Candidates& cands = detail::candidates();
   for (int i = 0; i <= c.gen; ++i) {
@@ -436,8 +435,9 @@ class CompareTracer final : public Tracer {
 };
 
 // CHECK_WRITES, before the commit (after it, settle() lets other threads free what is alive):
-// every object step 1 traced must still hold the handles it held then. A difference means some thread wrote a traced field during the collection,
-// which the threading contract of <cyc/gc.h> forbids: abort, naming the type and the field.
+// every object step 1 traced must still hold the handles it held then. A difference means
+// some thread wrote a traced field during the collection, which the threading contract of
+// <cyc/gc.h> forbids: abort, naming the type and the field.
 void check_writes(const Collection& c) {
   std::size_t begin = 0;
   for (std::size_t i = 0; i < c.traced.size(); ++i) {
@@ -584,6 +584,8 @@ void settle(Collection& c, bool keep) {
 // settled as such; c.white keeps the rest. Safe after settle() let go of the objects found alive
 // earlier: the garbage, which alone is traced here, only holds objects it keeps alive.
 void resurrect_raced(Collection& c) {
+  // Objects settled alive moved a generation up; meeting one here is no boundary of step 1.
+  const bool boundary_hit = c.boundary_hit;
   tl_in_trace = true;
   BlackenTracer resurrect(c, kWhite);
   for (GcHead* g : c.white) {
@@ -594,6 +596,7 @@ void resurrect_raced(Collection& c) {
     c.drain(resurrect);
   }
   tl_in_trace = false;
+  c.boundary_hit = boundary_hit;
   Candidates& cands = detail::candidates();
   try {
     for (GcHead* g : c.white)

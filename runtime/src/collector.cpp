@@ -158,6 +158,7 @@ struct Collection {
   std::size_t budget = 0;
   std::size_t cut = SIZE_MAX;  // roots from here on were not examined (SIZE_MAX: all were)
   std::size_t holes = 0;       // nulls among the examined roots (see gather_roots)
+  std::size_t settled = 0;     // objects settle_alive() settled in step 2 (one thread only)
 
   void reset(int g, bool report, bool check) {
     gen = g;
@@ -166,6 +167,7 @@ struct Collection {
     budget = 0;
     cut = SIZE_MAX;
     holes = 0;
+    settled = 0;
     boundary_hit = false;
     raced = false;
     reporting = report;
@@ -266,9 +268,14 @@ class BlackenTracer final : public Tracer {
 
  private:
   static void visit(Tracer& t, HandleBase& hb) {
+    // No generation test (member()): an object outside the examined set, older or settled
+    // already, is never of colour `from_`. Nor does step 2 mark a boundary: step 1 met the same
+    // handles, and objects settled in step 2 (promoted a generation) are not one.
     auto& self = static_cast<BlackenTracer&>(t);
-    GcHead* g = self.c_.member(hb);
-    if (!g || g->color != self.from_) return;
+    Header* h = hb.header();
+    if (!h || !h->type->tracked()) return;
+    GcHead* g = h->gc();
+    if (g->color != self.from_) return;
     self.blacken(g);
   }
   // Out of line, as SubtractTracer::first_visit.
@@ -379,19 +386,38 @@ void subtract_refs(Collection& c) {
   }
 }
 
+void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root);
+void release_lists(Collection& c);
+
 // Step 2 (CPython's move_unreachable): objects with references from outside are alive, and
 // so is all they reach: black. What is still gray after this loop is garbage (step 3 is in
-// settle(), which visits every examined object anyway).
+// settle(), which visits every examined object anyway). While the process has one thread,
+// each object is settled as soon as it is traced black (settle_alive: colour kNone again), while
+// it is in cache, and settle() passes over none of them; with more threads that must wait
+// until the commit, as settling lets other threads free what was settled.
 void move_unreachable(Collection& c) {
   if (c.external == 0) return;  // nothing is referenced from outside: all of it is garbage
   BlackenTracer blacken(c, kGray);
-  for (std::size_t i = 0; i < c.visited.size(); ++i) {
-    prefetch_ahead(c.visited, i);
-    GcHead* g = c.visited[i];
-    if (g->color != kGray || g->refs <= 0) continue;
-    g->color = kBlack;
-    c.stack.push_back(g);
-    c.drain(blacken);
+  Candidates& cands = detail::candidates();
+  try {
+    for (std::size_t i = 0; i < c.visited.size(); ++i) {
+      prefetch_ahead(c.visited, i);
+      GcHead* g = c.visited[i];
+      if (g->color != kGray || g->refs <= 0) continue;
+      g->color = kBlack;
+      c.stack.push_back(g);
+      while (!c.stack.empty()) {
+        GcHead* b = c.stack.back();
+        c.stack.pop_back();
+        call_trace(b, blacken);
+        if (c.alone) {
+          settle_alive(c, cands, b, c.is_root(b));
+          ++c.settled;
+        }
+      }
+    }
+  } catch (...) {
+    fatal("out of memory while re-recording cycle-collection candidates");
   }
 }
 
@@ -457,6 +483,7 @@ void examine(Collection& c) {
   gather_roots(c);
   tl_in_trace = true;
   subtract_refs(c);
+  release_lists(c);
   move_unreachable(c);
   if (c.checking) check_writes(c);
   tl_in_trace = false;
@@ -509,6 +536,19 @@ void carry_over(const Collection& c, Candidates& cands) {
   }
 }
 
+// Between steps 1 and 2, under Candidates::lock: the lists of the generations collected are
+// emptied (their candidates are all in c.roots), and a slice's roots that were not examined go
+// back. From here on settle_alive() may put candidates back into lists.
+void release_lists(Collection& c) {
+  Candidates& cands = detail::candidates();
+  for (int i = 0; i <= c.gen; ++i) cands.lists[i].clear();
+  try {
+    carry_over(c, cands);
+  } catch (...) {
+    fatal("out of memory while re-recording cycle-collection candidates");
+  }
+}
+
 // Puts a candidate back into a list, keeping its entry's stamp (no drop happened since). Out
 // of line: settle_alive() runs for every object, this rarely.
 [[gnu::noinline]] void relist(const Collection& c, Candidates& cands, GcHead* g, std::uint8_t list) {
@@ -552,13 +592,13 @@ void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root) {
 // drop that leaves it with a non-zero count records it again. A failed commit sets c.raced;
 // the object keeps kExamined for resurrect_raced().
 void settle(Collection& c, bool keep) {
+  if (c.settled == c.visited.size()) return;  // all of it was settled in step 2
   Candidates& cands = detail::candidates();
-  for (int i = 0; i <= c.gen; ++i) cands.lists[i].clear();
   try {
-    carry_over(c, cands);
     for (std::size_t i = 0; i < c.visited.size(); ++i) {
       prefetch_ahead(c.visited, i);
       GcHead* g = c.visited[i];
+      if (g->color == kNone) continue;  // settled in step 2
       // The candidates of the generations collected are exactly the examined objects that
       // were buffered when first read (the lock keeps kBuffered still meanwhile), or, while
       // reporting, that were listed.
@@ -584,8 +624,6 @@ void settle(Collection& c, bool keep) {
 // settled as such; c.white keeps the rest. Safe after settle() let go of the objects found alive
 // earlier: the garbage, which alone is traced here, only holds objects it keeps alive.
 void resurrect_raced(Collection& c) {
-  // Objects settled alive moved a generation up; meeting one here is no boundary of step 1.
-  const bool boundary_hit = c.boundary_hit;
   tl_in_trace = true;
   BlackenTracer resurrect(c, kWhite);
   for (GcHead* g : c.white) {
@@ -596,7 +634,6 @@ void resurrect_raced(Collection& c) {
     c.drain(resurrect);
   }
   tl_in_trace = false;
-  c.boundary_hit = boundary_hit;
   Candidates& cands = detail::candidates();
   try {
     for (GcHead* g : c.white)

@@ -159,13 +159,6 @@ struct Collection {
   std::size_t cut = SIZE_MAX;  // roots from here on were not examined (SIZE_MAX: all were)
   std::size_t holes = 0;       // nulls among the examined roots (see gather_roots)
   std::size_t settled = 0;     // objects settle_alive() settled in step 2 (one thread only)
-  // Teardown step 2 runs inside settle(), on each garbage object as it is committed, while it
-  // is in cache: when the process has one thread (no commit can fail and resurrect), the
-  // garbage is torn down (not kept) and not described (which needs its handles), and in
-  // release builds (debug builds re-count the garbage's handles after settle()). The live
-  // objects its handles held wait in `dropped` until tear_down(), after the lock.
-  bool clear_early = false;
-  std::vector<Header*> dropped;
 
   void reset(int g, bool report, bool check) {
     gen = g;
@@ -175,8 +168,6 @@ struct Collection {
     cut = SIZE_MAX;
     holes = 0;
     settled = 0;
-    clear_early = false;
-    dropped.clear();
     boundary_hit = false;
     raced = false;
     reporting = report;
@@ -317,14 +308,11 @@ struct Collector {
 // gc::Automatic, read on the allocation path when a collection is due.
 constinit std::atomic<int> g_automatic{static_cast<int>(gc::Automatic::kWhileSingleThreaded)};
 
-// Debug builds of libcyc check the threading contract in every collection, and re-count the
-// garbage's handles after settle() (so they clear them after it: Collection::clear_early).
+// Debug builds of libcyc check the threading contract in every collection.
 #ifdef NDEBUG
 constexpr bool kCheckWritesAlways = false;
-constexpr bool kClearInSettle = true;
 #else
 constexpr bool kCheckWritesAlways = true;
-constexpr bool kClearInSettle = false;
 #endif
 
 Collector& collector() {
@@ -596,29 +584,6 @@ void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root) {
   g->color = kNone;
 }
 
-// Teardown step 2: reset every traced handle. Handles between garbage objects are only
-// nulled (their targets are dead and freed below, whatever their counts); handles to live
-// objects are dropped normally, which may free them. Inside settle() (Collection::clear_early)
-// it drops nothing under the lock: it nulls those too and keeps their targets in `defer`, for
-// tear_down() to drop after it.
-class ClearTracer final : public Tracer {
- public:
-  explicit ClearTracer(std::vector<Header*>* defer = nullptr) : Tracer(&visit), defer_(defer) {}
-
- private:
-  static void visit(Tracer& t, HandleBase& hb) {
-    Header* h = hb.header();
-    if (!h) return;
-    const std::uint8_t color = h->type->tracked() ? h->gc()->color : std::uint8_t{kNone};
-    if (color == kWhite || color == kGray) return hb.forget();  // garbage (gray: not yet settled)
-    auto& self = static_cast<ClearTracer&>(t);
-    if (!self.defer_) return hb.reset();
-    self.defer_->push_back(h);
-    hb.forget();
-  }
-  std::vector<Header*>* defer_;
-};
-
 // After examine(), still under Candidates::lock, in one pass over what was examined: step 3
 // (what is still gray is garbage: colour it white, collect it in c.white and, unless `keep`,
 // commit it), and settle the candidate lists, generations and kExamined of everything alive.
@@ -629,8 +594,6 @@ class ClearTracer final : public Tracer {
 void settle(Collection& c, bool keep) {
   if (c.settled == c.visited.size()) return;  // all of it was settled in step 2
   Candidates& cands = detail::candidates();
-  ClearTracer clear(&c.dropped);
-  tl_in_trace = c.clear_early;
   try {
     for (std::size_t i = 0; i < c.visited.size(); ++i) {
       prefetch_ahead(c.visited, i);
@@ -650,12 +613,10 @@ void settle(Collection& c, bool keep) {
         c.clear_flags(g, root && !c.reporting ? kBuffered | kExamined : kExamined);
       else if (!commit(c, g))
         c.raced = true;
-      if (c.clear_early) call_trace(g, clear);
     }
   } catch (...) {
     fatal("out of memory while re-recording cycle-collection candidates");
   }
-  tl_in_trace = false;
 }
 
 // Step 4, only after a failed commit: an object whose count went up is reachable from some
@@ -683,16 +644,28 @@ void resurrect_raced(Collection& c) {
   std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
 }
 
-void tear_down(Collection& c) {
-  const std::vector<GcHead*>& white = c.white;
-  if (c.clear_early) {
-    for (Header* h : c.dropped) decref(h);  // what settle() nulled but could not drop
-  } else {
-    ClearTracer clear;
-    for (std::size_t i = 0; i < white.size(); ++i) {
-      prefetch_ahead(white, i);
-      call_trace(white[i], clear);
-    }
+// Teardown step 2: reset every traced handle. Handles between garbage objects are only
+// nulled (their targets are dead and freed below, whatever their counts); handles to live
+// objects are dropped normally, which may free them.
+class ClearTracer final : public Tracer {
+ public:
+  ClearTracer() : Tracer(&visit) {}
+
+ private:
+  static void visit(Tracer&, HandleBase& hb) {
+    Header* h = hb.header();
+    if (h && h->type->tracked() && h->gc()->color == kWhite)
+      hb.forget();
+    else
+      hb.reset();
+  }
+};
+
+void tear_down(const std::vector<GcHead*>& white) {
+  ClearTracer clear;
+  for (std::size_t i = 0; i < white.size(); ++i) {
+    prefetch_ahead(white, i);
+    call_trace(white[i], clear);
   }
   // Every handle inside the garbage is null now, so no destructor can reach another garbage
   // object through one: each object's memory can go right after its destructor.
@@ -850,14 +823,13 @@ std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = 
   Collection& c = col.scratch;
   c.reset(gen, s.reporting, (s.debug & gc::CHECK_WRITES) != 0 || kCheckWritesAlways);
   if (reason == Reason::kAutomatic && gen == gc::kGenerations - 1) c.budget = kSliceBudget;
-  c.clear_early = kClearInSettle && c.alone && !s.keep && !s.want_cycles;
   FoundGarbage f;
   f.report.generation = gen;
   find_garbage(c, s, f, kept);
   f.report.collected = c.white.size();
   f.report.candidates = c.examined_candidates();
   f.report.traversed = c.visited.size();
-  if (!s.keep) tear_down(c);
+  if (!s.keep) tear_down(c.white);
   f.report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
   if (s.reporting) report_cycles(f.number, reason, gen, f.report.cycles, f.timing.cycles, f.found_ns);
   record_stats(col, c, f.report, f.saved);

@@ -147,6 +147,14 @@ void BatchFree::add(Header* h) noexcept {
   const TypeInfo& t = *h->type;
   if (!kPooled || over_aligned(t) || t.alloc_size > BlockPool::kMaxBlock) return free_memory(h);
   auto* b = reinterpret_cast<FreeBlock*>(reinterpret_cast<char*>(h) - t.header_offset);
+  const std::size_t c = BlockPool::class_of(t.alloc_size);
+  if (tl_cache.state == kOwned && tl_cache.count[c] < kCacheCap) {
+    // Room in this thread's cache: the next objects made here reuse it, warm.
+    b->next = tl_cache.head[c];
+    tl_cache.head[c] = b;
+    ++tl_cache.count[c];
+    return;
+  }
   b->next = chain_;
   chain_ = b;
   if (++length_ == kChain) flush();

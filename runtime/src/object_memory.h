@@ -10,10 +10,11 @@
 namespace cyc::detail {
 
 // Frees the memory of destroyed objects that nobody holds a weak handle to, many at a time:
-// the collector's teardown frees them by the hundred thousand. Blocks from the pool go back
-// to it straight, in chains of up to kChain (one lock each), bypassing this thread's cache;
-// other memory is freed at once. Everything added is freed by the destructor at the latest.
-// Not thread-safe: one per teardown.
+// the collector's teardown frees them by the hundred thousand. Pooled blocks fill this
+// thread's cache while it has room (the next objects made here reuse them, warm), and the rest
+// go straight back to the pool in chains of up to kChain (one lock each); other memory is
+// freed at once. Everything added is freed by the destructor at the latest. Not thread-safe:
+// one per teardown.
 class BatchFree {
  public:
   static constexpr std::size_t kChain = 4096;  // bounds how long the pool's lock is held

@@ -229,13 +229,15 @@ struct Collection {
     if (g->refs > 0) ++external;
   }
 
-  // Traces what `stack` holds until it is empty (steps 2 and 4, depth first).
-  template <class T>
-  void drain(T& tracer) {
+  // Traces what `stack` holds until it is empty (steps 2 and 4, depth first), calling
+  // `after(g)` once each object is traced.
+  template <class T, class F>
+  void drain(T& tracer, F after) {
     while (!stack.empty()) {
       GcHead* g = stack.back();
       stack.pop_back();
       call_trace(g, tracer);
+      after(g);
     }
   }
 };
@@ -406,15 +408,11 @@ void move_unreachable(Collection& c) {
       if (g->color != kGray || g->refs <= 0) continue;
       g->color = kBlack;
       c.stack.push_back(g);
-      while (!c.stack.empty()) {
-        GcHead* b = c.stack.back();
-        c.stack.pop_back();
-        call_trace(b, blacken);
-        if (c.alone) {
-          settle_alive(c, cands, b, c.is_root(b));
-          ++c.settled;
-        }
-      }
+      c.drain(blacken, [&](GcHead* b) {
+        if (!c.alone) return;
+        settle_alive(c, cands, b, c.is_root(b));
+        ++c.settled;
+      });
     }
   } catch (...) {
     fatal("out of memory while re-recording cycle-collection candidates");
@@ -631,7 +629,7 @@ void resurrect_raced(Collection& c) {
       continue;
     g->color = kBlack;
     c.stack.push_back(g);
-    c.drain(resurrect);
+    c.drain(resurrect, [](GcHead*) {});
   }
   tl_in_trace = false;
   Candidates& cands = detail::candidates();

@@ -129,6 +129,19 @@ inline void prefetch_ahead(const std::vector<GcHead*>& v, std::size_t i) noexcep
   if (i + kPrefetchAhead < v.size()) __builtin_prefetch(v[i + kPrefetchAhead], 1);
 }
 
+// Calls f(g) for every g of `v`, in order, fetching ahead. `f` must not change `v`, so its
+// start and length stay in registers (a loop over a member vector otherwise reloads both
+// around every call it makes).
+template <class F>
+inline void for_each_ahead(const std::vector<GcHead*>& v, F f) {
+  GcHead* const* p = v.data();
+  const std::size_t n = v.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    __builtin_prefetch(p[std::min(i + kPrefetchAhead, n - 1)], 1);
+    f(p[i]);
+  }
+}
+
 // Trace hooks are user code; they must not throw (a half-examined graph cannot be rolled
 // back), so a throw terminates with the exception's message.
 void call_trace(GcHead* g, Tracer& t) noexcept {
@@ -245,21 +258,30 @@ struct Collection {
 // Step 1: subtract internal references.
 class SubtractTracer final : public Tracer {
  public:
-  explicit SubtractTracer(Collection& c) : Tracer(&visit), c_(c) {}
+  explicit SubtractTracer(Collection& c) : Tracer(c.checking ? &visit_recorded : &visit), c_(c) {}
 
  private:
   static void visit(Tracer& t, HandleBase& hb) {
     Collection& c = static_cast<SubtractTracer&>(t).c_;
-    if (c.checking) [[unlikely]] record(c, hb.header());
     GcHead* g = c.member(hb);
     if (!g) return;
-    if (g->color == kNone) first_visit(c, g);
+    if (g->color == kNone) return first_visit(c, g);
+    subtract(c, g);
+  }
+  static void subtract(Collection& c, GcHead* g) {
     if (--g->refs == 0) --c.external;
   }
-  // Out of line: keeps visit(), which runs for every handle, free of vector growth and of the
-  // registers it needs.
-  [[gnu::noinline]] static void first_visit(Collection& c, GcHead* g) { c.gray(g, c.read_count(g)); }
-  [[gnu::noinline]] static void record(Collection& c, Header* h) { c.traced_handles.push_back(h); }
+  // Out of line, and called last (a jump): visit(), which runs for every handle, then needs
+  // no frame, no vector growth and no registers saved.
+  [[gnu::noinline]] static void first_visit(Collection& c, GcHead* g) {
+    c.gray(g, c.read_count(g));
+    subtract(c, g);
+  }
+  // CHECK_WRITES: the same, recording each handle for check_writes().
+  static void visit_recorded(Tracer& t, HandleBase& hb) {
+    static_cast<SubtractTracer&>(t).c_.traced_handles.push_back(hb.header());
+    visit(t, hb);
+  }
   Collection& c_;
 };
 
@@ -402,10 +424,8 @@ void move_unreachable(Collection& c) {
   BlackenTracer blacken(c, kGray);
   Candidates& cands = detail::candidates();
   try {
-    for (std::size_t i = 0; i < c.visited.size(); ++i) {
-      prefetch_ahead(c.visited, i);
-      GcHead* g = c.visited[i];
-      if (g->color != kGray || g->refs <= 0) continue;
+    for_each_ahead(c.visited, [&](GcHead* g) {
+      if (g->color != kGray || g->refs <= 0) return;
       g->color = kBlack;
       c.stack.push_back(g);
       c.drain(blacken, [&](GcHead* b) {
@@ -413,7 +433,7 @@ void move_unreachable(Collection& c) {
         settle_alive(c, cands, b, c.is_root(b));
         ++c.settled;
       });
-    }
+    });
   } catch (...) {
     fatal("out of memory while re-recording cycle-collection candidates");
   }
@@ -593,17 +613,16 @@ void settle(Collection& c, bool keep) {
   if (c.settled == c.visited.size()) return;  // all of it was settled in step 2
   Candidates& cands = detail::candidates();
   try {
-    for (std::size_t i = 0; i < c.visited.size(); ++i) {
-      prefetch_ahead(c.visited, i);
-      GcHead* g = c.visited[i];
-      if (g->color == kNone) continue;  // settled in step 2
+    c.white.reserve(c.visited.size() - c.settled);
+    for_each_ahead(c.visited, [&](GcHead* g) {
+      if (g->color == kNone) return;  // settled in step 2
       // The candidates of the generations collected are exactly the examined objects that
       // were buffered when first read (the lock keeps kBuffered still meanwhile), or, while
       // reporting, that were listed.
       const bool root = c.is_root(g);
       if (g->color != kGray) {
         settle_alive(c, cands, g, root);
-        continue;
+        return;
       }
       g->color = kWhite;
       c.white.push_back(g);
@@ -611,7 +630,7 @@ void settle(Collection& c, bool keep) {
         c.clear_flags(g, root && !c.reporting ? kBuffered | kExamined : kExamined);
       else if (!commit(c, g))
         c.raced = true;
-    }
+    });
   } catch (...) {
     fatal("out of memory while re-recording cycle-collection candidates");
   }
@@ -661,23 +680,19 @@ class ClearTracer final : public Tracer {
 
 void tear_down(const std::vector<GcHead*>& white) {
   ClearTracer clear;
-  for (std::size_t i = 0; i < white.size(); ++i) {
-    prefetch_ahead(white, i);
-    call_trace(white[i], clear);
-  }
+  for_each_ahead(white, [&](GcHead* g) { call_trace(g, clear); });
   // Every handle inside the garbage is null now, so no destructor can reach another garbage
   // object through one: each object's memory can go right after its destructor.
   BatchFree memory;
-  for (std::size_t i = 0; i < white.size(); ++i) {
-    prefetch_ahead(white, i);
-    Header* h = header_of(white[i]);
+  for_each_ahead(white, [&](GcHead* g) {
+    Header* h = header_of(g);
     h->type->destroy(h->object());
     // No weak references: nobody else can touch the weak count, free at once.
     if (h->weak.load(std::memory_order_acquire) == 1)
       memory.add(h);
     else
       decweak(h);
-  }
+  });
   count_tracked(-static_cast<std::int64_t>(white.size()));
 }
 

@@ -166,7 +166,9 @@ struct Collection {
   std::vector<GcHead*> white;
   std::unordered_map<GcHead*, Since> root_since;
   std::size_t promoted = 0;  // objects this collection moved into the oldest generation
-  std::size_t external = 0;  // gray objects with refs > 0 (after step 1: referenced from outside)
+  // Gray objects with refs > 0: after step 1, those referenced from outside; step 2 takes
+  // each off as it blackens it.
+  std::size_t external = 0;
   // A slice: once this many objects are examined, no further root is taken (0: no limit).
   std::size_t budget = 0;
   std::size_t cut = SIZE_MAX;  // roots from here on were not examined (SIZE_MAX: all were)
@@ -290,6 +292,15 @@ class BlackenTracer final : public Tracer {
  public:
   BlackenTracer(Collection& c, std::uint8_t from) : Tracer(&visit), c_(c), from_(from) {}
 
+  // Colours g black and stacks it for tracing. In step 2, an object with references from
+  // outside leaves c.external. Out of line, as SubtractTracer::first_visit.
+  [[gnu::noinline]] void blacken(GcHead* g) {
+    if (from_ == kWhite) header_of(g)->strong.fetch_and(~kDead, std::memory_order_relaxed);
+    else if (g->refs > 0) --c_.external;
+    g->color = kBlack;
+    c_.stack.push_back(g);
+  }
+
  private:
   static void visit(Tracer& t, HandleBase& hb) {
     // No generation test (member()): an object outside the examined set, older or settled
@@ -301,12 +312,6 @@ class BlackenTracer final : public Tracer {
     GcHead* g = h->gc();
     if (g->color != self.from_) return;
     self.blacken(g);
-  }
-  // Out of line, as SubtractTracer::first_visit.
-  [[gnu::noinline]] void blacken(GcHead* g) {
-    if (from_ == kWhite) header_of(g)->strong.fetch_and(~kDead, std::memory_order_relaxed);
-    g->color = kBlack;
-    c_.stack.push_back(g);
   }
   Collection& c_;
   std::uint8_t from_;
@@ -402,6 +407,7 @@ void subtract_refs(Collection& c) {
       c.clear_flags(r, kExamined);
       r->color = kSkip;
       r->seen = word;
+      r->refs = 0;  // nothing references it: a stale value must not reach c.external
       c.visited.push_back(r);
       continue;
     }
@@ -424,16 +430,23 @@ void move_unreachable(Collection& c) {
   BlackenTracer blacken(c, kGray);
   Candidates& cands = detail::candidates();
   try {
-    for_each_ahead(c.visited, [&](GcHead* g) {
-      if (g->color != kGray || g->refs <= 0) return;
-      g->color = kBlack;
-      c.stack.push_back(g);
+    // Only until every object with references from outside is black: c.external counts those
+    // still gray (blacken() takes each off), so the scan ends at the farthest of them instead
+    // of passing over every examined object once more. Either direction is correct; from the
+    // end, a structure's root that was copied and dropped after the structure was built (the
+    // last candidate recorded, as in gc_bench's live_first) is met first.
+    const std::vector<GcHead*>& v = c.visited;
+    for (std::size_t i = v.size(); i-- > 0 && c.external > 0;) {
+      __builtin_prefetch(v[i >= kPrefetchAhead ? i - kPrefetchAhead : 0], 1);
+      GcHead* g = v[i];
+      if (g->color != kGray || g->refs <= 0) continue;
+      blacken.blacken(g);
       c.drain(blacken, [&](GcHead* b) {
         if (!c.alone) return;
         settle_alive(c, cands, b, c.is_root(b));
         ++c.settled;
       });
-    });
+    }
   } catch (...) {
     fatal("out of memory while re-recording cycle-collection candidates");
   }

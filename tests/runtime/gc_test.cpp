@@ -159,6 +159,39 @@ TEST_F(GcTest, LiveCyclesAreLeftAlone) {
   EXPECT_EQ(Live::count, live_ + 1);
 }
 
+// Step 2 stops scanning once every object with references from outside is black: each of
+// them, wherever it falls in the examination order (first, between garbage, last, or reached
+// from another one), must still be found.
+TEST_F(GcTest, EveryObjectReferencedFromOutsideIsFoundAlive) {
+  auto pair = [](const char* name) {
+    auto a = cyc::make<Node>(name);
+    auto b = cyc::make<Node>(std::string(name) + "'");
+    a->next = b;
+    b->next = a;
+    return a;
+  };
+  auto garbage = [&](const char* name) { pair(name); };  // dropped at once: a garbage cycle
+  Handle<Node> first = pair("first");
+  garbage("g1");
+  Handle<Node> middle = pair("middle");
+  garbage("g2");
+  Handle<Node> inner = pair("inner");
+  middle->kids.push_back(inner);  // referenced from outside and from `middle`
+  Handle<Node> last = pair("last");
+  EXPECT_EQ(gc::collect(), 4u);
+  EXPECT_EQ(Live::count, live_ + 8);
+  for (const Handle<Node>& h : {first, middle, inner, last}) {
+    EXPECT_EQ(h->next->next, h) << h->name;
+    EXPECT_EQ(h->next->name, h->name + "'");
+  }
+  EXPECT_EQ(middle->kids[0], inner);
+  first.reset();
+  middle.reset();
+  inner.reset();
+  last.reset();
+  EXPECT_EQ(gc::collect(), 8u);
+}
+
 TEST_F(GcTest, GarbageHangingOffLiveObjectsGoesAlone) {
   auto root = cyc::make<Node>("root");
   auto x = cyc::make<Node>("x");

@@ -63,8 +63,8 @@ def main():
     print(f"max: cyc {cyc['max_us'] / 1000:.2f} ms (target <= {MAX_US / 1000:.0f} ms): {'met' if max_ok else 'MISSED'}")
     if "noise" in cyc:
         n = cyc["noise"]
-        print(f"machine noise: constant work of {n['p50_us']:.1f} us (cyc's median pause) shows a p99 of "
-              f"{n['p99_us']:.1f} us on this machine, the least cyc's p99 could be here")
+        print(f"machine noise: constant work of {n['p50_us']:.1f} us (cyc's median pause), timed between its "
+              f"pauses, shows a p99 of {n['p99_us']:.1f} us, about the least cyc's p99 could be here")
     return 0 if p99_ok and max_ok else 1
 
 

@@ -15,9 +15,10 @@
 //    "pauses":P,"p50_us":...,"p99_us":...,"max_us":...,
 //    "by_generation":[{"pauses":...,"p50_us":...,"p99_us":...,"max_us":...}, x3],
 //    "noise":{"p50_us":...,"p99_us":...}}
-// where "noise" is the machine's own tail: the same number of runs (at most 2 s of them) of a
-// loop of constant work as long as the pauses' median. Interrupts and neighbours stretch about
-// 1% of any short stretch of work, so its p99 is the least a pause of that length can show
+// where "noise" is the machine's own tail: a loop of constant work as long as the median of the
+// first 1000 pauses, timed after every fourth pause from then on, in the same stretches of
+// time as the pauses. Interrupts, and neighbours that slow the machine for a while, stretch
+// some short stretches of work, so its p99 is about the least a pause of that length can show
 // here, whatever the collector does.
 //
 // Usage: pause_bench [--objects N] [--sessions K] [--seconds S]
@@ -105,34 +106,51 @@ double percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(i, sorted.size() - 1)];
 }
 
-// The machine's tail (see the top): `samples` timings of constant work lasting about
-// `median_us`, over a 256 KiB array as a collection's work is over its objects.
-struct Noise {
-  double p50_us = 0, p99_us = 0;
-};
-Noise machine_noise(double median_us, std::size_t samples) {
-  std::vector<std::uint32_t> memory(1 << 16, 1);
-  std::uint32_t sink = 0;
-  auto work = [&](std::size_t units) {  // a unit: one pass over 4096 words
-    std::uint32_t s = sink;
+// The machine's tail (see the top): constant work over a 64 KiB array, as a collection's work
+// is over its objects, timed between the pauses so that it meets the same stretches of time
+// (a neighbour that slows the machine for a second slows both).
+class Noise {
+ public:
+  Noise() : memory_(1 << 14, 1) {
+    for (int i = 0; i < 200; ++i) per_unit_us_ = std::min(per_unit_us_, timed(16) / 16);
+  }
+  ~Noise() {
+    if (sink_ == 42) std::fputs("", stderr);  // keeps the work
+  }
+  Noise(const Noise&) = delete;
+  Noise& operator=(const Noise&) = delete;
+  // From now on, samples last about `us`.
+  void aim(double us) { units_ = std::max<std::size_t>(1, static_cast<std::size_t>(us / per_unit_us_ + 0.5)); }
+  void sample() { times_.push_back(timed(units_)); }
+  std::vector<double>& times() { return times_; }
+
+ private:
+  void work(std::size_t units) {  // a unit: one pass over 4096 words
+    std::uint32_t s = sink_;
     for (std::size_t u = 0; u < units; ++u)
-      for (std::size_t i = (u % 16) * 4096, e = i + 4096; i < e; ++i) memory[i] = s += memory[i];
-    sink = s;
-  };
-  auto timed = [&](std::size_t units) {
+      for (std::size_t i = (u % 4) * 4096, e = i + 4096; i < e; ++i) memory_[i] = s += memory_[i];
+    sink_ = s;
+  }
+  double timed(std::size_t units) {
     const auto t0 = Clock::now();
     work(units);
     return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-  };
-  double per_unit = 1e9;
-  for (int i = 0; i < 200; ++i) per_unit = std::min(per_unit, timed(16) / 16);
-  const std::size_t units = std::max<std::size_t>(1, static_cast<std::size_t>(median_us / per_unit + 0.5));
-  std::vector<double> times;
-  const auto end = Clock::now() + std::chrono::seconds(2);
-  while (times.size() < samples && Clock::now() < end) times.push_back(timed(units));
-  std::sort(times.begin(), times.end());
-  if (sink == 42) std::fputs("", stderr);  // keeps the work
-  return {percentile(times, 0.5), percentile(times, 0.99)};
+  }
+  std::vector<std::uint32_t> memory_;
+  std::uint32_t sink_ = 0;
+  double per_unit_us_ = 1e9;
+  std::size_t units_ = 1;
+  std::vector<double> times_;
+};
+
+// Every how many pauses one noise sample is taken, and after how many pauses its length is set
+// to their median so far.
+constexpr std::size_t kNoiseEvery = 4;
+constexpr std::size_t kNoiseAimAfter = 1000;
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return percentile(v, 0.5);
 }
 
 }  // namespace
@@ -156,6 +174,8 @@ int main(int argc, char** argv) {
 
   std::vector<double> pauses;  // microseconds
   std::array<std::vector<double>, cyc::gc::kGenerations> by_gen;
+  Noise noise;
+  noise.aim(10);
   std::size_t iterations = 0;
   const auto stats_before = cyc::gc::stats();
   const auto end = Clock::now() + std::chrono::seconds(seconds);
@@ -179,6 +199,8 @@ int main(int argc, char** argv) {
           break;
         }
       last = stats;
+      if (pauses.size() == kNoiseAimAfter) noise.aim(median_of(pauses));
+      if (pauses.size() > kNoiseAimAfter && pauses.size() % kNoiseEvery == 0) noise.sample();
     }
   }
   const auto stats_after = cyc::gc::stats();
@@ -192,14 +214,14 @@ int main(int argc, char** argv) {
                   v.empty() ? 0.0 : v.back());
     gens += one;
   }
-  const Noise noise = machine_noise(percentile(pauses, 0.5), pauses.size());
+  std::sort(noise.times().begin(), noise.times().end());
   std::printf("{\"impl\":\"cyc\",\"objects\":%zu,\"seconds\":%zu,\"iterations\":%zu,\"collections\":[%zu,%zu,%zu],"
               "\"pauses\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"by_generation\":[%s],"
               "\"noise\":{\"p50_us\":%.1f,\"p99_us\":%.1f}}\n",
               objects, seconds, iterations, stats_after[0].collections - stats_before[0].collections,
               stats_after[1].collections - stats_before[1].collections,
               stats_after[2].collections - stats_before[2].collections, pauses.size(), percentile(pauses, 0.5),
-              percentile(pauses, 0.99), pauses.empty() ? 0.0 : pauses.back(), gens.c_str(), noise.p50_us,
-              noise.p99_us);
+              percentile(pauses, 0.99), pauses.empty() ? 0.0 : pauses.back(), gens.c_str(),
+              percentile(noise.times(), 0.5), percentile(noise.times(), 0.99));
   return 0;
 }

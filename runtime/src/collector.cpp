@@ -416,6 +416,12 @@ void subtract_refs(Collection& c) {
   }
 }
 
+// The phases that put candidates back into lists cannot stop half-way: running out of memory
+// there ends the process, with this message.
+[[noreturn]] void relisting_failed() noexcept {
+  fatal("out of memory while re-recording cycle-collection candidates");
+}
+
 void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root);
 void release_lists(Collection& c);
 
@@ -448,7 +454,7 @@ void release_lists(Collection& c);
       });
     }
   } catch (...) {
-    fatal("out of memory while re-recording cycle-collection candidates");
+    relisting_failed();
   }
 }
 
@@ -576,7 +582,7 @@ void release_lists(Collection& c) {
   try {
     carry_over(c, cands);
   } catch (...) {
-    fatal("out of memory while re-recording cycle-collection candidates");
+    relisting_failed();
   }
 }
 
@@ -645,7 +651,7 @@ void settle(Collection& c, bool keep) {
         c.raced = true;
     });
   } catch (...) {
-    fatal("out of memory while re-recording cycle-collection candidates");
+    relisting_failed();
   }
 }
 
@@ -669,7 +675,7 @@ void resurrect_raced(Collection& c) {
     for (GcHead* g : c.white)
       if (g->color == kBlack) settle_alive(c, cands, g, c.is_root(g));
   } catch (...) {
-    fatal("out of memory while re-recording cycle-collection candidates");
+    relisting_failed();
   }
   std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
 }

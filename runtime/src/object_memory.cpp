@@ -36,6 +36,9 @@ constexpr bool kPooled = false;
 constexpr bool kPooled = true;
 #endif
 
+// Whether blocks of `size` bytes come from the pool (through this thread's cache).
+constexpr bool pooled(std::size_t size) noexcept { return kPooled && size <= BlockPool::kMaxBlock; }
+
 constexpr std::size_t kClasses = BlockPool::kClasses;
 constexpr unsigned kCacheCap = 256;
 constexpr unsigned kBatch = 64;  // blocks moved between a cache and the pool at a time
@@ -116,7 +119,7 @@ bool cache_usable() noexcept {
 }  // namespace
 
 void* allocate_block(std::size_t size) {
-  if (!kPooled || size > BlockPool::kMaxBlock) return ::operator new(size);
+  if (!pooled(size)) return ::operator new(size);
   const std::size_t c = BlockPool::class_of(size);
   if (FreeBlock* b = tl_cache.head[c]) {
     tl_cache.head[c] = b->next;
@@ -139,7 +142,7 @@ void* allocate_block(std::size_t size) {
 }
 
 void free_block(void* p, std::size_t size) noexcept {
-  if (!kPooled || size > BlockPool::kMaxBlock) return ::operator delete(p);
+  if (!pooled(size)) return ::operator delete(p);
   const std::size_t c = BlockPool::class_of(size);
   auto* b = static_cast<FreeBlock*>(p);
   if (cache_has_room(c)) [[likely]]
@@ -150,7 +153,7 @@ void free_block(void* p, std::size_t size) noexcept {
 
 void BatchFree::add(Header* h) noexcept {
   const TypeInfo& t = *h->type;
-  if (!kPooled || over_aligned(t) || t.alloc_size > BlockPool::kMaxBlock) return free_memory(h);
+  if (over_aligned(t) || !pooled(t.alloc_size)) return free_memory(h);
   auto* b = reinterpret_cast<FreeBlock*>(reinterpret_cast<char*>(h) - t.header_offset);
   const std::size_t c = BlockPool::class_of(t.alloc_size);
   if (cache_has_room(c)) return cache_push(c, b);  // the next objects made here reuse it, warm

@@ -84,7 +84,10 @@
 // Teardown of garbage: (1) kDead is set: weak references read null; (2) every traced
 // handle inside the garbage is reset (CPython's tp_clear), which cannot free garbage since
 // a dead object is never released by its count; (3) each destructor runs and its memory is freed
-// (or, while weak handles remain, only once they go).
+// (or, while weak handles remain, only once they go). Usually settle() does (1) under the lock;
+// when all that was examined is garbage and the process has one thread, (1) moves into the
+// pass of (2), one object ahead of its clear, and settle() is left out: one pass fewer over
+// the garbage (commit_in_teardown). Still no user code runs before all of it is dead.
 //
 // CYC_REPORT (cyc_report_writer.cpp) needs to know when each garbage cycle may have become
 // unreachable: at the last drop that left one of its objects, or an object that reaches it,
@@ -121,6 +124,11 @@ namespace cyc::detail {
 namespace {
 
 Header* header_of(GcHead* g) noexcept { return Header::of(g); }
+
+// After the garbage is found (settle(), or step 1 when all of it is: Collection::deferred_commit),
+// the examined objects that still have a colour are exactly the garbage: everything found
+// alive is settled back to kNone, and nothing outside the examined set has a colour.
+bool is_garbage(const GcHead* g) noexcept { return g->color != kNone; }
 
 // The passes below walk arrays of object pointers; the objects themselves are scattered over
 // the heap and rarely in cache. Fetching a few iterations ahead hides most of that latency.
@@ -174,6 +182,13 @@ struct Collection {
   std::size_t cut = SIZE_MAX;  // roots from here on were not examined (SIZE_MAX: all were)
   std::size_t holes = 0;       // nulls among the examined roots (see gather_roots)
   std::size_t settled = 0;     // objects settle_alive() settled in step 2 (one thread only)
+  std::size_t skipped = 0;     // roots step 1 skipped (kSkip)
+  // After step 1: nothing examined is referenced from outside and no root was skipped, so
+  // all of it is garbage (step 2 has nothing to do).
+  bool all_garbage = false;
+  // All that was examined is garbage and its commit is left to the teardown (see
+  // commit_in_teardown): `visited` is the garbage, `white` stays empty.
+  bool deferred_commit = false;
 
   void reset(int g, bool report, bool check) {
     gen = g;
@@ -183,6 +198,9 @@ struct Collection {
     cut = SIZE_MAX;
     holes = 0;
     settled = 0;
+    skipped = 0;
+    all_garbage = false;
+    deferred_commit = false;
     boundary_hit = false;
     raced = false;
     reporting = report;
@@ -199,6 +217,7 @@ struct Collection {
   }
 
   bool complete() const { return cut == SIZE_MAX; }
+  const std::vector<GcHead*>& garbage() const { return deferred_commit ? visited : white; }
   std::size_t examined_roots() const { return std::min(cut, roots.size()); }
   std::size_t examined_candidates() const { return examined_roots() - holes; }
 
@@ -406,6 +425,7 @@ void subtract_refs(Collection& c) {
       // to unlink it: not ours to examine.
       c.clear_flags(r, kExamined);
       r->color = kSkip;
+      ++c.skipped;
       r->seen = word;
       r->refs = 0;  // nothing references it: a stale value must not reach c.external
       c.visited.push_back(r);
@@ -520,6 +540,7 @@ void examine(Collection& c) {
   gather_roots(c);
   tl_in_trace = true;
   subtract_refs(c);
+  c.all_garbage = c.external == 0 && c.skipped == 0;
   release_lists(c);
   move_unreachable(c);
   if (c.checking) check_writes(c);
@@ -537,15 +558,16 @@ class CountTracer final : public Tracer {
  private:
   static void visit(Tracer&, HandleBase& hb) {
     Header* h = hb.header();
-    if (h && h->type->tracked() && h->gc()->color == kWhite) --h->gc()->refs;
+    if (h && h->type->tracked() && is_garbage(h->gc())) --h->gc()->refs;
   }
 };
 
 void verify_garbage(const Collection& c) {
-  for (GcHead* g : c.white) g->refs = static_cast<std::int32_t>(g->seen & kCountMask);
+  const std::vector<GcHead*>& garbage = c.garbage();
+  for (GcHead* g : garbage) g->refs = static_cast<std::int32_t>(g->seen & kCountMask);
   CountTracer count;
-  for (GcHead* g : c.white) call_trace(g, count);
-  for (GcHead* g : c.white)
+  for (GcHead* g : garbage) call_trace(g, count);
+  for (GcHead* g : garbage)
     if (g->refs != 0)
       fatal("a traced field of an object being collected changed during the collection "
             "(see the threading contract in <cyc/gc.h>)",
@@ -680,30 +702,69 @@ void resurrect_raced(Collection& c) {
   std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
 }
 
-// Teardown step 2: reset every traced handle. Handles between garbage objects are only
-// nulled (their targets are dead and freed below, whatever their counts); handles to live
-// objects are dropped normally, which may free them.
-class ClearTracer final : public Tracer {
- public:
-  ClearTracer() : Tracer(&visit) {}
+// The garbage a teardown has still to commit: garbage()[next, end). Empty unless the commit was
+// left to the teardown (Collection::deferred_commit).
+struct Uncommitted {
+  const Collection& c;
+  std::size_t next;
+  std::size_t end;
 
- private:
-  static void visit(Tracer&, HandleBase& hb) {
-    Header* h = hb.header();
-    if (h && h->type->tracked() && h->gc()->color == kWhite)
-      hb.forget();
-    else
-      hb.reset();
+  void commit_rest() noexcept {
+    for (; next < end; ++next) (void)commit(c, c.garbage()[next]);
   }
 };
 
-void tear_down(const std::vector<GcHead*>& white) {
-  ClearTracer clear;
-  for_each_ahead(white, [&](GcHead* g) { call_trace(g, clear); });
+// Teardown step 2: reset every traced handle. Handles between garbage objects are only
+// nulled (their targets are dead and freed below, whatever their counts); handles to live
+// objects are dropped normally, which may free them.
+//
+// When the commit was left to the teardown, each object is committed right before its trace,
+// in the same pass (settle() would have made one more pass over scattered memory). No user
+// code may run before the whole garbage is dead: a destructor could lock a weak handle to an
+// object not committed yet. A drop runs user code only when it drops the last reference, so
+// before such a drop the rest of the garbage is committed at once.
+class ClearTracer final : public Tracer {
+ public:
+  explicit ClearTracer(Uncommitted& rest) : Tracer(&visit), rest_(rest) {}
+
+ private:
+  static void visit(Tracer& t, HandleBase& hb) {
+    Header* h = hb.header();
+    if (!h) return;
+    if (h->type->tracked() && is_garbage(h->gc())) return hb.forget();
+    Uncommitted& rest = static_cast<ClearTracer&>(t).rest_;
+    if (rest.next < rest.end && (h->strong.load(std::memory_order_relaxed) & kCountMask) == 1)
+      rest.commit_rest();
+    hb.reset();
+  }
+  Uncommitted& rest_;
+};
+
+void clear_garbage(const Collection& c) {
+  const std::vector<GcHead*>& garbage = c.garbage();
+  GcHead* const* p = garbage.data();
+  const std::size_t n = garbage.size();
+  Uncommitted rest{c, c.deferred_commit ? 0 : n, n};
+  ClearTracer clear(rest);
+  for (std::size_t i = 0; i < n; ++i) {
+    __builtin_prefetch(p[std::min(i + kPrefetchAhead, n - 1)], 1);
+    if (rest.next == i) {
+      (void)commit(c, p[i]);
+      rest.next = i + 1;
+    }
+    call_trace(p[i], clear);
+  }
+}
+
+// Teardown after the lock: kDead is set on all of the garbage (by settle(), or by
+// clear_garbage()), handles reset, then destructors run and memory goes.
+void tear_down(const Collection& c) {
+  clear_garbage(c);
   // Every handle inside the garbage is null now, so no destructor can reach another garbage
   // object through one: each object's memory can go right after its destructor.
+  const std::vector<GcHead*>& garbage = c.garbage();
   BatchFree memory;
-  for_each_ahead(white, [&](GcHead* g) {
+  for_each_ahead(garbage, [&](GcHead* g) {
     Header* h = header_of(g);
     h->type->destroy(h->object());
     // No weak references: nobody else can touch the weak count, free at once.
@@ -712,7 +773,7 @@ void tear_down(const std::vector<GcHead*>& white) {
     else
       decweak(h);
   });
-  count_tracked(-static_cast<std::int64_t>(white.size()));
+  count_tracked(-static_cast<std::int64_t>(garbage.size()));
 }
 
 void print_debug(unsigned debug, const gc::CollectReport& r) {
@@ -757,6 +818,14 @@ CollectionSetup set_up(Collector& col, Reason reason) {
   s.keep = s.save_all || at_exit;
   s.want_cycles = s.reporting || !s.callbacks.empty() || (s.debug & gc::COLLECTABLE);
   return s;
+}
+
+// Whether settle() can be left out and the commit left to the teardown (clear_garbage): all
+// that was examined is garbage (nothing referenced from outside, no root skipped), nobody
+// else can run meanwhile (one thread), and nobody reads the garbage between the lock and the
+// teardown (it is neither kept nor described).
+bool commit_in_teardown(const Collection& c, const CollectionSetup& s) {
+  return c.all_garbage && c.alone && !s.keep && !s.want_cycles;
 }
 
 // What find_garbage leaves for the steps after the lock.
@@ -811,8 +880,12 @@ void keep_or_release(Collection& c, const CollectionSetup& s, FoundGarbage& f, s
   CandidatesLock lock;
   f.number = ++candidates().collections;
   examine(c);
-  settle(c, s.keep);
-  if (c.raced) resurrect_raced(c);
+  if (commit_in_teardown(c, s)) {
+    c.deferred_commit = true;
+  } else {
+    settle(c, s.keep);
+    if (c.raced) resurrect_raced(c);
+  }
 #ifndef NDEBUG
   verify_garbage(c);
 #endif
@@ -860,10 +933,10 @@ std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = 
   FoundGarbage f;
   f.report.generation = gen;
   find_garbage(c, s, f, kept);
-  f.report.collected = c.white.size();
+  f.report.collected = c.garbage().size();
   f.report.candidates = c.examined_candidates();
   f.report.traversed = c.visited.size();
-  if (!s.keep) tear_down(c.white);
+  if (!s.keep) tear_down(c);
   f.report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
   if (s.reporting) report_cycles(f.number, reason, gen, f.report.cycles, f.timing.cycles, f.found_ns);
   record_stats(col, c, f.report, f.saved);

@@ -347,6 +347,46 @@ TEST_F(GcTest, DestructorsOfGarbageSeeClearedHandlesAndWeaks) {
   Observed::watched.reset();
 }
 
+struct ProbeRing;
+
+// Not tracked (it holds no strong handle): dropping its last reference, which sits inside
+// garbage, runs its destructor during the teardown, before any destructor of the garbage.
+struct WeakProbe {
+  static inline std::vector<bool> locked;
+  std::vector<Weak<ProbeRing>> watched;
+  ~WeakProbe();
+};
+
+struct ProbeRing {
+  Handle<ProbeRing> next;
+  Handle<WeakProbe> probe;
+  CYC_TRACE(next, probe)
+};
+
+WeakProbe::~WeakProbe() {
+  for (auto& w : watched) locked.push_back(static_cast<bool>(w.lock()));
+}
+
+// When the collector commits the garbage during the teardown (one thread, nothing to report),
+// it still commits all of it before the first drop that can run user code: a destructor run
+// by the teardown finds every garbage object dead. Every object of the ring holds a probe, so
+// the first one cleared, whichever it is, tests the others.
+TEST_F(GcTest, DestructorsRunByTheTeardownFindAllOfTheGarbageDead) {
+  static_assert(!cyc::is_traceable_v<WeakProbe>);
+  WeakProbe::locked.clear();
+  {
+    std::vector<Handle<ProbeRing>> ring;
+    for (int i = 0; i < 3; ++i) ring.push_back(cyc::make<ProbeRing>());
+    for (int i = 0; i < 3; ++i) {
+      ring[i]->next = ring[(i + 1) % 3];
+      ring[i]->probe = cyc::make<WeakProbe>();
+      for (auto& r : ring) ring[i]->probe->watched.emplace_back(r);
+    }
+  }
+  EXPECT_EQ(gc::collect(), 3u);
+  EXPECT_EQ(WeakProbe::locked, std::vector<bool>(9, false));
+}
+
 struct Reentrant : Live {
   static inline std::vector<std::size_t> inner_collect;
   static inline int made = 0;

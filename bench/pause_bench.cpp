@@ -14,12 +14,15 @@
 //   {"impl":"cyc","objects":N,"seconds":S,"iterations":I,"collections":[g0,g1,g2],
 //    "pauses":P,"p50_us":...,"p99_us":...,"max_us":...,
 //    "by_generation":[{"pauses":...,"p50_us":...,"p99_us":...,"max_us":...}, x3],
-//    "noise":{"p50_us":...,"p99_us":...}}
+//    "noise":{"p50_us":...,"p99_us":...},
+//    "other_iterations":{"p50_us":...,"p99_us":...,"p999_us":...,"max_us":...}}
 // where "noise" is the machine's own tail: a loop of constant work as long as the median of the
 // first 1000 pauses, timed after every fourth pause from then on, in the same stretches of
 // time as the pauses. Interrupts, and neighbours that slow the machine for a while, stretch
 // some short stretches of work, so its p99 is about the least a pause of that length can show
-// here, whatever the collector does.
+// here, whatever the collector does. "other_iterations" are the iterations in which no
+// collection ran: where the teardown that automatic collections leave to later allocations
+// (lazy sweeping, <cyc/gc.h>) shows up.
 //
 // Usage: pause_bench [--objects N] [--sessions K] [--seconds S]
 #include <algorithm>
@@ -148,6 +151,32 @@ class Noise {
 constexpr std::size_t kNoiseEvery = 4;
 constexpr std::size_t kNoiseAimAfter = 1000;
 
+// The durations of the iterations without a collection: tens of millions, so counted in
+// 10 ns buckets rather than kept.
+class Histogram {
+ public:
+  void add(double us) {
+    const auto bucket = static_cast<std::size_t>(us * 100);
+    ++counts_[std::min(bucket, counts_.size() - 1)];
+    max_ = std::max(max_, us);
+    ++total_;
+  }
+  // The bucket's upper bound at quantile p (the last bucket: the maximum).
+  double quantile(double p) const {
+    const auto rank = static_cast<std::uint64_t>(p * static_cast<double>(total_));
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i + 1 < counts_.size(); ++i)
+      if ((seen += counts_[i]) > rank) return static_cast<double>(i + 1) / 100;
+    return max_;
+  }
+  double max() const { return max_; }
+
+ private:
+  std::vector<std::uint64_t> counts_ = std::vector<std::uint64_t>(10000);  // up to 100 us
+  std::uint64_t total_ = 0;
+  double max_ = 0;
+};
+
 double median_of(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return percentile(v, 0.5);
@@ -176,6 +205,7 @@ int main(int argc, char** argv) {
   std::array<std::vector<double>, cyc::gc::kGenerations> by_gen;
   Noise noise;
   noise.aim(10);
+  Histogram others;
   std::size_t iterations = 0;
   const auto stats_before = cyc::gc::stats();
   const auto end = Clock::now() + std::chrono::seconds(seconds);
@@ -186,7 +216,10 @@ int main(int argc, char** argv) {
       serve((*root)[iterations % sessions]);
       const auto t1 = Clock::now();
       const std::size_t now = total_collections();
-      if (now == collections) continue;
+      if (now == collections) {
+        others.add(std::chrono::duration<double, std::micro>(t1 - t0).count());
+        continue;
+      }
       collections = now;
       const double us = std::chrono::duration<double, std::micro>(t1 - t0).count();
       pauses.push_back(us);
@@ -217,11 +250,13 @@ int main(int argc, char** argv) {
   std::sort(noise.times().begin(), noise.times().end());
   std::printf("{\"impl\":\"cyc\",\"objects\":%zu,\"seconds\":%zu,\"iterations\":%zu,\"collections\":[%zu,%zu,%zu],"
               "\"pauses\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"by_generation\":[%s],"
-              "\"noise\":{\"p50_us\":%.1f,\"p99_us\":%.1f}}\n",
+              "\"noise\":{\"p50_us\":%.1f,\"p99_us\":%.1f},"
+              "\"other_iterations\":{\"p50_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%.2f,\"max_us\":%.1f}}\n",
               objects, seconds, iterations, stats_after[0].collections - stats_before[0].collections,
               stats_after[1].collections - stats_before[1].collections,
               stats_after[2].collections - stats_before[2].collections, pauses.size(), percentile(pauses, 0.5),
               percentile(pauses, 0.99), pauses.empty() ? 0.0 : pauses.back(), gens.c_str(),
-              percentile(noise.times(), 0.5), percentile(noise.times(), 0.99));
+              percentile(noise.times(), 0.5), percentile(noise.times(), 0.99), others.quantile(0.5),
+              others.quantile(0.99), others.quantile(0.999), others.max());
   return 0;
 }

@@ -88,6 +88,9 @@
 // when all that was examined is garbage and the process has one thread, (1) moves into the
 // pass of (2), one object ahead of its clear, and settle() is left out: one pass fewer over
 // the garbage (commit_in_teardown). Still no user code runs before all of it is dead.
+// An automatic collection on the process's only thread commits its garbage and leaves (2) and
+// (3) to the tracked allocations after it, a few steps each (Sweep, sweep_later): its pause
+// is finding the garbage only.
 //
 // CYC_REPORT (cyc_report_writer.cpp) needs to know when each garbage cycle may have become
 // unreachable: at the last drop that left one of its objects, or an object that reaches it,
@@ -336,9 +339,29 @@ class BlackenTracer final : public Tracer {
   std::uint8_t from_;
 };
 
+// Garbage that an automatic collection found and committed but left for the allocations after
+// it to tear down (lazy sweeping, see sweep_later()): the collection's pause then holds finding
+// the garbage only. While it is pending, every tracked allocation calls collect_automatic()
+// (g_threshold0 is 0), which takes kSweepSteps steps of it: first the handles of all of it are
+// reset, then destructors run and memory goes, in the order and with the guarantees of
+// tear_down(). Every collection, safepoint() and collect() finish it first. Guarded by
+// Collector::running.
+struct Sweep {
+  std::vector<GcHead*> garbage;  // committed (kDead), colours kept: is_garbage() holds
+  std::size_t cleared = 0;       // garbage[0, cleared) have their handles reset
+  std::size_t destroyed = 0;     // garbage[0, destroyed) are destroyed; only once all are cleared
+};
+
+// Whether a Sweep is pending, for refresh_trigger() (which runs under Collector::config); and
+// the trigger that g_threshold0 holds when none is, so that allocations taking steps of a
+// sweep need not take Collector::config to see that no collection is due.
+constinit std::atomic<bool> g_sweep_pending{false};
+constinit std::atomic<std::size_t> g_collect_at{700};
+
 struct Collector {
   std::mutex running;  // serializes collections
   Collection scratch;
+  Sweep sweep;
 
   std::mutex config;   // guards everything below
   std::size_t threshold[gc::kGenerations] = {700, 10, 10};
@@ -725,19 +748,20 @@ struct Uncommitted {
 // before such a drop the rest of the garbage is committed at once.
 class ClearTracer final : public Tracer {
  public:
-  explicit ClearTracer(Uncommitted& rest) : Tracer(&visit), rest_(rest) {}
+  // `rest`: null when all of the garbage is committed.
+  explicit ClearTracer(Uncommitted* rest) : Tracer(&visit), rest_(rest) {}
 
  private:
   static void visit(Tracer& t, HandleBase& hb) {
     Header* h = hb.header();
     if (!h) return;
     if (h->type->tracked() && is_garbage(h->gc())) return hb.forget();
-    Uncommitted& rest = static_cast<ClearTracer&>(t).rest_;
-    if (rest.next < rest.end && (h->strong.load(std::memory_order_relaxed) & kCountMask) == 1)
-      rest.commit_rest();
+    Uncommitted* rest = static_cast<ClearTracer&>(t).rest_;
+    if (rest && rest->next < rest->end && (h->strong.load(std::memory_order_relaxed) & kCountMask) == 1)
+      rest->commit_rest();
     hb.reset();
   }
-  Uncommitted& rest_;
+  Uncommitted* rest_;
 };
 
 void clear_garbage(const Collection& c) {
@@ -745,7 +769,7 @@ void clear_garbage(const Collection& c) {
   GcHead* const* p = garbage.data();
   const std::size_t n = garbage.size();
   Uncommitted rest{c, c.deferred_commit ? 0 : n, n};
-  ClearTracer clear(rest);
+  ClearTracer clear(&rest);
   for (std::size_t i = 0; i < n; ++i) {
     __builtin_prefetch(p[std::min(i + kPrefetchAhead, n - 1)], 1);
     if (rest.next == i) {
@@ -756,24 +780,50 @@ void clear_garbage(const Collection& c) {
   }
 }
 
+// Teardown step 3, for one object. Every handle inside the garbage is null by now, so no
+// destructor can reach another garbage object through one: each object's memory can go right
+// after its destructor.
+void destroy_and_free(GcHead* g, BatchFree& memory) noexcept {
+  Header* h = header_of(g);
+  h->type->destroy(h->object());
+  // No weak references: nobody else can touch the weak count, free at once.
+  if (h->weak.load(std::memory_order_acquire) == 1)
+    memory.add(h);
+  else
+    decweak(h);
+}
+
 // Teardown after the lock: kDead is set on all of the garbage (by settle(), or by
 // clear_garbage()), handles reset, then destructors run and memory goes.
 void tear_down(const Collection& c) {
   clear_garbage(c);
-  // Every handle inside the garbage is null now, so no destructor can reach another garbage
-  // object through one: each object's memory can go right after its destructor.
   const std::vector<GcHead*>& garbage = c.garbage();
   BatchFree memory;
-  for_each_ahead(garbage, [&](GcHead* g) {
-    Header* h = header_of(g);
-    h->type->destroy(h->object());
-    // No weak references: nobody else can touch the weak count, free at once.
-    if (h->weak.load(std::memory_order_acquire) == 1)
-      memory.add(h);
-    else
-      decweak(h);
-  });
+  for_each_ahead(garbage, [&](GcHead* g) { destroy_and_free(g, memory); });
   count_tracked(-static_cast<std::int64_t>(garbage.size()));
+}
+
+// Steps of a pending sweep that each allocation takes: at about 5 ns a step, a tenth of a
+// microsecond added to an allocation. A collection's garbage is done in a few dozen allocations,
+// long before the next collection is due (threshold[0] candidates later).
+constexpr std::size_t kSweepSteps = 16;
+
+// Takes up to `steps` steps of the pending sweep: one object's handles reset, or, once all
+// are, one object destroyed and freed. True when the sweep is done. The caller holds
+// Collector::running and is marked as collecting (destructors that collect get 0).
+bool sweep_steps(Sweep& s, std::size_t steps) {
+  const std::size_t n = s.garbage.size();
+  ClearTracer clear(nullptr);
+  for (; steps && s.cleared < n; --steps) call_trace(s.garbage[s.cleared++], clear);
+  if (s.cleared < n) return false;
+  BatchFree memory;
+  const std::size_t first = s.destroyed;
+  for (; steps && s.destroyed < n; --steps) destroy_and_free(s.garbage[s.destroyed++], memory);
+  count_tracked(-static_cast<std::int64_t>(s.destroyed - first));
+  if (s.destroyed < n) return false;
+  s.garbage.clear();
+  s.cleared = s.destroyed = 0;
+  return true;
 }
 
 void print_debug(unsigned debug, const gc::CollectReport& r) {
@@ -919,12 +969,61 @@ void record_stats(Collector& col, const Collection& c, const gc::CollectReport& 
   for (auto& h : saved) col.garbage.push_back(std::move(h));
 }
 
+// Sets the allocation trigger from the configuration (Collector::config held): threshold 0
+// or deferred collections mean allocation never triggers one. A pending sweep makes every
+// tracked allocation call collect_automatic(), unless collections wait for safepoint().
+void refresh_trigger(Collector& col) noexcept {
+  const std::size_t trigger = col.threshold[0] == 0 || col.deferred ? SIZE_MAX : col.threshold[0];
+  g_collect_at.store(trigger, std::memory_order_relaxed);
+  const bool sweeping = g_sweep_pending.load(std::memory_order_relaxed) && !col.deferred;
+  g_threshold0.store(sweeping ? 0 : trigger, std::memory_order_relaxed);
+}
+
+void set_sweep_pending(Collector& col, bool pending) {
+  g_sweep_pending.store(pending, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> g(col.config);
+  refresh_trigger(col);
+}
+
+// While a collection or a sweep runs on this thread: collect() returns 0, allocations do not
+// collect.
+struct CollectingMark {
+  CollectingMark() : was(tl_collecting) { tl_collecting = true; }
+  ~CollectingMark() { tl_collecting = was; }
+  bool was;
+};
+
+// Under Collector::running: up to `steps` steps of the pending sweep, if any.
+void continue_sweep(Collector& col, std::size_t steps) {
+  if (col.sweep.garbage.empty()) return;
+  CollectingMark mark;
+  if (sweep_steps(col.sweep, steps)) set_sweep_pending(col, false);
+}
+
+// Whether the teardown of this collection's garbage is left to the allocations after it
+// (Sweep): a collection that an allocation ran (`allocating`), on the process's only thread
+// (destructors then run on it whichever allocation takes them), whose garbage nobody keeps or
+// describes. Collections that a caller asked for, collect() and safepoint(), tear down at once.
+bool sweep_later(const Collection& c, const CollectionSetup& s, bool allocating) {
+  return allocating && c.alone && !s.keep && !s.want_cycles && !c.garbage().empty();
+}
+
+// Hands this collection's garbage to the sweep. Garbage whose commit was left to the teardown
+// is committed now, all of it, before any user code runs.
+void leave_for_sweep(Collector& col, Collection& c) {
+  if (c.deferred_commit)
+    for (GcHead* g : c.visited) (void)commit(c, g);
+  col.sweep.garbage.swap(c.deferred_commit ? c.visited : c.white);
+  set_sweep_pending(col, true);
+}
+
 // One collection of generations 0..gen: find the garbage under the lock, tear it down after
-// it, then report. `kept`: for the collection at exit, which leaves its garbage alone;
-// receives the objects it counted in cycles.
-std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = nullptr) {
+// it (or leave that to a sweep: `allocating`, see sweep_later), then report. `kept`: for the
+// collection at exit, which leaves its garbage alone; receives the objects it counted in cycles.
+std::size_t run_collection(int gen, Reason reason, bool allocating, std::vector<Header*>* kept) {
   using clock = std::chrono::steady_clock;
   Collector& col = collector();
+  continue_sweep(col, SIZE_MAX);  // the last one's garbage first: the colours are the collection's
   const auto start = clock::now();
   const CollectionSetup s = set_up(col, reason);
   Collection& c = col.scratch;
@@ -936,7 +1035,10 @@ std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = 
   f.report.collected = c.garbage().size();
   f.report.candidates = c.examined_candidates();
   f.report.traversed = c.visited.size();
-  if (!s.keep) tear_down(c);
+  if (sweep_later(c, s, allocating))
+    leave_for_sweep(col, c);
+  else if (!s.keep)
+    tear_down(c);
   f.report.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
   if (s.reporting) report_cycles(f.number, reason, gen, f.report.cycles, f.timing.cycles, f.found_ns);
   record_stats(col, c, f.report, f.saved);
@@ -946,12 +1048,9 @@ std::size_t run_collection(int gen, Reason reason, std::vector<Header*>* kept = 
 }
 
 // Runs a collection on this thread, marked as collecting. The caller holds Collector::running.
-std::size_t collect_now(int gen, Reason reason, std::vector<Header*>* kept = nullptr) {
-  struct Mark {
-    Mark() { tl_collecting = true; }
-    ~Mark() { tl_collecting = false; }
-  } mark;
-  return run_collection(gen, reason, kept);
+std::size_t collect_now(int gen, Reason reason, bool allocating = false, std::vector<Header*>* kept = nullptr) {
+  CollectingMark mark;
+  return run_collection(gen, reason, allocating, kept);
 }
 
 }  // namespace
@@ -959,15 +1058,8 @@ std::size_t collect_now(int gen, Reason reason, std::vector<Header*>* kept = nul
 std::vector<Header*> collect_at_exit() {
   std::vector<Header*> kept;
   std::lock_guard<std::mutex> running(collector().running);
-  collect_now(gc::kGenerations - 1, Reason::kExit, &kept);
+  collect_now(gc::kGenerations - 1, Reason::kExit, false, &kept);
   return kept;
-}
-
-// Sets the allocation trigger from the configuration (Collector::config held): threshold 0
-// or deferred collections mean allocation never triggers one.
-void refresh_trigger(Collector& col) noexcept {
-  g_threshold0.store(col.threshold[0] == 0 || col.deferred ? SIZE_MAX : col.threshold[0],
-                     std::memory_order_relaxed);
 }
 
 bool may_collect_implicitly() noexcept {
@@ -989,13 +1081,16 @@ bool long_lived_wait(const Collector& col) noexcept {
 // as in CPython, the oldest generation whose count reached its threshold. With `wait`, waits
 // for a collection running on another thread; without, leaves the work to it.
 std::size_t collect_if_due(bool wait) {
-  if (tl_collecting || !g_enabled.load(std::memory_order_relaxed)) return 0;
+  if (tl_collecting) return 0;
   Collector& col = collector();
   std::unique_lock<std::mutex> running(col.running, std::defer_lock);
   if (wait)
     running.lock();
   else if (!running.try_lock())
     return 0;
+  continue_sweep(col, wait ? SIZE_MAX : kSweepSteps);
+  if (!g_enabled.load(std::memory_order_relaxed)) return 0;
+  if (!wait && g_count0.load(std::memory_order_relaxed) < g_collect_at.load(std::memory_order_relaxed)) return 0;
   int gen = 0;
   {
     std::lock_guard<std::mutex> g(col.config);
@@ -1006,7 +1101,7 @@ std::size_t collect_if_due(bool wait) {
         break;
       }
   }
-  return collect_now(gen, Reason::kAutomatic);
+  return collect_now(gen, Reason::kAutomatic, !wait);
 }
 
 void collect_automatic() noexcept {

@@ -683,6 +683,86 @@ TEST_F(GcTest, LowThresholdTriggersAutomaticCollection) {
   for (int g : generations) EXPECT_EQ(g, 0);
 }
 
+// 20 garbage pairs: 40 candidates, and 40 objects alive until collected.
+std::vector<Weak<Node>> make_watched_garbage_pairs() {
+  std::vector<Weak<Node>> watched;
+  for (int i = 0; i < 20; ++i) {
+    auto a = cyc::make<Node>();
+    auto b = cyc::make<Node>();
+    a->next = b;
+    b->next = a;
+    watched.emplace_back(a);
+    watched.emplace_back(b);
+  }
+  return watched;
+}
+
+// On the process's only thread, with nobody asking for the cycles (no callback, no report), an
+// automatic collection only finds and commits its garbage: the allocations after it tear it down,
+// a few steps each. The garbage is dead at once; its destructors run later.
+TEST_F(GcTest, AllocationsAfterAnAutomaticCollectionTearItsGarbageDown) {
+  gc::set_threshold(40);
+  const std::vector<Weak<Node>> watched = make_watched_garbage_pairs();
+  const auto before = gc::stats()[0];
+  auto trigger = cyc::make<Node>("trigger");  // the 40 candidates make a collection due
+  ASSERT_EQ(gc::stats()[0].collections, before.collections + 1);
+  EXPECT_EQ(gc::stats()[0].collected, before.collected + 40);
+  for (const auto& w : watched) EXPECT_FALSE(w.lock()) << "garbage is dead from the collection on";
+  EXPECT_EQ(Live::count, live_ + 41) << "no destructor ran in the collection";
+  std::vector<Handle<Node>> made;
+  while (Live::count > live_ + 1 + static_cast<int>(made.size())) {
+    made.push_back(cyc::make<Node>());
+    ASSERT_LT(made.size(), 100u) << "the teardown does not advance";
+  }
+  EXPECT_GT(made.size(), 1u) << "the teardown is spread over allocations";
+  EXPECT_EQ(gc::tracked(), tracked_ + 1 + made.size());
+  EXPECT_EQ(gc::stats()[0].collections, before.collections + 1);
+}
+
+// collect() and safepoint() first finish what an automatic collection left to tear down.
+TEST_F(GcTest, CollectAndSafepointFinishALeftTeardown) {
+  gc::set_threshold(40);
+  make_watched_garbage_pairs();
+  auto trigger = cyc::make<Node>("trigger");
+  ASSERT_EQ(Live::count, live_ + 41);
+  EXPECT_EQ(gc::collect(), 0u);
+  EXPECT_EQ(Live::count, live_ + 1);
+  make_watched_garbage_pairs();
+  auto trigger2 = cyc::make<Node>("trigger 2");
+  ASSERT_EQ(Live::count, live_ + 42);
+  EXPECT_EQ(gc::safepoint(), 0u);
+  EXPECT_EQ(Live::count, live_ + 2);
+}
+
+// A destructor run by an allocation's teardown step may collect (and gets 0, as inside any
+// collection), allocate and drop.
+struct SweptReentrant {
+  static inline std::vector<std::size_t> inner_collect;
+  Handle<SweptReentrant> next;
+  CYC_TRACE(next)
+  ~SweptReentrant() {
+    inner_collect.push_back(gc::collect());
+    auto made = cyc::make<Node>("made in a destructor");
+  }
+};
+
+TEST_F(GcTest, DestructorsRunByATeardownStepMayCollectAndAllocate) {
+  SweptReentrant::inner_collect.clear();
+  gc::set_threshold(2);
+  {
+    auto a = cyc::make<SweptReentrant>();
+    auto b = cyc::make<SweptReentrant>();
+    a->next = b;
+    b->next = a;
+  }
+  std::vector<Handle<Node>> made;
+  while (SweptReentrant::inner_collect.size() < 2) {
+    made.push_back(cyc::make<Node>());
+    ASSERT_LT(made.size(), 100u);
+  }
+  EXPECT_EQ(SweptReentrant::inner_collect, (std::vector<std::size_t>{0, 0}));
+}
+
 TEST_F(GcTest, AutomaticCollectionsOfOlderGenerations) {
   std::vector<int> generations;
   on_collect([&](const gc::CollectReport& r) { generations.push_back(r.generation); });

@@ -19,6 +19,15 @@
 // destructor never sees a dangling handle; it may drop handles to live objects, create
 // objects, and call collect() (which then returns 0, as in CPython).
 //
+// When: collect() and safepoint() tear their garbage down before they return. An automatic
+// collection that an allocation runs while the process has one thread (and nobody asks for
+// the cycles: no callback, no CYC_REPORT, no SAVE_ALL or COLLECTABLE) only finds the garbage
+// and clears its weak references; the tracked allocations after it reset the handles and run
+// the destructors, a few objects each (lazy sweeping), so that the allocation that collects
+// does not pause for the teardown too. Every collection, collect() and safepoint() first finish
+// such a teardown, so at most one collection's garbage waits, and tracked() counts it until its
+// destructors ran. Destructors still run on the allocating thread, inside make<T>.
+//
 // CYC_REPORT: when the environment variable CYC_REPORT names a file at program start, every
 // program linked with libcyc appends to it one JSON line per garbage cycle any collection
 // finds and, at exit, one line per type still alive: the input of `cyclops confirm`. The

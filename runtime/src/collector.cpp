@@ -1079,9 +1079,12 @@ bool long_lived_wait(const Collector& col) noexcept {
 
 // An automatic collection, if one is due: generation 0 once count[0] reached threshold[0], or,
 // as in CPython, the oldest generation whose count reached its threshold. With `wait`, waits
-// for a collection running on another thread; without, leaves the work to it.
+// for a collection running on another thread; without, leaves the work to it. First, steps of
+// a pending sweep: all of it with `wait` (safepoint()), kSweepSteps from an allocation.
 std::size_t collect_if_due(bool wait) {
   if (tl_collecting) return 0;
+  // Disabled, only a pending sweep goes on (allocations past the threshold keep coming here).
+  if (!g_enabled.load(std::memory_order_relaxed) && !g_sweep_pending.load(std::memory_order_relaxed)) return 0;
   Collector& col = collector();
   std::unique_lock<std::mutex> running(col.running, std::defer_lock);
   if (wait)

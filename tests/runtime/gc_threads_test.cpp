@@ -512,6 +512,26 @@ TEST_F(GcThreadsTest, AnyThreadBringsBackCollectionsOnAllocation) {
   EXPECT_GT(cyc::gc::stats()[0].collections, before[0].collections);
 }
 
+// An automatic collection on the process's only thread leaves its teardown to the allocations
+// after it (lazy sweeping, <cyc/gc.h>). If a second thread starts meanwhile, allocations stop
+// taking steps of it, as they stop collecting, and safepoint() finishes it.
+TEST_F(GcThreadsTest, ATeardownPendingWhenASecondThreadStartsWaitsForASafepoint) {
+  if (!cyc::detail::single_threaded())
+    GTEST_SKIP() << "the process has had a second thread already (ctest runs each test in a process of its own)";
+  cyc::gc::set_threshold(40, 10, 10);
+  const auto before = cyc::gc::stats();
+  make_cycles(40);  // 40 candidates
+  auto trigger = cyc::make<Node>();
+  ASSERT_EQ(cyc::gc::stats()[0].collections, before[0].collections + 1);
+  ASSERT_EQ(g_live.load(), 41) << "the collection tore its garbage down at once";
+  run_threads(1, [](int) {});
+  std::vector<cyc::Handle<Node>> made;
+  for (int i = 0; i < 20; ++i) made.push_back(cyc::make<Node>());
+  EXPECT_EQ(g_live.load(), 61) << "an allocation took steps of the teardown with threads";
+  EXPECT_EQ(cyc::gc::safepoint(), 0u);
+  EXPECT_EQ(g_live.load(), 21);
+}
+
 // ---- CHECK_WRITES --------------------------------------------------------------------------
 // Its trace hook swaps its two fields on the second call, as another thread writing them
 // during the collection would.

@@ -153,6 +153,20 @@ inline void for_each_ahead(const std::vector<GcHead*>& v, F f) {
   }
 }
 
+// The per-object functions that append to a vector (SubtractTracer::first_visit,
+// BlackenTracer::blacken) call grow_for_one() and call themselves again, as their last act, when
+// it is full, and otherwise append with room_for_one(): then no reallocation is inlined into
+// them, and they need no frame. With it GCC saved six registers on every call, for a growth
+// that happens a few dozen times in a collection of a million objects.
+[[gnu::noinline]] void grow_for_one(std::vector<GcHead*>& v) {
+  v.reserve(std::max<std::size_t>(1024, 2 * v.capacity()));
+}
+inline bool full(const std::vector<GcHead*>& v) noexcept { return v.size() == v.capacity(); }
+inline void room_for_one(std::vector<GcHead*>& v, GcHead* g) {
+  if (full(v)) __builtin_unreachable();
+  v.push_back(g);
+}
+
 // Trace hooks are user code; they must not throw (a half-examined graph cannot be rolled
 // back), so a throw terminates with the exception's message.
 void call_trace(GcHead* g, Tracer& t) noexcept {
@@ -257,12 +271,13 @@ struct Collection {
       strong.fetch_and(~flags, std::memory_order_acq_rel);
   }
 
-  // Colours an object gray; step 1 traces it in its turn in `visited`.
+  // Colours an object gray; step 1 traces it in its turn in `visited`, which must have room
+  // for it (grow_for_one).
   void gray(GcHead* g, std::uint32_t count_word) {
+    room_for_one(visited, g);
     g->seen = count_word;
     g->refs = static_cast<std::int32_t>(count_word & kCountMask);
     g->color = kGray;
-    visited.push_back(g);
     if (g->refs > 0) ++external;
   }
 
@@ -298,8 +313,13 @@ class SubtractTracer final : public Tracer {
   // Out of line, and called last (a jump): visit(), which runs for every handle, then needs
   // no frame, no vector growth and no registers saved.
   [[gnu::noinline]] static void first_visit(Collection& c, GcHead* g) {
+    if (full(c.visited)) [[unlikely]] return first_visit_growing(c, g);
     c.gray(g, c.read_count(g));
     subtract(c, g);
+  }
+  [[gnu::noinline]] static void first_visit_growing(Collection& c, GcHead* g) {
+    grow_for_one(c.visited);
+    first_visit(c, g);
   }
   // CHECK_WRITES: the same, recording each handle for check_writes().
   static void visit_recorded(Tracer& t, HandleBase& hb) {
@@ -317,10 +337,15 @@ class BlackenTracer final : public Tracer {
   // Colours g black and stacks it for tracing. In step 2, an object with references from
   // outside leaves c.external. Out of line, as SubtractTracer::first_visit.
   [[gnu::noinline]] void blacken(GcHead* g) {
+    if (full(c_.stack)) [[unlikely]] return blacken_growing(g);
     if (from_ == kWhite) header_of(g)->strong.fetch_and(~kDead, std::memory_order_relaxed);
     else if (g->refs > 0) --c_.external;
     g->color = kBlack;
-    c_.stack.push_back(g);
+    room_for_one(c_.stack, g);
+  }
+  [[gnu::noinline]] void blacken_growing(GcHead* g) {
+    grow_for_one(c_.stack);
+    blacken(g);
   }
 
  private:
@@ -454,6 +479,7 @@ void subtract_refs(Collection& c) {
       c.visited.push_back(r);
       continue;
     }
+    if (full(c.visited)) grow_for_one(c.visited);
     c.gray(r, word);
     subtract_reached(c, subtract, c.visited.size() - 1);
   }

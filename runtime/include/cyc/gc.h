@@ -26,7 +26,9 @@
 // the destructors, a few objects each (lazy sweeping), so that the allocation that collects
 // does not pause for the teardown too. Every collection, collect() and safepoint() first finish
 // such a teardown, so at most one collection's garbage waits, and tracked() counts it until its
-// destructors ran. Destructors still run on the allocating thread, inside make<T>.
+// destructors ran. Destructors still run inside make<T>, on the allocating thread; if a second
+// thread starts before the teardown is done, it goes on where collections go then (see
+// set_automatic): at safepoint(), or on any allocating thread with Automatic::kAnyThread.
 //
 // CYC_REPORT: when the environment variable CYC_REPORT names a file at program start, every
 // program linked with libcyc appends to it one JSON line per garbage cycle any collection

@@ -29,6 +29,8 @@
 // destructors ran. Destructors still run inside make<T>, on the allocating thread; if a second
 // thread starts before the teardown is done, it goes on where collections go then (see
 // set_automatic): at safepoint(), or on any allocating thread with Automatic::kAnyThread.
+// A teardown still pending when the process exits is not finished, as garbage that no
+// collection found is not destroyed at exit either.
 //
 // CYC_REPORT: when the environment variable CYC_REPORT names a file at program start, every
 // program linked with libcyc appends to it one JSON line per garbage cycle any collection

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <functional>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -761,6 +762,40 @@ TEST_F(GcTest, DestructorsRunByATeardownStepMayCollectAndAllocate) {
     ASSERT_LT(made.size(), 100u);
   }
   EXPECT_EQ(SweptReentrant::inner_collect, (std::vector<std::size_t>{0, 0}));
+}
+
+// Random graphs under automatic collections with low thresholds, so that teardowns left to
+// later allocations interleave with links, drops and weak locks. A weak handle must never lock
+// an object a collection found (it is dead before its teardown starts: when it was not, this
+// test aborted), and every object must be destroyed once (Live counts them; ASan builds catch
+// a teardown touching freed memory).
+TEST_F(GcTest, TeardownsLeftToAllocationsInterleaveWithTheProgram) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20; ++round) {
+    gc::set_threshold(1 + rng() % 40, 1 + rng() % 5, 1 + rng() % 5);
+    std::vector<Handle<Node>> roots;
+    std::vector<Weak<Node>> weaks;
+    for (int op = 0; op < 2000; ++op) {
+      const unsigned r = rng() % 10;
+      if (r < 4 || roots.empty()) {
+        roots.push_back(cyc::make<Node>());
+        weaks.emplace_back(roots.back());
+      } else if (r < 7) {  // link two roots (cycles form), then drop one
+        Handle<Node>& a = roots[rng() % roots.size()];
+        a->kids.push_back(roots[rng() % roots.size()]);
+        if (rng() % 2) a->next = roots[rng() % roots.size()];
+        roots.erase(roots.begin() + static_cast<std::ptrdiff_t>(rng() % roots.size()));
+      } else if (r < 9) {  // lock a weak handle and use what it gives
+        if (Handle<Node> h = weaks[rng() % weaks.size()].lock()) h->kids.emplace_back();
+      } else {
+        roots.erase(roots.begin() + static_cast<std::ptrdiff_t>(rng() % roots.size()));
+      }
+    }
+  }
+  gc::set_threshold(700, 10, 10);
+  gc::collect();
+  EXPECT_EQ(gc::tracked(), tracked_);
+  EXPECT_EQ(Live::count, live_);
 }
 
 TEST_F(GcTest, AutomaticCollectionsOfOlderGenerations) {

@@ -52,9 +52,11 @@
 //   destroyed after taking that lock (object.cpp: destroy), and every other examined object
 //   is referenced from an examined one; so nothing examined is freed under the collector.
 //   Threads dropping a reference that needs buffering wait for the lock meanwhile.
-// * GcHead::color is kNone outside a collection, and so is kExamined: it is set on an
-//   object by the atomic read of its count (Collection::read_count) and taken off by
-//   settle(), both under Candidates::lock. A drop that finds kExamined takes the lock, so it waits.
+// * Outside a collection every live object has GcHead::color kNone and no kExamined (garbage
+//   keeps its colour until its memory goes: is_garbage() relies on that in a teardown, also a
+//   pending one). kExamined is set on an object by the atomic read of its count
+//   (Collection::read_count) and taken off by settle(), both under Candidates::lock. A drop
+//   that finds kExamined takes the lock, so it waits.
 // * Hence, in a collection, the count of an examined object never goes down between its
 //   read and the end of settle(). Copies and Weak::lock() may still raise it.
 // * Garbage is committed with a compare-exchange of each count from the word first read to

@@ -793,19 +793,17 @@ class ClearTracer final : public Tracer {
 };
 
 void clear_garbage(const Collection& c) {
-  const std::vector<GcHead*>& garbage = c.garbage();
-  GcHead* const* p = garbage.data();
-  const std::size_t n = garbage.size();
+  const std::size_t n = c.garbage().size();
   Uncommitted rest{c, c.deferred_commit ? 0 : n, n};
   ClearTracer clear(&rest);
-  for (std::size_t i = 0; i < n; ++i) {
-    __builtin_prefetch(p[std::min(i + kPrefetchAhead, n - 1)], 1);
-    if (rest.next == i) {
-      (void)commit(c, p[i]);
-      rest.next = i + 1;
+  std::size_t i = 0;
+  for_each_ahead(c.garbage(), [&](GcHead* g) {
+    if (rest.next == i++) {
+      (void)commit(c, g);
+      rest.next = i;
     }
-    call_trace(p[i], clear);
-  }
+    call_trace(g, clear);
+  });
 }
 
 // Teardown step 3, for one object. Every handle inside the garbage is null by now, so no
@@ -898,12 +896,18 @@ CollectionSetup set_up(Collector& col, Reason reason) {
   return s;
 }
 
+// Whether the garbage may stay uncommitted, or undestroyed, after the lock: nobody else can
+// run meanwhile (one thread), and nobody reads the garbage between the lock and the teardown
+// (it is neither kept nor described).
+bool garbage_unobserved(const Collection& c, const CollectionSetup& s) {
+  return c.alone && !s.keep && !s.want_cycles;
+}
+
 // Whether settle() can be left out and the commit left to the teardown (clear_garbage): all
-// that was examined is garbage (nothing referenced from outside, no root skipped), nobody
-// else can run meanwhile (one thread), and nobody reads the garbage between the lock and the
-// teardown (it is neither kept nor described).
+// that was examined is garbage (nothing referenced from outside, no root skipped), and it is
+// unobserved.
 bool commit_in_teardown(const Collection& c, const CollectionSetup& s) {
-  return c.all_garbage && c.alone && !s.keep && !s.want_cycles;
+  return c.all_garbage && garbage_unobserved(c, s);
 }
 
 // What find_garbage leaves for the steps after the lock.
@@ -1033,14 +1037,13 @@ void continue_sweep(Collector& col, std::size_t steps) {
 // (destructors then run on it whichever allocation takes them), whose garbage nobody keeps or
 // describes. Collections that a caller asked for, collect() and safepoint(), tear down at once.
 bool sweep_later(const Collection& c, const CollectionSetup& s, bool allocating) {
-  return allocating && c.alone && !s.keep && !s.want_cycles && !c.garbage().empty();
+  return allocating && garbage_unobserved(c, s) && !c.garbage().empty();
 }
 
 // Hands this collection's garbage to the sweep. Garbage whose commit was left to the teardown
 // is committed now, all of it, before any user code runs.
 void leave_for_sweep(Collector& col, Collection& c) {
-  if (c.deferred_commit)
-    for (GcHead* g : c.visited) (void)commit(c, g);
+  if (c.deferred_commit) Uncommitted{c, 0, c.visited.size()}.commit_rest();
   col.sweep.garbage.swap(c.deferred_commit ? c.visited : c.white);
   set_sweep_pending(col, true);
 }

@@ -40,9 +40,9 @@
 // its last collection are a quarter of those tracked after that one (long_lived_wait): a
 // steady workload that touches a large live heap does not examine it again and again. When it
 // does run, an automatic collection of generation 2 is a slice (kSliceBudget): it takes no
-// further root once it has examined that many objects, and carry_over() returns the roots it
-// did not take to their lists. Trial deletion over any subset of the candidates is sound: an
-// object reached from outside the examined set has refs > 0 and is black.
+// further batch of roots once it has examined that many objects, and carry_over() returns the
+// roots it did not take to their lists. Trial deletion over any subset of the candidates is
+// sound: an object reached from outside the examined set has refs > 0 and is black.
 //
 // Invariants
 // ----------
@@ -439,12 +439,19 @@ void gather_roots(Collection& c) {
   }
 }
 
-// Step 1 for what one root reaches, breadth first: `visited` from index `from` on is the queue
-// (tracing appends what it grays), so no stack is needed.
-void subtract_reached(Collection& c, SubtractTracer& subtract, std::size_t from) {
-  for (std::size_t i = from; i < c.visited.size(); ++i) {
+// Step 1 takes the roots this many at a time (see subtract_refs). Graying a root is little work,
+// so that loop fetches its roots further ahead than the passes that trace.
+constexpr std::size_t kRootBatch = 64;
+constexpr std::size_t kRootPrefetchAhead = 32;
+
+// Step 1 for the objects visited[from, to) (or to the end of `visited`, which tracing extends):
+// traces each, which grays what it reaches for the first time by appending it to `visited`.
+// Skipped roots (kSkip, almost never any) are in `visited` too, and are not traced.
+void subtract_reached(Collection& c, SubtractTracer& subtract, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to && i < c.visited.size(); ++i) {
     prefetch_ahead(c.visited, i);
     GcHead* g = c.visited[i];
+    if (c.skipped && g->color == kSkip) continue;
     call_trace(g, subtract);
     if (c.checking) {  // what step 1 saw is what CHECK_WRITES compares with
       c.traced.push_back(g);
@@ -453,38 +460,57 @@ void subtract_reached(Collection& c, SubtractTracer& subtract, std::size_t from)
   }
 }
 
+// Step 1 for one root: grays it, unless it is a hole or was reached already. Traced later.
+void take_root(Collection& c, GcHead* r) {
+  if (!r) {
+    ++c.holes;
+    return;
+  }
+  if (r->color != kNone) return;  // reached from an earlier root
+  const std::uint32_t word = c.read_count(r);
+  if ((word & kCountMask) == 0) {
+    // Its last reference is being dropped on another thread, which waits for the lock
+    // to unlink it: not ours to examine.
+    c.clear_flags(r, kExamined);
+    r->color = kSkip;
+    ++c.skipped;
+    r->seen = word;
+    r->refs = 0;  // nothing references it: a stale value must not reach c.external
+    c.visited.push_back(r);
+    return;
+  }
+  if (full(c.visited)) grow_for_one(c.visited);
+  c.gray(r, word);
+}
+
 // Step 1 (CPython's update_refs + subtract_refs in one walk): reads the count of every root
 // and of everything it reaches, and subtracts the references between them.
+//
+// Breadth first, with `visited` as the queue, and the roots fed into it kRootBatch at a time:
+// gray a batch of roots, then trace what is gray and not traced yet. What that tracing grays
+// waits for the next batch's turn. So each root is read once, and traced while still in cache;
+// and a chain whose every link is a root (gc_bench's live_first) is traced a batch of links at a
+// time instead of by following its pointers, one load waiting for the one before.
+//
+// A slice takes no further batch once `visited` holds c.budget objects.
 void subtract_refs(Collection& c) {
   SubtractTracer subtract(c);
-  for (std::size_t i = 0; i < c.roots.size(); ++i) {
+  std::size_t traced = 0;  // visited[0, traced) are traced
+  for (std::size_t i = 0; i < c.roots.size();) {
     if (c.budget && c.visited.size() >= c.budget) {
-      c.cut = i;  // a slice: the rest wait in their lists for the next one (settle)
-      return;
+      c.cut = i;  // the rest wait in their lists for the next slice (settle)
+      break;
     }
-    prefetch_ahead(c.roots, i);
-    GcHead* r = c.roots[i];
-    if (!r) {
-      ++c.holes;
-      continue;
+    for (const std::size_t end = std::min(i + kRootBatch, c.roots.size()); i < end; ++i) {
+      if (i + kRootPrefetchAhead < c.roots.size())
+        __builtin_prefetch(c.roots[i + kRootPrefetchAhead], 1);
+      take_root(c, c.roots[i]);
     }
-    if (r->color != kNone) continue;  // reached from an earlier root
-    const std::uint32_t word = c.read_count(r);
-    if ((word & kCountMask) == 0) {
-      // Its last reference is being dropped on another thread, which waits for the lock
-      // to unlink it: not ours to examine.
-      c.clear_flags(r, kExamined);
-      r->color = kSkip;
-      ++c.skipped;
-      r->seen = word;
-      r->refs = 0;  // nothing references it: a stale value must not reach c.external
-      c.visited.push_back(r);
-      continue;
-    }
-    if (full(c.visited)) grow_for_one(c.visited);
-    c.gray(r, word);
-    subtract_reached(c, subtract, c.visited.size() - 1);
+    const std::size_t to = c.visited.size();
+    subtract_reached(c, subtract, traced, to);
+    traced = to;
   }
+  subtract_reached(c, subtract, traced, SIZE_MAX);  // what the last batch reaches
 }
 
 // The phases that put candidates back into lists cannot stop half-way: running out of memory
@@ -864,9 +890,9 @@ void print_debug(unsigned debug, const gc::CollectReport& r) {
 }
 
 // The objects an automatic collection of the oldest generation examines before it takes no
-// further root: a few ms at the per-object costs of bench/README.md. Its candidates are the
-// long-lived objects a program touched, and what they reach may be most of the heap; the
-// roots it does not get to wait for the next slice. Explicit collections are never sliced.
+// further batch of roots: a few ms at the per-object costs of bench/README.md. Its candidates
+// are the long-lived objects a program touched, and what they reach may be most of the heap;
+// the roots it does not get to wait for the next slice. Explicit collections are never sliced.
 constexpr std::size_t kSliceBudget = 100000;
 
 // What a collection takes from the configuration when it starts.

@@ -394,24 +394,41 @@ class Helper {
   std::thread thread_;
 };
 
-// x0 <-> x1, with x1 recorded as a candidate before x0: the collection reads x1 first.
-std::pair<cyc::Handle<Hooked>, cyc::Handle<Hooked>> ring_of_two() {
+// Alive candidates, more than step 1 of a collection takes in one batch (collector.cpp:
+// kRootBatch): it grays a batch of candidates before it traces them, so a candidate recorded
+// after these is read only once those recorded before them are traced.
+std::vector<cyc::Handle<Hooked>> spacers() {
+  std::vector<cyc::Handle<Hooked>> alive;
+  for (int i = 0; i < 1000; ++i) {
+    alive.push_back(cyc::make<Hooked>(100 + i));
+    cyc::Handle<Hooked> dropped = alive.back();  // its drop records the candidate
+  }
+  return alive;
+}
+
+// x0 <-> x1, with x1 recorded as a candidate, then `spaced`, then x0: the collection reads x1's
+// count and traces x1 before it reads x0's.
+std::pair<cyc::Handle<Hooked>, cyc::Handle<Hooked>> ring_of_two(
+    std::vector<cyc::Handle<Hooked>>& spaced) {
   auto x0 = cyc::make<Hooked>(0);
   auto x1 = cyc::make<Hooked>(1);
   x0->kids.push_back(x1);
   x1->kids.push_back(x0);
-  return {x0, x1};
+  std::pair ring{x0, x1};
+  x1.reset();
+  spaced = spacers();
+  x0.reset();
+  return ring;
 }
 
 TEST_F(GcThreadsTest, ACopyMadeOutOfAnObjectDroppedDuringTheCollectionKeepsItsTargetAlive) {
   Hooked::destroyed_ids().clear();
   Helper helper;
   cyc::Handle<Hooked> held, copy;  // the helper thread's handles
+  std::vector<cyc::Handle<Hooked>> spaced;
   {
-    auto [x0, x1] = ring_of_two();
+    auto [x0, x1] = ring_of_two(spaced);
     held = x0;
-    x1.reset();  // x1 becomes a candidate, then x0
-    x0.reset();
   }
   // While the collection examines the ring, after it read x1's count and before x0's: the
   // helper copies x1 out of x0 and drops its own handle to x0.
@@ -439,11 +456,10 @@ TEST_F(GcThreadsTest, AWeakLockAndACopyDuringTheCollectionKeepTheirTargetsAlive)
   Helper helper;
   cyc::Weak<Hooked> weak;
   cyc::Handle<Hooked> copy;
+  std::vector<cyc::Handle<Hooked>> spaced;
   {
-    auto [x0, x1] = ring_of_two();
+    auto [x0, x1] = ring_of_two(spaced);
     weak = x0;
-    x1.reset();
-    x0.reset();
   }
   // After the collection read x1 and before it reads x0: lock x0, copy x1 out of it, drop x0.
   // The drop may wait for the collection (x0 may be examined by then), so do not wait for it.

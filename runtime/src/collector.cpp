@@ -519,7 +519,7 @@ void subtract_refs(Collection& c) {
   fatal("out of memory while re-recording cycle-collection candidates");
 }
 
-void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root);
+inline void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root);
 void release_lists(Collection& c);
 
 // Step 2 (CPython's move_unreachable): objects with references from outside are alive, and
@@ -697,7 +697,10 @@ void release_lists(Collection& c) {
 // An examined object found alive (black, or skipped), in settle(): into the next generation; a
 // candidate leaves its list, or goes back to one; kExamined comes off, after which other
 // threads may drop and free it. `root`: it was a candidate of the generations collected.
-void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root) {
+// Inlined where it is called: step 2 calls it for every object it finds alive, and as a call
+// it saved and restored registers every time (14 instructions an object on gc_bench's live_first).
+[[gnu::always_inline]] inline void settle_alive(Collection& c, Candidates& cands, GcHead* g,
+                                                bool root) {
   if (g->color == kSkip) {  // never had kExamined
     if (root) relist(c, cands, g, 0);  // its releaser, waiting for the lock, unlinks it
     g->color = kNone;

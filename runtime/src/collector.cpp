@@ -40,8 +40,8 @@
 // its last collection are a quarter of those tracked after that one (long_lived_wait): a
 // steady workload that touches a large live heap does not examine it again and again. When it
 // does run, an automatic collection of generation 2 is a slice (kSliceBudget): it takes no
-// further batch of roots once it has examined that many objects, and carry_over() returns the
-// roots it did not take to their lists. Trial deletion over any subset of the candidates is
+// further root once it has examined that many objects, and carry_over() returns the roots it
+// did not take to their lists. Trial deletion over any subset of the candidates is
 // sound: an object reached from outside the examined set has refs > 0 and is black.
 //
 // Invariants
@@ -492,23 +492,26 @@ void take_root(Collection& c, GcHead* r) {
 // and a chain whose every link is a root (gc_bench's live_first) is traced a batch of links at a
 // time instead of by following its pointers, one load waiting for the one before.
 //
-// A slice takes no further batch once `visited` holds c.budget objects.
+// A slice takes one root at a time instead, and traces all that it reaches before it takes the
+// next, until `visited` holds c.budget objects: a batch's tracing stops at what its roots reach
+// first, so the budget would not see how much more they reach.
 void subtract_refs(Collection& c) {
   SubtractTracer subtract(c);
+  const std::size_t batch = c.budget ? 1 : kRootBatch;
   std::size_t traced = 0;  // visited[0, traced) are traced
   for (std::size_t i = 0; i < c.roots.size();) {
     if (c.budget && c.visited.size() >= c.budget) {
       c.cut = i;  // the rest wait in their lists for the next slice (settle)
       break;
     }
-    for (const std::size_t end = std::min(i + kRootBatch, c.roots.size()); i < end; ++i) {
+    for (const std::size_t end = std::min(i + batch, c.roots.size()); i < end; ++i) {
       if (i + kRootPrefetchAhead < c.roots.size())
         __builtin_prefetch(c.roots[i + kRootPrefetchAhead], 1);
       take_root(c, c.roots[i]);
     }
-    const std::size_t to = c.visited.size();
+    const std::size_t to = c.budget ? SIZE_MAX : c.visited.size();
     subtract_reached(c, subtract, traced, to);
-    traced = to;
+    traced = std::min(to, c.visited.size());
   }
   subtract_reached(c, subtract, traced, SIZE_MAX);  // what the last batch reaches
 }
@@ -893,7 +896,7 @@ void print_debug(unsigned debug, const gc::CollectReport& r) {
 }
 
 // The objects an automatic collection of the oldest generation examines before it takes no
-// further batch of roots: a few ms at the per-object costs of bench/README.md. Its candidates
+// further root: a few ms at the per-object costs of bench/README.md. Its candidates
 // are the long-lived objects a program touched, and what they reach may be most of the heap;
 // the roots it does not get to wait for the next slice. Explicit collections are never sliced.
 constexpr std::size_t kSliceBudget = 100000;

@@ -872,6 +872,42 @@ TEST_F(GcTest, AutomaticCollectionsOfTheOldestGenerationGoInSlices) {
   EXPECT_EQ(collected, 2u) << "the cycle among the old candidates is found by a slice";
 }
 
+// A slice stops taking candidates once it has examined its share (about 100,000 objects,
+// <cyc/gc.h>), counting all that the candidates it took reach: here each heads a chain of 5,000
+// objects that are not candidates, and a slice examines at most its share and one chain.
+TEST_F(GcTest, ASliceCountsAllThatItsCandidatesReach) {
+  constexpr int kChains = 40, kLength = 5000;  // 200,000 objects: more than one slice examines
+  gc::disable();
+  std::vector<Handle<Node>> heads;
+  for (int i = 0; i < kChains; ++i) {
+    heads.push_back(cyc::make<Node>());
+    Node* tail = heads.back().get();
+    for (int j = 1; j < kLength; ++j) {
+      tail->next = cyc::make<Node>();  // moved in: no count goes down, no candidate
+      tail = tail->next.get();
+    }
+    Handle<Node> candidate = heads.back();
+  }
+  gc::collect(1);  // explicit: all examined, all promoted into generation 2
+  for (auto& h : heads) Handle<Node> touched = h;  // old candidates, listed in generation 2
+  const auto before = gc::stats()[2];
+  std::vector<gc::CollectReport> slices;
+  on_collect([&](const gc::CollectReport& r) {
+    if (r.generation == 2) slices.push_back(r);
+  });
+  gc::set_threshold(1, 1, 1);
+  gc::enable();
+  constexpr std::size_t kAll = std::size_t{kChains} * kLength;
+  auto examined = [&] { return gc::stats()[2].traversed - before.traversed; };
+  for (int i = 0; i < 50 && examined() < kAll; ++i) {
+    Handle<Node> made = cyc::make<Node>();  // runs the automatic collection due
+    Handle<Node> candidate = made;          // records a candidate: the next one is due
+  }
+  ASSERT_GE(slices.size(), 2u) << "one slice cannot examine " << kAll << " objects";
+  for (const gc::CollectReport& r : slices) EXPECT_LE(r.traversed, kAll / 2 + kLength);
+  EXPECT_GE(examined(), kAll) << "the slices went on with the rest";
+}
+
 TEST_F(GcTest, DisableStopsAutomaticCollection) {
   int calls = 0;
   on_collect([&](const gc::CollectReport&) { ++calls; });

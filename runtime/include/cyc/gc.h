@@ -97,7 +97,7 @@ bool is_enabled() noexcept;
 // a large live heap does not examine that heap again and again; a cycle that reaches into
 // long-lived objects waits for that, or for collect(). And an automatic collection of
 // generation 2 is a slice: once it has examined about 100,000 objects it takes no further
-// candidates (what those it took reach is examined whole), and the next automatic
+// candidate (what one candidate reaches is examined whole), and the next automatic
 // collection goes on with the rest (collect() is never sliced). Defaults 700, 10, 10 as in CPython.
 // threshold0 == 0 disables automatic collection.
 void set_threshold(std::size_t threshold0, std::size_t threshold1 = 10, std::size_t threshold2 = 10) noexcept;

@@ -41,8 +41,8 @@
 // steady workload that touches a large live heap does not examine it again and again. When it
 // does run, an automatic collection of generation 2 is a slice (kSliceBudget): it takes no
 // further root once it has examined that many objects, and carry_over() returns the roots it
-// did not take to their lists. Trial deletion over any subset of the candidates is
-// sound: an object reached from outside the examined set has refs > 0 and is black.
+// did not take to their lists. Trial deletion over any subset of the candidates is sound: an
+// object reached from outside the examined set has refs > 0 and is black.
 //
 // Invariants
 // ----------
@@ -896,9 +896,9 @@ void print_debug(unsigned debug, const gc::CollectReport& r) {
 }
 
 // The objects an automatic collection of the oldest generation examines before it takes no
-// further root: a few ms at the per-object costs of bench/README.md. Its candidates
-// are the long-lived objects a program touched, and what they reach may be most of the heap;
-// the roots it does not get to wait for the next slice. Explicit collections are never sliced.
+// further root: a few ms at the per-object costs of bench/README.md. Its candidates are the
+// long-lived objects a program touched, and what they reach may be most of the heap; the
+// roots it does not get to wait for the next slice. Explicit collections are never sliced.
 constexpr std::size_t kSliceBudget = 100000;
 
 // What a collection takes from the configuration when it starts.

@@ -88,6 +88,24 @@ class GcTest : public ::testing::Test {
     EXPECT_EQ(n, out.collected);
     return out;
   }
+  // With automatic collection on and every threshold at 1, allocates until the collections of
+  // generation 2 (slices, when their candidates are many) have examined `objects` objects, or
+  // 50 times; returns their reports.
+  std::vector<gc::CollectReport> automatic_slices(std::size_t objects) {
+    const auto before = gc::stats()[2];
+    std::vector<gc::CollectReport> slices;
+    on_collect([&](const gc::CollectReport& r) {
+      if (r.generation == 2) slices.push_back(r);
+    });
+    gc::set_threshold(1, 1, 1);
+    gc::enable();
+    auto examined = [&] { return gc::stats()[2].traversed - before.traversed; };
+    for (int i = 0; i < 50 && examined() < objects; ++i) {
+      Handle<Node> made = cyc::make<Node>();  // runs the automatic collection due
+      Handle<Node> candidate = made;          // records a candidate: the next one is due
+    }
+    return slices;
+  }
 
   std::size_t tracked_ = 0;
   int live_ = 0;
@@ -853,18 +871,7 @@ TEST_F(GcTest, AutomaticCollectionsOfTheOldestGenerationGoInSlices) {
   gc::collect(1);  // explicit: all examined, all promoted into generation 2
   for (auto& h : live) Handle<Node> touched = h;  // old candidates, listed in generation 2
   live.resize(kLive - 2);
-  const auto before = gc::stats()[2];
-  std::vector<gc::CollectReport> slices;
-  on_collect([&](const gc::CollectReport& r) {
-    if (r.generation == 2) slices.push_back(r);
-  });
-  gc::set_threshold(1, 1, 1);
-  gc::enable();
-  auto examined = [&] { return gc::stats()[2].traversed - before.traversed; };
-  for (int i = 0; i < 50 && examined() < static_cast<std::size_t>(kLive); ++i) {
-    Handle<Node> made = cyc::make<Node>();  // runs the automatic collection due
-    Handle<Node> candidate = made;          // records a candidate: the next one is due
-  }
+  const std::vector<gc::CollectReport> slices = automatic_slices(kLive);
   ASSERT_GE(slices.size(), 2u) << "one slice cannot examine " << kLive << " objects";
   for (const gc::CollectReport& r : slices) EXPECT_LT(r.traversed, static_cast<std::size_t>(kLive));
   std::size_t collected = 0;
@@ -890,22 +897,15 @@ TEST_F(GcTest, ASliceCountsAllThatItsCandidatesReach) {
   }
   gc::collect(1);  // explicit: all examined, all promoted into generation 2
   for (auto& h : heads) Handle<Node> touched = h;  // old candidates, listed in generation 2
-  const auto before = gc::stats()[2];
-  std::vector<gc::CollectReport> slices;
-  on_collect([&](const gc::CollectReport& r) {
-    if (r.generation == 2) slices.push_back(r);
-  });
-  gc::set_threshold(1, 1, 1);
-  gc::enable();
   constexpr std::size_t kAll = std::size_t{kChains} * kLength;
-  auto examined = [&] { return gc::stats()[2].traversed - before.traversed; };
-  for (int i = 0; i < 50 && examined() < kAll; ++i) {
-    Handle<Node> made = cyc::make<Node>();  // runs the automatic collection due
-    Handle<Node> candidate = made;          // records a candidate: the next one is due
-  }
+  const std::vector<gc::CollectReport> slices = automatic_slices(kAll);
   ASSERT_GE(slices.size(), 2u) << "one slice cannot examine " << kAll << " objects";
-  for (const gc::CollectReport& r : slices) EXPECT_LE(r.traversed, kAll / 2 + kLength);
-  EXPECT_GE(examined(), kAll) << "the slices went on with the rest";
+  std::size_t examined = 0;
+  for (const gc::CollectReport& r : slices) {
+    EXPECT_LE(r.traversed, kAll / 2 + kLength);
+    examined += r.traversed;
+  }
+  EXPECT_GE(examined, kAll) << "the slices went on with the rest";
 }
 
 TEST_F(GcTest, DisableStopsAutomaticCollection) {

@@ -138,8 +138,9 @@ bool is_garbage(const GcHead* g) noexcept { return g->color != kNone; }
 // The passes below walk arrays of object pointers; the objects themselves are scattered over
 // the heap and rarely in cache. Fetching a few iterations ahead hides most of that latency.
 constexpr std::size_t kPrefetchAhead = 8;
-inline void prefetch_ahead(const std::vector<GcHead*>& v, std::size_t i) noexcept {
-  if (i + kPrefetchAhead < v.size()) __builtin_prefetch(v[i + kPrefetchAhead], 1);
+inline void prefetch_ahead(const std::vector<GcHead*>& v, std::size_t i,
+                           std::size_t ahead = kPrefetchAhead) noexcept {
+  if (i + ahead < v.size()) __builtin_prefetch(v[i + ahead], 1);
 }
 
 // Calls f(g) for every g of `v`, in order, fetching ahead. `f` must not change `v`, so its
@@ -505,8 +506,7 @@ void subtract_refs(Collection& c) {
       break;
     }
     for (const std::size_t end = std::min(i + batch, c.roots.size()); i < end; ++i) {
-      if (i + kRootPrefetchAhead < c.roots.size())
-        __builtin_prefetch(c.roots[i + kRootPrefetchAhead], 1);
+      prefetch_ahead(c.roots, i, kRootPrefetchAhead);
       take_root(c, c.roots[i]);
     }
     const std::size_t to = c.budget ? SIZE_MAX : c.visited.size();

@@ -52,6 +52,12 @@
 //   destroyed after taking that lock (object.cpp: destroy), and every other examined object
 //   is referenced from an examined one; so nothing examined is freed under the collector.
 //   Threads dropping a reference that needs buffering wait for the lock meanwhile.
+// * The collector borrows GcHead::slot of the objects it examines (step 1 writes each one's
+//   visitor there, step 2 reads it), under Candidates::lock, which every other reader of slot
+//   takes. No list keeps one of them past release_lists(): an object sits in the list of its
+//   generation or of a younger one (generations only grow), so a listed examined object is in a
+//   list of the generations collected, which release_lists() empties; settle() lists again with
+//   a new slot.
 // * Outside a collection every live object has GcHead::color kNone and no kExamined (garbage
 //   keeps its colour until its memory goes: is_garbage() relies on that in a teardown, also a
 //   pending one). kExamined is set on an object by the atomic read of its count
@@ -194,15 +200,15 @@ struct Collection {
   std::vector<GcHead*> white;
   std::unordered_map<GcHead*, Since> root_since;
   std::size_t promoted = 0;  // objects this collection moved into the oldest generation
-  // Gray objects with refs > 0: after step 1, those referenced from outside; step 2 takes
-  // each off as it blackens it.
+  // Gray objects with refs > 0 (step 1): after it, those referenced from outside.
   std::size_t external = 0;
   // A slice: once this many objects are examined, no further root is taken (0: no limit).
   std::size_t budget = 0;
   std::size_t cut = SIZE_MAX;  // roots from here on were not examined (SIZE_MAX: all were)
   std::size_t holes = 0;       // nulls among the examined roots (see gather_roots)
-  std::size_t settled = 0;     // objects settle_alive() settled in step 2 (one thread only)
+  std::size_t settled = 0;     // objects step 2 settled (one thread only)
   std::size_t skipped = 0;     // roots step 1 skipped (kSkip)
+  std::uint32_t tracing = 0;   // step 1: the index in `visited` of the object it traces
   // After step 1: nothing examined is referenced from outside and no root was skipped, so
   // all of it is garbage (step 2 has nothing to do).
   bool all_garbage = false;
@@ -284,15 +290,13 @@ struct Collection {
     if (g->refs > 0) ++external;
   }
 
-  // Traces what `stack` holds until it is empty (steps 2 and 4, depth first), calling
-  // `after(g)` once each object is traced.
-  template <class T, class F>
-  void drain(T& tracer, F after) {
+  // Traces what `stack` holds until it is empty (steps 2 and 4, depth first).
+  template <class T>
+  void drain(T& tracer) {
     while (!stack.empty()) {
       GcHead* g = stack.back();
       stack.pop_back();
       call_trace(g, tracer);
-      after(g);
     }
   }
 };
@@ -310,7 +314,9 @@ class SubtractTracer final : public Tracer {
     if (g->color == kNone) return first_visit(c, g);
     subtract(c, g);
   }
+  // Also writes down the object traced as g's visitor, for step 2 (prove_alive).
   static void subtract(Collection& c, GcHead* g) {
+    g->slot = c.tracing;
     if (--g->refs == 0) --c.external;
   }
   // Out of line, and called last (a jump): visit(), which runs for every handle, then needs
@@ -337,12 +343,10 @@ class BlackenTracer final : public Tracer {
  public:
   BlackenTracer(Collection& c, std::uint8_t from) : Tracer(&visit), c_(c), from_(from) {}
 
-  // Colours g black and stacks it for tracing. In step 2, an object with references from
-  // outside leaves c.external. Out of line, as SubtractTracer::first_visit.
+  // Colours g black and stacks it for tracing. Out of line, as SubtractTracer::first_visit.
   [[gnu::noinline]] void blacken(GcHead* g) {
     if (full(c_.stack)) [[unlikely]] return blacken_growing(g);
     if (from_ == kWhite) header_of(g)->strong.fetch_and(~kDead, std::memory_order_relaxed);
-    else if (g->refs > 0) --c_.external;
     g->color = kBlack;
     room_for_one(c_.stack, g);
   }
@@ -453,6 +457,7 @@ void subtract_reached(Collection& c, SubtractTracer& subtract, std::size_t from,
     prefetch_ahead(c.visited, i);
     GcHead* g = c.visited[i];
     if (c.skipped && g->color == kSkip) continue;
+    c.tracing = static_cast<std::uint32_t>(i);
     call_trace(g, subtract);
     if (c.checking) {  // what step 1 saw is what CHECK_WRITES compares with
       c.traced.push_back(g);
@@ -522,37 +527,243 @@ void subtract_refs(Collection& c) {
   fatal("out of memory while re-recording cycle-collection candidates");
 }
 
-inline void settle_alive(Collection& c, Candidates& cands, GcHead* g, bool root);
+// Puts a candidate back into a list, keeping its entry's stamp (no drop happened since). Out
+// of line: Settler::settle() runs for every object, this rarely.
+[[gnu::noinline]] void relist(const Collection& c, Candidates& cands, GcHead* g, std::uint8_t list) {
+  if (c.reporting)
+    cands.lists[list].push(g, list, c.root_since.at(g));
+  else
+    cands.lists[list].push(g, list);
+}
+
+// Settles the examined objects found alive (black, proven, or skipped): each goes into the next
+// generation; a candidate leaves its list, or goes back to one; kExamined comes off, after which
+// other threads may drop and free it. Made once per pass, after step 1, it holds what does not
+// change meanwhile: settle() runs for every object found alive, and read from the Collection,
+// these were loaded again after every store into an object (which might alias it). settle() is
+// inlined where it is called: as a call it saved and restored registers every time.
+class Settler {
+ public:
+  explicit Settler(Collection& c)
+      : c_(c),
+        cands_(detail::candidates()),
+        gen_(static_cast<std::uint8_t>(c.gen)),
+        older_(static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2)),
+        into_oldest_(older_ == gc::kGenerations - 1),
+        relist_roots_(c.boundary_hit && c.gen < 2),
+        reporting_(c.reporting),
+        alone_(c.alone) {}
+  ~Settler() { c_.promoted += promoted_; }
+  Settler(const Settler&) = delete;
+  Settler& operator=(const Settler&) = delete;
+
+  [[gnu::always_inline]] void settle(GcHead* g) { settle(g, c_.is_root(g)); }
+
+  // Whether settle_plain() may stand for settle(): one thread, no CYC_REPORT, no root relisted.
+  bool plain() const { return alone_ && !reporting_ && !relist_roots_; }
+  // settle() of a gray object when plain(): no kExamined to clear, a root only unbuffered.
+  [[gnu::always_inline]] void settle_plain(GcHead* g) {
+    if (g->gen <= gen_) promote(g);
+    if (g->seen & kBuffered) {
+      std::atomic<std::uint32_t>& strong = header_of(g)->strong;
+      strong.store(strong.load(std::memory_order_relaxed) & ~kBuffered, std::memory_order_relaxed);
+    }
+    g->color = kNone;
+  }
+  [[gnu::always_inline]] void settle(GcHead* g, bool root) {
+    if (g->color == kSkip) [[unlikely]] return settle_skipped(c_, cands_, g, root);
+    if (g->gen <= gen_) promote(g);
+    std::uint32_t clear = kExamined;
+    if (root) {
+      if (relist_roots_) [[unlikely]] {
+        // Its examination stopped at older objects: examine it again with them.
+        promote(g);
+        relist(c_, cands_, g, older_);
+      } else if (!reporting_) {
+        clear |= kBuffered;  // alive: no longer a candidate
+      }
+      // While reporting an alive candidate is simply no longer listed.
+    }
+    std::atomic<std::uint32_t>& strong = header_of(g)->strong;
+    if (!alone_)
+      strong.fetch_and(~clear, std::memory_order_acq_rel);
+    else if (clear != kExamined)  // alone, kExamined was never set (Collection::read_count)
+      strong.store(strong.load(std::memory_order_relaxed) & ~clear, std::memory_order_relaxed);
+    g->color = kNone;
+  }
+
+ private:
+  void promote(GcHead* g) {
+    promoted_ += into_oldest_ & (g->gen != older_);
+    g->gen = older_;
+  }
+  // A skipped root never had kExamined; its releaser, waiting for the lock, unlinks it. Static,
+  // as everything called out of line here: a Settler whose address is passed on lives in memory.
+  [[gnu::noinline]] static void settle_skipped(const Collection& c, Candidates& cands, GcHead* g, bool root) {
+    if (root) relist(c, cands, g, 0);
+    g->color = kNone;
+  }
+
+  Collection& c_;
+  Candidates& cands_;
+  const std::uint8_t gen_, older_;
+  const bool into_oldest_;  // what is promoted goes into the oldest generation
+  const bool relist_roots_, reporting_, alone_;
+  std::size_t promoted_ = 0;  // objects moved into the oldest generation
+};
+
 void release_lists(Collection& c);
 
-// Step 2 (CPython's move_unreachable): objects with references from outside are alive, and
-// so is all they reach: black. What is still gray after this loop is garbage (step 3 is in
-// settle(), which visits every examined object anyway). While the process has one thread,
-// each object is settled as soon as it is traced black (settle_alive: colour kNone again), while
-// it is in cache, and settle() passes over none of them; with more threads that must wait
-// until the commit, as settling lets other threads free what was settled.
+// Step 2 (CPython's move_unreachable): objects with references from outside are alive, and so is
+// all they reach. What is still gray after it is garbage (step 3 is in settle(), which visits every
+// examined object anyway).
+//
+// Most of what is alive is proven so without being traced again. Step 1 wrote down in GcHead::slot,
+// for every object it subtracted from, the index in `visited` of the last object whose trace reached
+// it: its visitor. An object is alive if refs > 0, or if its visitor is. Every gray object with
+// refs <= 0 has a visitor: refs is its count less the references from examined objects, its count
+// is at least 1 (a root read at 0 is skipped, kSkip), so some examined object's trace subtracted
+// from it. (The slot is the collector's during the collection: see the invariants above.)
+//
+// prove_alive() applies the rule from the end of `visited` and then from its start: a structure
+// whose root is the last candidate recorded (gc_bench's live_first: every node's visitor is the root
+// list, after them all) is proven by the first pass, objects reached from an alive one in step 1's
+// order by the second. What neither proves is decided by tracing: what is reachable from the proven
+// objects (blacken_from_proven), or, when fewer are left unknown than were proven, only the
+// unknown ones (blacken_entered).
+//
+// While the process has one thread, prove_alive() settles each object as it proves it (colour
+// kNone again), while it is in cache, and settle() passes over none of those; with more threads
+// that must wait until the commit, as settling lets other threads free what was settled, so it
+// colours them kProven. What the tracing finds alive is black, and settled by settle().
+constexpr std::uint8_t kProven = kSkip + 1;
+
+inline bool proven(const GcHead* g) noexcept { return g->color == kNone || g->color == kProven; }
+
+struct Proof {
+  std::size_t proven = 0;
+  std::size_t unknown = 0;
+};
+
+// One pass of prove_alive over visited[i] for i in `indices` (either direction): proves each gray
+// object whose refs > 0 or whose visitor is proven. `plain`: settler.plain() (the usual case), as
+// a template argument so that its settling is compiled without the branches it leaves out.
+template <bool kPlain, class Indices>
+Proof prove_pass(Collection& c, Settler& settler, Indices indices) {
+  const std::vector<GcHead*>& v = c.visited;
+  Proof p;
+  for (const std::size_t i : indices) {
+    GcHead* g = v[i];
+    if (g->color != kGray) continue;
+    // Plain, nothing is kProven: proven objects are settled.
+    if (g->refs <= 0 && (kPlain ? v[g->slot]->color != kNone : !proven(v[g->slot]))) {
+      ++p.unknown;
+      continue;
+    }
+    ++p.proven;
+    if constexpr (kPlain)
+      settler.settle_plain(g);
+    else if (c.alone)
+      settler.settle(g);
+    else
+      g->color = kProven;
+  }
+  if (kPlain || c.alone) c.settled += p.proven;
+  return p;
+}
+
+// Indices n-1 down to 0, fetching the objects ahead; and 0 up to n-1, likewise.
+struct Backward {
+  const std::vector<GcHead*>& v;
+  struct It {
+    const std::vector<GcHead*>& v;
+    std::size_t i;
+    std::size_t operator*() const { return i - 1; }
+    It& operator++() {
+      --i;
+      __builtin_prefetch(v[i > kPrefetchAhead ? i - 1 - kPrefetchAhead : 0], 1);
+      return *this;
+    }
+    bool operator!=(const It& o) const { return i != o.i; }
+  };
+  It begin() const { return {v, v.size()}; }
+  It end() const { return {v, 0}; }
+};
+struct Forward {
+  const std::vector<GcHead*>& v;
+  struct It {
+    const std::vector<GcHead*>& v;
+    std::size_t i;
+    std::size_t operator*() const { return i; }
+    It& operator++() {
+      ++i;
+      prefetch_ahead(v, i);
+      return *this;
+    }
+    bool operator!=(const It& o) const { return i != o.i; }
+  };
+  It begin() const { return {v, 0}; }
+  It end() const { return {v, v.size()}; }
+};
+
+template <bool kPlain>
+Proof prove_alive(Collection& c, Settler& settler) {
+  Proof p = prove_pass<kPlain>(c, settler, Backward{c.visited});
+  if (p.unknown == 0) return p;
+  const Proof forward = prove_pass<kPlain>(c, settler, Forward{c.visited});
+  return {p.proven + forward.proven, forward.unknown};
+}
+
+// Traces every proven object, blackening the gray objects it reaches and what they reach.
+void blacken_from_proven(Collection& c) {
+  BlackenTracer blacken(c, kGray);
+  for (GcHead* g : c.visited) {
+    if (!proven(g)) continue;
+    call_trace(g, blacken);
+    c.drain(blacken);
+  }
+}
+
+// Adds back to each unknown (gray) object what step 1 subtracted for the handles of unknown
+// objects: its refs is then its count less the references from proven objects. Step 1 subtracted
+// for every handle to a gray object that is unknown now: an object that step 1 did not subtract
+// from (one older than the generation collected, reached as a root) has refs > 0, and is proven.
+class AddBackTracer final : public Tracer {
+ public:
+  AddBackTracer() : Tracer(&visit) {}
+
+ private:
+  static void visit(Tracer&, HandleBase& hb) {
+    Header* h = hb.header();
+    if (h && h->type->tracked() && h->gc()->color == kGray) ++h->gc()->refs;
+  }
+};
+
+// Traces only the unknown objects: those referenced from a proven one (refs below their count
+// once the references between unknown objects are added back) are the ways in from the alive
+// part, and what they reach is alive; the rest is garbage.
+void blacken_entered(Collection& c) {
+  AddBackTracer add_back;
+  for (GcHead* g : c.visited)
+    if (g->color == kGray) call_trace(g, add_back);
+  BlackenTracer blacken(c, kGray);
+  for (GcHead* g : c.visited) {
+    if (g->color != kGray || g->refs >= static_cast<std::int32_t>(g->seen & kCountMask)) continue;
+    blacken.blacken(g);
+    c.drain(blacken);
+  }
+}
+
 [[gnu::noinline]] void move_unreachable(Collection& c) {
   if (c.external == 0) return;  // nothing is referenced from outside: all of it is garbage
-  BlackenTracer blacken(c, kGray);
-  Candidates& cands = detail::candidates();
   try {
-    // Only until every object with references from outside is black: c.external counts those
-    // still gray (blacken() takes each off), so the scan ends at the farthest of them instead
-    // of passing over every examined object once more. Either direction is correct; from the
-    // end, a structure's root that was copied and dropped after the structure was built (the
-    // last candidate recorded, as in gc_bench's live_first) is met first.
-    const std::vector<GcHead*>& v = c.visited;
-    for (std::size_t i = v.size(); i-- > 0 && c.external > 0;) {
-      __builtin_prefetch(v[i >= kPrefetchAhead ? i - kPrefetchAhead : 0], 1);
-      GcHead* g = v[i];
-      if (g->color != kGray || g->refs <= 0) continue;
-      blacken.blacken(g);
-      c.drain(blacken, [&](GcHead* b) {
-        if (!c.alone) return;
-        settle_alive(c, cands, b, c.is_root(b));
-        ++c.settled;
-      });
-    }
+    Settler settler(c);
+    const Proof p = settler.plain() ? prove_alive<true>(c, settler) : prove_alive<false>(c, settler);
+    if (p.unknown == 0) return;
+    if (p.unknown < p.proven)
+      blacken_entered(c);
+    else
+      blacken_from_proven(c);
   } catch (...) {
     relisting_failed();
   }
@@ -655,12 +866,6 @@ void verify_garbage(const Collection& c) {
 }
 #endif
 
-// Moves an object found alive into generation `to`, counting what enters the oldest one.
-void promote(Collection& c, GcHead* g, std::uint8_t to) noexcept {
-  if (to == gc::kGenerations - 1 && g->gen != to) ++c.promoted;
-  g->gen = to;
-}
-
 // A slice's roots that were not examined (still uncoloured: nothing examined reaches what it
 // does not colour) go back to the lists they came from, stamps and all; kBuffered stayed set.
 void carry_over(const Collection& c, Candidates& cands) {
@@ -688,44 +893,6 @@ void release_lists(Collection& c) {
   }
 }
 
-// Puts a candidate back into a list, keeping its entry's stamp (no drop happened since). Out
-// of line: settle_alive() runs for every object, this rarely.
-[[gnu::noinline]] void relist(const Collection& c, Candidates& cands, GcHead* g, std::uint8_t list) {
-  if (c.reporting)
-    cands.lists[list].push(g, list, c.root_since.at(g));
-  else
-    cands.lists[list].push(g, list);
-}
-
-// An examined object found alive (black, or skipped), in settle(): into the next generation; a
-// candidate leaves its list, or goes back to one; kExamined comes off, after which other
-// threads may drop and free it. `root`: it was a candidate of the generations collected.
-// Inlined where it is called: step 2 calls it for every object it finds alive, and as a call
-// it saved and restored registers every time (14 instructions an object on gc_bench's live_first).
-[[gnu::always_inline]] inline void settle_alive(Collection& c, Candidates& cands, GcHead* g,
-                                                bool root) {
-  if (g->color == kSkip) {  // never had kExamined
-    if (root) relist(c, cands, g, 0);  // its releaser, waiting for the lock, unlinks it
-    g->color = kNone;
-    return;
-  }
-  const std::uint8_t older = static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2);
-  if (g->gen <= c.gen) promote(c, g, older);
-  std::uint32_t clear = kExamined;
-  if (root) {
-    if (c.boundary_hit && c.gen < 2) {
-      // Its examination stopped at older objects: examine it again with them.
-      promote(c, g, older);
-      relist(c, cands, g, older);
-    } else if (!c.reporting) {
-      clear |= kBuffered;  // alive: no longer a candidate
-    }
-    // While reporting an alive candidate is simply no longer listed.
-  }
-  c.clear_flags(g, clear);
-  g->color = kNone;
-}
-
 // After examine(), still under Candidates::lock, in one pass over what was examined: step 3
 // (what is still gray is garbage: colour it white, collect it in c.white and, unless `keep`,
 // commit it), and settle the candidate lists, generations and kExamined of everything alive.
@@ -735,7 +902,7 @@ void release_lists(Collection& c) {
 // the object keeps kExamined for resurrect_raced().
 void settle(Collection& c, bool keep) {
   if (c.settled == c.visited.size()) return;  // all of it was settled in step 2
-  Candidates& cands = detail::candidates();
+  Settler settler(c);
   try {
     c.white.reserve(c.visited.size() - c.settled);
     for_each_ahead(c.visited, [&](GcHead* g) {
@@ -745,7 +912,7 @@ void settle(Collection& c, bool keep) {
       // reporting, that were listed.
       const bool root = c.is_root(g);
       if (g->color != kGray) {
-        settle_alive(c, cands, g, root);
+        settler.settle(g, root);
         return;
       }
       g->color = kWhite;
@@ -772,13 +939,13 @@ void resurrect_raced(Collection& c) {
       continue;
     g->color = kBlack;
     c.stack.push_back(g);
-    c.drain(resurrect, [](GcHead*) {});
+    c.drain(resurrect);
   }
   tl_in_trace = false;
-  Candidates& cands = detail::candidates();
+  Settler settler(c);
   try {
     for (GcHead* g : c.white)
-      if (g->color == kBlack) settle_alive(c, cands, g, c.is_root(g));
+      if (g->color == kBlack) settler.settle(g);
   } catch (...) {
     relisting_failed();
   }

@@ -211,6 +211,39 @@ TEST_F(GcTest, EveryObjectReferencedFromOutsideIsFoundAlive) {
   EXPECT_EQ(gc::collect(), 8u);
 }
 
+// Step 2 proves most alive objects by the last examined object whose trace reached them (their
+// visitor). Here x's visitor is a garbage object, traced after x's other referrer `a`: x is alive
+// all the same, found so by tracing either from what was proven (`extra` = 0: fewer proven than
+// unknown) or from the unknown objects alone (`extra` = 5: more proven).
+TEST_F(GcTest, AnObjectWhoseLastVisitorIsGarbageIsFoundAliveThroughAnother) {
+  for (int extra : {0, 5}) {
+    auto a = cyc::make<Node>("a");
+    for (int i = 0; i < extra; ++i) {
+      auto kid = cyc::make<Node>("kid");
+      a->kids.push_back(kid);
+    }  // each kid a candidate, reached from a, after it in the candidate list
+    Weak<Node> wx, wg1;
+    {
+      auto x = cyc::make<Node>("x");
+      a->kids.push_back(x);
+      { Handle<Node> copy = a; }  // a a candidate, before the garbage
+      auto g1 = cyc::make<Node>("g1");
+      auto g2 = cyc::make<Node>("g2");
+      g1->next = g2;
+      g2->next = g1;
+      g2->kids.push_back(x);  // the last trace to reach x
+      wx = x;
+      wg1 = g1;
+    }
+    EXPECT_EQ(gc::collect(), 2u) << extra;
+    EXPECT_TRUE(wg1.expired()) << extra;
+    ASSERT_FALSE(wx.expired()) << extra;
+    EXPECT_EQ(a->kids.back()->name, "x");
+    EXPECT_EQ(wx.lock().use_count(), 2u) << "a's handle and this one";
+    EXPECT_EQ(Live::count, live_ + 2 + extra);
+  }
+}
+
 TEST_F(GcTest, GarbageHangingOffLiveObjectsGoesAlone) {
   auto root = cyc::make<Node>("root");
   auto x = cyc::make<Node>("x");

@@ -79,7 +79,7 @@ struct TypeInfo {
 
 // Collector bookkeeping in front of tracked objects. See runtime/src/collector.cpp.
 struct GcHead {
-  std::uint32_t slot;   // index in the candidate buffer `list` while kBuffered is set
+  std::uint32_t slot;   // index in the candidate buffer `list` while kBuffered is set; in a collection, step 1's visitor (collector.cpp)
   std::int32_t refs;    // scratch during a collection: references not accounted for inside the examined set
   std::uint32_t seen;   // Header::strong as first read by the current collection
   std::uint8_t color;   // scratch during a collection

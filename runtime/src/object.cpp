@@ -312,9 +312,8 @@ std::size_t tracked_objects() noexcept {
 namespace cyc {
 
 std::string_view Tracer::field_name() const noexcept {
-  if (!names_) return {};
-  std::string_view all(names_);
-  if (!list_) return all;
+  if (!fields_) return name_ ? std::string_view(name_) : std::string_view();
+  std::string_view all(fields_->list);
   // CYC_TRACE(a, b, c): the index-th comma-separated name, trimmed.
   for (unsigned i = 0; i < index_; ++i) {
     std::size_t comma = all.find(',');

@@ -42,18 +42,24 @@
 
 namespace cyc {
 
+namespace detail {
+// What CYC_TRACE tells reports about the fields it visits: its argument list as written and the
+// class whose CYC_TRACE it is (a base class for an inherited field). A constant of the hook.
+struct FieldNames {
+  const char* list;
+  const std::type_info* owner;
+};
+}  // namespace detail
+
 // The visitor a trace hook is given. Call it on each field: t(field) or t(field, "name").
 class Tracer {
  public:
   template <class V>
   Tracer& operator()(V& value, const char* name = nullptr);
 
-  // Used by CYC_TRACE: `names` is the macro's argument list as written, `index` the field,
-  // `owner` the class whose CYC_TRACE lists it (a base class for an inherited field).
+  // Used by CYC_TRACE: visits the index-th of the fields `names` lists (two stores a field).
   template <class V>
-  void field(const char* names, unsigned index, V& value);
-  template <class V>
-  void field(const std::type_info& owner, const char* names, unsigned index, V& value);
+  void field(const detail::FieldNames& names, unsigned index, V& value);
 
   // Called for each strong handle reached.
   void visit(detail::HandleBase& handle) { visit_(*this, handle); }
@@ -64,7 +70,7 @@ class Tracer {
 
   // The class whose CYC_TRACE names the field being traced; null when the hook did not say
   // (a member trace() or ADL hook, an unnamed field), which reports read as the object's type.
-  const std::type_info* field_owner() const noexcept { return owner_; }
+  const std::type_info* field_owner() const noexcept { return fields_ ? fields_->owner : nullptr; }
 
  protected:
   using VisitFn = void (*)(Tracer&, detail::HandleBase&);
@@ -73,10 +79,9 @@ class Tracer {
 
  private:
   VisitFn visit_;
-  const char* names_ = nullptr;  // one name, or a CYC_TRACE list
-  const std::type_info* owner_ = nullptr;
+  const detail::FieldNames* fields_ = nullptr;  // CYC_TRACE's fields, the index_-th traced
   unsigned index_ = 0;
-  bool list_ = false;
+  const char* name_ = nullptr;                  // otherwise: the name given to operator()
 };
 
 template <class T> struct is_traceable;
@@ -185,36 +190,24 @@ void trace(Tracer& t, T& value) {
 
 template <class V>
 Tracer& Tracer::operator()(V& value, const char* name) {
-  names_ = name;
-  owner_ = nullptr;
-  list_ = false;
+  fields_ = nullptr;
+  name_ = name;
   cyc::trace(*this, value);
   return *this;
 }
 
 template <class V>
-void Tracer::field(const char* names, unsigned index, V& value) {
-  names_ = names;
-  owner_ = nullptr;
+void Tracer::field(const detail::FieldNames& names, unsigned index, V& value) {
+  fields_ = &names;
   index_ = index;
-  list_ = true;
-  cyc::trace(*this, value);
-}
-
-template <class V>
-void Tracer::field(const std::type_info& owner, const char* names, unsigned index, V& value) {
-  names_ = names;
-  owner_ = &owner;
-  index_ = index;
-  list_ = true;
   cyc::trace(*this, value);
 }
 
 namespace detail {
 template <class... Fs>
-void trace_fields(Tracer& t, const std::type_info& owner, const char* names, Fs&... fields) {
+void trace_fields(Tracer& t, const FieldNames& names, Fs&... fields) {
   unsigned i = 0;
-  (t.field(owner, names, i++, fields), ...);
+  (t.field(names, i++, fields), ...);
 }
 }  // namespace detail
 
@@ -227,7 +220,7 @@ void trace_fields(Tracer& t, const std::type_info& owner, const char* names, Fs&
 #define CYC_TRACE(...)                                                        \
   friend struct ::cyc::detail::TraceAccess;                                   \
   void trace(::cyc::Tracer& cyc_tracer_) {                                    \
-    ::cyc::detail::trace_fields(                                              \
-        cyc_tracer_, typeid(::std::remove_reference_t<decltype(*this)>),      \
-        #__VA_ARGS__, __VA_ARGS__);                                           \
+    static constexpr ::cyc::detail::FieldNames cyc_fields_{                   \
+        #__VA_ARGS__, &typeid(::std::remove_reference_t<decltype(*this)>)};   \
+    ::cyc::detail::trace_fields(cyc_tracer_, cyc_fields_, __VA_ARGS__);       \
   }

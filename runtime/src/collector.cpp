@@ -144,9 +144,8 @@ bool is_garbage(const GcHead* g) noexcept { return g->color != kNone; }
 // The passes below walk arrays of object pointers; the objects themselves are scattered over
 // the heap and rarely in cache. Fetching a few iterations ahead hides most of that latency.
 constexpr std::size_t kPrefetchAhead = 8;
-inline void prefetch_ahead(const std::vector<GcHead*>& v, std::size_t i,
-                           std::size_t ahead = kPrefetchAhead) noexcept {
-  if (i + ahead < v.size()) __builtin_prefetch(v[i + ahead], 1);
+inline void prefetch_ahead(const std::vector<GcHead*>& v, std::size_t i) noexcept {
+  if (i + kPrefetchAhead < v.size()) __builtin_prefetch(v[i + kPrefetchAhead], 1);
 }
 
 // Calls f(g) for every g of `v`, in order, fetching ahead. `f` must not change `v`, so its
@@ -167,9 +166,10 @@ inline void for_each_ahead(const std::vector<GcHead*>& v, F f) {
 // it is full, and otherwise append with room_for_one(): then no reallocation is inlined into
 // them, and they need no frame. With it GCC saved six registers on every call, for a growth
 // that happens a few dozen times in a collection of a million objects.
-[[gnu::noinline]] void grow_for_one(std::vector<GcHead*>& v) {
-  v.reserve(std::max<std::size_t>(1024, 2 * v.capacity()));
+[[gnu::noinline]] void grow_for(std::vector<GcHead*>& v, std::size_t n) {
+  v.reserve(std::max({std::size_t{1024}, 2 * v.capacity(), v.size() + n}));
 }
+inline void grow_for_one(std::vector<GcHead*>& v) { grow_for(v, 1); }
 inline bool full(const std::vector<GcHead*>& v) noexcept { return v.size() == v.capacity(); }
 inline void room_for_one(std::vector<GcHead*>& v, GcHead* g) {
   if (full(v)) __builtin_unreachable();
@@ -449,13 +449,14 @@ void gather_roots(Collection& c) {
 constexpr std::size_t kRootBatch = 64;
 constexpr std::size_t kRootPrefetchAhead = 32;
 
-// Step 1 for the objects visited[from, to) (or to the end of `visited`, which tracing extends):
-// traces each, which grays what it reaches for the first time by appending it to `visited`.
-// Skipped roots (kSkip, almost never any) are in `visited` too, and are not traced.
-void subtract_reached(Collection& c, SubtractTracer& subtract, std::size_t from, std::size_t to) {
-  for (std::size_t i = from; i < to && i < c.visited.size(); ++i) {
-    prefetch_ahead(c.visited, i);
-    GcHead* g = c.visited[i];
+// Step 1 for the objects visited[from, to), to <= visited.size(): traces each, which grays what it
+// reaches for the first time by appending it to `visited` (beyond `to`). Skipped roots (kSkip,
+// almost never any) are in `visited` too, and are not traced.
+void subtract_between(Collection& c, SubtractTracer& subtract, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to; ++i) {
+    GcHead* const* v = c.visited.data();  // tracing may move it
+    if (i + kPrefetchAhead < to) __builtin_prefetch(v[i + kPrefetchAhead], 1);
+    GcHead* g = v[i];
     if (c.skipped && g->color == kSkip) continue;
     c.tracing = static_cast<std::uint32_t>(i);
     call_trace(g, subtract);
@@ -466,7 +467,15 @@ void subtract_reached(Collection& c, SubtractTracer& subtract, std::size_t from,
   }
 }
 
+// Step 1 for visited[from, end), and for what that grays, until nothing is left untraced. Returns
+// how many objects of `visited` are traced: all of them.
+std::size_t subtract_rest(Collection& c, SubtractTracer& subtract, std::size_t from) {
+  for (std::size_t to; from < (to = c.visited.size()); from = to) subtract_between(c, subtract, from, to);
+  return from;
+}
+
 // Step 1 for one root: grays it, unless it is a hole or was reached already. Traced later.
+// `visited` must have room for it.
 void take_root(Collection& c, GcHead* r) {
   if (!r) {
     ++c.holes;
@@ -482,11 +491,22 @@ void take_root(Collection& c, GcHead* r) {
     ++c.skipped;
     r->seen = word;
     r->refs = 0;  // nothing references it: a stale value must not reach c.external
-    c.visited.push_back(r);
+    room_for_one(c.visited, r);
     return;
   }
-  if (full(c.visited)) grow_for_one(c.visited);
   c.gray(r, word);
+}
+
+// Step 1 for c.roots[from, end): take_root() for each, fetching ahead. Makes room in `visited` for
+// all of them first.
+void take_roots(Collection& c, std::size_t from, std::size_t end) {
+  if (c.visited.capacity() - c.visited.size() < end - from) grow_for(c.visited, end - from);
+  GcHead* const* roots = c.roots.data();
+  const std::size_t n = c.roots.size();
+  for (std::size_t i = from; i < end; ++i) {
+    if (i + kRootPrefetchAhead < n) __builtin_prefetch(roots[i + kRootPrefetchAhead], 1);
+    take_root(c, roots[i]);
+  }
 }
 
 // Step 1 (CPython's update_refs + subtract_refs in one walk): reads the count of every root
@@ -510,15 +530,18 @@ void subtract_refs(Collection& c) {
       c.cut = i;  // the rest wait in their lists for the next slice (settle)
       break;
     }
-    for (const std::size_t end = std::min(i + batch, c.roots.size()); i < end; ++i) {
-      prefetch_ahead(c.roots, i, kRootPrefetchAhead);
-      take_root(c, c.roots[i]);
+    const std::size_t end = std::min(i + batch, c.roots.size());
+    take_roots(c, i, end);
+    i = end;
+    if (c.budget) {
+      traced = subtract_rest(c, subtract, traced);
+    } else {
+      const std::size_t to = c.visited.size();
+      subtract_between(c, subtract, traced, to);
+      traced = to;
     }
-    const std::size_t to = c.budget ? SIZE_MAX : c.visited.size();
-    subtract_reached(c, subtract, traced, to);
-    traced = std::min(to, c.visited.size());
   }
-  subtract_reached(c, subtract, traced, SIZE_MAX);  // what the last batch reaches
+  subtract_rest(c, subtract, traced);  // what the last batch reaches
 }
 
 // The phases that put candidates back into lists cannot stop half-way: running out of memory

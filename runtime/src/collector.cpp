@@ -747,20 +747,26 @@ void blacken_from_proven(Collection& c) {
   }
 }
 
-// Adds back to each unknown (gray) object what step 1 subtracted for the handles of unknown
-// objects: its refs is then its count less the references from proven objects. Step 1 subtracted
-// for every handle to a gray object that is unknown now: an object that step 1 did not subtract
-// from (one older than the generation collected, reached as a root) has refs > 0, and is proven.
-class AddBackTracer final : public Tracer {
+// Adds kDelta to the refs of every tracked object reached for which kCounts holds.
+template <int kDelta, bool (*kCounts)(const GcHead*)>
+class RefsTracer final : public Tracer {
  public:
-  AddBackTracer() : Tracer(&visit) {}
+  RefsTracer() : Tracer(&visit) {}
 
  private:
   static void visit(Tracer&, HandleBase& hb) {
     Header* h = hb.header();
-    if (h && h->type->tracked() && h->gc()->color == kGray) ++h->gc()->refs;
+    if (h && h->type->tracked() && kCounts(h->gc())) h->gc()->refs += kDelta;
   }
 };
+
+inline bool gray(const GcHead* g) noexcept { return g->color == kGray; }
+
+// Adds back to each unknown (gray) object what step 1 subtracted for the handles of unknown
+// objects: its refs is then its count less the references from proven objects. Step 1 subtracted
+// for every handle to a gray object that is unknown now: an object that step 1 did not subtract
+// from (one older than the generation collected, reached as a root) has refs > 0, and is proven.
+using AddBackTracer = RefsTracer<+1, gray>;
 
 // Traces only the unknown objects: those referenced from a proven one (refs below their count
 // once the references between unknown objects are added back) are the ways in from the alive
@@ -865,16 +871,7 @@ void examine(Collection& c) {
 // Debug builds check the threading contract where it is cheap: the garbage is re-traced
 // and every reference to it must still come from inside it. A mismatch means a traced
 // field was written (or a handle dropped through a raw pointer) while we examined it.
-class CountTracer final : public Tracer {
- public:
-  CountTracer() : Tracer(&visit) {}
-
- private:
-  static void visit(Tracer&, HandleBase& hb) {
-    Header* h = hb.header();
-    if (h && h->type->tracked() && is_garbage(h->gc())) --h->gc()->refs;
-  }
-};
+using CountTracer = RefsTracer<-1, is_garbage>;
 
 void verify_garbage(const Collection& c) {
   const std::vector<GcHead*>& garbage = c.garbage();

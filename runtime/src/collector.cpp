@@ -144,8 +144,28 @@ bool is_garbage(const GcHead* g) noexcept { return g->color != kNone; }
 // The passes below walk arrays of object pointers; the objects themselves are scattered over
 // the heap and rarely in cache. Fetching a few iterations ahead hides most of that latency.
 constexpr std::size_t kPrefetchAhead = 8;
-inline void prefetch_ahead(const std::vector<GcHead*>& v, std::size_t i) noexcept {
-  if (i + kPrefetchAhead < v.size()) __builtin_prefetch(v[i + kPrefetchAhead], 1);
+
+// Calls f(i) for every i in [from, to) in order, each after fetch(i + kAhead) while that is below
+// `to`: in two loops, so that the one that runs nearly always needs no bound for its fetch.
+template <std::size_t kAhead = kPrefetchAhead, class Fetch, class F>
+inline void for_indices_ahead(std::size_t from, std::size_t to, Fetch fetch, F f) {
+  std::size_t i = from;
+  for (; i + kAhead < to; ++i) {
+    fetch(i + kAhead);
+    f(i);
+  }
+  for (; i < to; ++i) f(i);
+}
+
+// The same from to - 1 down to `from`, fetching i - kAhead.
+template <std::size_t kAhead = kPrefetchAhead, class Fetch, class F>
+inline void for_indices_ahead_back(std::size_t from, std::size_t to, Fetch fetch, F f) {
+  std::size_t i = to;
+  for (; i > from + kAhead; --i) {
+    fetch(i - 1 - kAhead);
+    f(i - 1);
+  }
+  for (; i > from; --i) f(i - 1);
 }
 
 // Calls f(g) for every g of `v`, in order, fetching ahead. `f` must not change `v`, so its
@@ -154,11 +174,7 @@ inline void prefetch_ahead(const std::vector<GcHead*>& v, std::size_t i) noexcep
 template <class F>
 inline void for_each_ahead(const std::vector<GcHead*>& v, F f) {
   GcHead* const* p = v.data();
-  const std::size_t n = v.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    __builtin_prefetch(p[std::min(i + kPrefetchAhead, n - 1)], 1);
-    f(p[i]);
-  }
+  for_indices_ahead(0, v.size(), [p](std::size_t j) { __builtin_prefetch(p[j], 1); }, [&](std::size_t i) { f(p[i]); });
 }
 
 // The per-object functions that append to a vector (SubtractTracer::first_visit,
@@ -250,11 +266,13 @@ struct Collection {
   bool is_root(GcHead* g) const { return reporting ? root_since.contains(g) : (g->seen & kBuffered) != 0; }
 
   // The examined subgraph: tracked objects no older than the generation collected.
+  // kOldest: the oldest generation is collected, which has no boundary (no object is older).
+  template <bool kOldest = false>
   GcHead* member(HandleBase& hb) noexcept {
     Header* h = hb.header();
     if (!h || !h->type->tracked()) return nullptr;
     GcHead* g = h->gc();
-    if (g->gen > gen) {
+    if (!kOldest && g->gen > gen) {
       boundary_hit = true;
       return nullptr;
     }
@@ -304,12 +322,17 @@ struct Collection {
 // Step 1: subtract internal references.
 class SubtractTracer final : public Tracer {
  public:
-  explicit SubtractTracer(Collection& c) : Tracer(c.checking ? &visit_recorded : &visit), c_(c) {}
+  explicit SubtractTracer(Collection& c)
+      : Tracer(c.checking                         ? &visit_recorded
+               : c.gen == gc::kGenerations - 1 ? &visit<true>
+                                                 : &visit<false>),
+        c_(c) {}
 
  private:
+  template <bool kOldest = false>
   static void visit(Tracer& t, HandleBase& hb) {
     Collection& c = static_cast<SubtractTracer&>(t).c_;
-    GcHead* g = c.member(hb);
+    GcHead* g = c.member<kOldest>(hb);
     if (!g) return;
     if (g->color == kNone) return first_visit(c, g);
     subtract(c, g);
@@ -453,18 +476,18 @@ constexpr std::size_t kRootPrefetchAhead = 32;
 // reaches for the first time by appending it to `visited` (beyond `to`). Skipped roots (kSkip,
 // almost never any) are in `visited` too, and are not traced.
 void subtract_between(Collection& c, SubtractTracer& subtract, std::size_t from, std::size_t to) {
-  for (std::size_t i = from; i < to; ++i) {
-    GcHead* const* v = c.visited.data();  // tracing may move it
-    if (i + kPrefetchAhead < to) __builtin_prefetch(v[i + kPrefetchAhead], 1);
-    GcHead* g = v[i];
-    if (c.skipped && g->color == kSkip) continue;
+  // Tracing may move `visited`: read its start each time.
+  auto fetch = [&c](std::size_t j) { __builtin_prefetch(c.visited.data()[j], 1); };
+  for_indices_ahead(from, to, fetch, [&](std::size_t i) {
+    GcHead* g = c.visited.data()[i];
+    if (c.skipped && g->color == kSkip) return;
     c.tracing = static_cast<std::uint32_t>(i);
     call_trace(g, subtract);
     if (c.checking) {  // what step 1 saw is what CHECK_WRITES compares with
       c.traced.push_back(g);
       c.traced_end.push_back(c.traced_handles.size());
     }
-  }
+  });
 }
 
 // Step 1 for visited[from, end), and for what that grays, until nothing is left untraced. Returns
@@ -503,7 +526,7 @@ void take_roots(Collection& c, std::size_t from, std::size_t end) {
   if (c.visited.capacity() - c.visited.size() < end - from) grow_for(c.visited, end - from);
   GcHead* const* roots = c.roots.data();
   const std::size_t n = c.roots.size();
-  for (std::size_t i = from; i < end; ++i) {
+  for (std::size_t i = from; i < end; ++i) {  // fetching across the batch's end: not for_indices_ahead
     if (i + kRootPrefetchAhead < n) __builtin_prefetch(roots[i + kRootPrefetchAhead], 1);
     take_root(c, roots[i]);
   }
@@ -668,20 +691,21 @@ struct Proof {
   std::size_t unknown = 0;
 };
 
-// One pass of prove_alive over visited[i] for i in `indices` (either direction): proves each gray
-// object whose refs > 0 or whose visitor is proven. `plain`: settler.plain() (the usual case), as
-// a template argument so that its settling is compiled without the branches it leaves out.
-template <bool kPlain, class Indices>
-Proof prove_pass(Collection& c, Settler& settler, Indices indices) {
-  const std::vector<GcHead*>& v = c.visited;
+// prove_alive(): proves each gray object whose refs > 0 or whose visitor is proven, in one pass
+// from the end of `visited` and, if that leaves any unknown, one from its start. `kPlain`:
+// settler.plain() (the usual case), as a template argument so that its settling is compiled
+// without the branches it leaves out. Nothing is added to `visited` meanwhile.
+template <bool kPlain>
+Proof prove_alive(Collection& c, Settler& settler) {
+  GcHead* const* v = c.visited.data();
+  const std::size_t n = c.visited.size();
   Proof p;
-  for (const std::size_t i : indices) {
-    GcHead* g = v[i];
-    if (g->color != kGray) continue;
+  auto look_at = [&](GcHead* g) {
+    if (g->color != kGray) return;
     // Plain, nothing is kProven: proven objects are settled.
     if (g->refs <= 0 && (kPlain ? v[g->slot]->color != kNone : !proven(v[g->slot]))) {
       ++p.unknown;
-      continue;
+      return;
     }
     ++p.proven;
     if constexpr (kPlain)
@@ -690,51 +714,16 @@ Proof prove_pass(Collection& c, Settler& settler, Indices indices) {
       settler.settle(g);
     else
       g->color = kProven;
+  };
+  auto fetch = [v](std::size_t j) { __builtin_prefetch(v[j], 1); };
+  auto look_at_index = [&](std::size_t i) { look_at(v[i]); };
+  for_indices_ahead_back(0, n, fetch, look_at_index);
+  if (p.unknown != 0) {
+    p.unknown = 0;
+    for_indices_ahead(0, n, fetch, look_at_index);
   }
   if (kPlain || c.alone) c.settled += p.proven;
   return p;
-}
-
-// Indices n-1 down to 0, fetching the objects ahead; and 0 up to n-1, likewise.
-struct Backward {
-  const std::vector<GcHead*>& v;
-  struct It {
-    const std::vector<GcHead*>& v;
-    std::size_t i;
-    std::size_t operator*() const { return i - 1; }
-    It& operator++() {
-      --i;
-      __builtin_prefetch(v[i > kPrefetchAhead ? i - 1 - kPrefetchAhead : 0], 1);
-      return *this;
-    }
-    bool operator!=(const It& o) const { return i != o.i; }
-  };
-  It begin() const { return {v, v.size()}; }
-  It end() const { return {v, 0}; }
-};
-struct Forward {
-  const std::vector<GcHead*>& v;
-  struct It {
-    const std::vector<GcHead*>& v;
-    std::size_t i;
-    std::size_t operator*() const { return i; }
-    It& operator++() {
-      ++i;
-      prefetch_ahead(v, i);
-      return *this;
-    }
-    bool operator!=(const It& o) const { return i != o.i; }
-  };
-  It begin() const { return {v, 0}; }
-  It end() const { return {v, v.size()}; }
-};
-
-template <bool kPlain>
-Proof prove_alive(Collection& c, Settler& settler) {
-  Proof p = prove_pass<kPlain>(c, settler, Backward{c.visited});
-  if (p.unknown == 0) return p;
-  const Proof forward = prove_pass<kPlain>(c, settler, Forward{c.visited});
-  return {p.proven + forward.proven, forward.unknown};
 }
 
 // Traces every proven object, blackening the gray objects it reaches and what they reach.

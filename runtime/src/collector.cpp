@@ -283,10 +283,15 @@ struct Collection {
   // atomic step, sets kExamined: from then on every drop of the object waits for this
   // collection (see decref in <cyc/detail/object.h>), so the count never goes below what
   // was read. Returns the word as it was, without kExamined.
-  std::uint32_t read_count(GcHead* g) const noexcept {
+  // kAlone: `alone`, for a caller that tests it once for many objects.
+  template <bool kAlone>
+  std::uint32_t read_count_as(GcHead* g) const noexcept {
     std::atomic<std::uint32_t>& strong = header_of(g)->strong;
-    if (alone) return strong.load(std::memory_order_relaxed);
+    if (kAlone) return strong.load(std::memory_order_relaxed);
     return strong.fetch_or(kExamined, std::memory_order_acq_rel) & ~kExamined;
+  }
+  std::uint32_t read_count(GcHead* g) const noexcept {
+    return alone ? read_count_as<true>(g) : read_count_as<false>(g);
   }
 
   // Takes flags off a count word, with other threads still copying the handle.
@@ -499,13 +504,14 @@ std::size_t subtract_rest(Collection& c, SubtractTracer& subtract, std::size_t f
 
 // Step 1 for one root: grays it, unless it is a hole or was reached already. Traced later.
 // `visited` must have room for it.
+template <bool kAlone>
 void take_root(Collection& c, GcHead* r) {
   if (!r) {
     ++c.holes;
     return;
   }
   if (r->color != kNone) return;  // reached from an earlier root
-  const std::uint32_t word = c.read_count(r);
+  const std::uint32_t word = c.read_count_as<kAlone>(r);
   if ((word & kCountMask) == 0) {
     // Its last reference is being dropped on another thread, which waits for the lock
     // to unlink it: not ours to examine.
@@ -522,14 +528,21 @@ void take_root(Collection& c, GcHead* r) {
 
 // Step 1 for c.roots[from, end): take_root() for each, fetching ahead. Makes room in `visited` for
 // all of them first.
-void take_roots(Collection& c, std::size_t from, std::size_t end) {
-  if (c.visited.capacity() - c.visited.size() < end - from) grow_for(c.visited, end - from);
+template <bool kAlone>
+void take_roots_as(Collection& c, std::size_t from, std::size_t end) {
   GcHead* const* roots = c.roots.data();
   const std::size_t n = c.roots.size();
   for (std::size_t i = from; i < end; ++i) {  // fetching across the batch's end: not for_indices_ahead
     if (i + kRootPrefetchAhead < n) __builtin_prefetch(roots[i + kRootPrefetchAhead], 1);
-    take_root(c, roots[i]);
+    take_root<kAlone>(c, roots[i]);
   }
+}
+void take_roots(Collection& c, std::size_t from, std::size_t end) {
+  if (c.visited.capacity() - c.visited.size() < end - from) grow_for(c.visited, end - from);
+  if (c.alone)
+    take_roots_as<true>(c, from, end);
+  else
+    take_roots_as<false>(c, from, end);
 }
 
 // Step 1 (CPython's update_refs + subtract_refs in one walk): reads the count of every root
@@ -609,7 +622,7 @@ class Settler {
   bool plain() const { return alone_ && !reporting_ && !relist_roots_; }
   // settle() of a gray object when plain(): no kExamined to clear, a root only unbuffered.
   [[gnu::always_inline]] void settle_plain(GcHead* g) {
-    if (g->gen <= gen_) promote(g);
+    age(g);
     if (g->seen & kBuffered) {
       std::atomic<std::uint32_t>& strong = header_of(g)->strong;
       strong.store(strong.load(std::memory_order_relaxed) & ~kBuffered, std::memory_order_relaxed);
@@ -618,7 +631,7 @@ class Settler {
   }
   [[gnu::always_inline]] void settle(GcHead* g, bool root) {
     if (g->color == kSkip) [[unlikely]] return settle_skipped(c_, cands_, g, root);
-    if (g->gen <= gen_) promote(g);
+    age(g);
     std::uint32_t clear = kExamined;
     if (root) {
       if (relist_roots_) [[unlikely]] {
@@ -642,6 +655,15 @@ class Settler {
   void promote(GcHead* g) {
     promoted_ += into_oldest_ & (g->gen != older_);
     g->gen = older_;
+  }
+  // `if (g->gen <= gen_) promote(g)` without a branch: older_ is gen_ + 1, or the oldest
+  // generation when gen_ is, so an object no older than gen_ is younger than older_, and one
+  // older than gen_ is not.
+  void age(GcHead* g) {
+    const std::uint8_t old = g->gen;
+    const bool younger = old < older_;
+    promoted_ += into_oldest_ & younger;
+    g->gen = younger ? older_ : old;
   }
   // A skipped root never had kExamined; its releaser, waiting for the lock, unlinks it. Static,
   // as everything called out of line here: a Settler whose address is passed on lives in memory.

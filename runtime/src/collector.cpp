@@ -174,7 +174,8 @@ inline void for_indices_ahead_back(std::size_t from, std::size_t to, Fetch fetch
 template <class F>
 inline void for_each_ahead(const std::vector<GcHead*>& v, F f) {
   GcHead* const* p = v.data();
-  for_indices_ahead(0, v.size(), [p](std::size_t j) { __builtin_prefetch(p[j], 1); }, [&](std::size_t i) { f(p[i]); });
+  auto fetch = [p](std::size_t j) { __builtin_prefetch(p[j], 1); };
+  for_indices_ahead(0, v.size(), fetch, [&](std::size_t i) { f(p[i]); });
 }
 
 // The per-object functions that append to a vector (SubtractTracer::first_visit,
@@ -498,7 +499,8 @@ void subtract_between(Collection& c, SubtractTracer& subtract, std::size_t from,
 // Step 1 for visited[from, end), and for what that grays, until nothing is left untraced. Returns
 // how many objects of `visited` are traced: all of them.
 std::size_t subtract_rest(Collection& c, SubtractTracer& subtract, std::size_t from) {
-  for (std::size_t to; from < (to = c.visited.size()); from = to) subtract_between(c, subtract, from, to);
+  for (std::size_t to; from < (to = c.visited.size()); from = to)
+    subtract_between(c, subtract, from, to);
   return from;
 }
 
@@ -532,7 +534,8 @@ template <bool kAlone>
 void take_roots_as(Collection& c, std::size_t from, std::size_t end) {
   GcHead* const* roots = c.roots.data();
   const std::size_t n = c.roots.size();
-  for (std::size_t i = from; i < end; ++i) {  // fetching across the batch's end: not for_indices_ahead
+  // Fetching across the batch's end (for_indices_ahead would stop at it).
+  for (std::size_t i = from; i < end; ++i) {
     if (i + kRootPrefetchAhead < n) __builtin_prefetch(roots[i + kRootPrefetchAhead], 1);
     take_root<kAlone>(c, roots[i]);
   }
@@ -667,7 +670,8 @@ class Settler {
   }
   // A skipped root never had kExamined; its releaser, waiting for the lock, unlinks it. Static,
   // as everything called out of line here: a Settler whose address is passed on lives in memory.
-  [[gnu::noinline]] static void settle_skipped(const Collection& c, Candidates& cands, GcHead* g, bool root) {
+  [[gnu::noinline]] static void settle_skipped(const Collection& c, Candidates& cands, GcHead* g,
+                                               bool root) {
     if (root) relist(c, cands, g, 0);
     g->color = kNone;
   }
@@ -687,23 +691,24 @@ void release_lists(Collection& c);
 // examined object anyway).
 //
 // Most of what is alive is proven so without being traced again. Step 1 wrote down in GcHead::slot,
-// for every object it subtracted from, the index in `visited` of the last object whose trace reached
-// it: its visitor. An object is alive if refs > 0, or if its visitor is. Every gray object with
-// refs <= 0 has a visitor: refs is its count less the references from examined objects, its count
-// is at least 1 (a root read at 0 is skipped, kSkip), so some examined object's trace subtracted
-// from it. (The slot is the collector's during the collection: see the invariants above.)
+// for every object it subtracted from, the index in `visited` of the last object whose trace
+// reached it: its visitor. An object is alive if refs > 0, or if its visitor is. Every gray object
+// with refs <= 0 has a visitor: refs is its count less the references from examined objects, its
+// count is at least 1 (a root read at 0 is skipped, kSkip), so some examined object's trace
+// subtracted from it. (The slot is the collector's during the collection: see the invariants
+// above.)
 //
 // prove_alive() applies the rule from the end of `visited` and then from its start: a structure
-// whose root is the last candidate recorded (gc_bench's live_first: every node's visitor is the root
-// list, after them all) is proven by the first pass, objects reached from an alive one in step 1's
-// order by the second. What neither proves is decided by tracing: what is reachable from the proven
-// objects (blacken_from_proven), or, when fewer are left unknown than were proven, only the
+// whose root is the last candidate recorded (gc_bench's live_first: every node's visitor is the
+// root list, after them all) is proven by the first pass, objects reached from an alive one in step
+// 1's order by the second. What neither proves is decided by tracing: what is reachable from the
+// proven objects (blacken_from_proven), or, when fewer are left unknown than were proven, only the
 // unknown ones (blacken_entered).
 //
-// While the process has one thread, prove_alive() settles each object as it proves it (colour
-// kNone again), while it is in cache, and settle() passes over none of those; with more threads
-// that must wait until the commit, as settling lets other threads free what was settled, so it
-// colours them kProven. What the tracing finds alive is black, and settled by settle().
+// While the process has one thread, prove_alive() settles each object as it proves it (colour kNone
+// again), while it is in cache, and settle() passes over none of those; with more threads that must
+// wait until the commit, as settling lets other threads free what was settled, so it colours them
+// kProven. What the tracing finds alive is black, and settled by settle().
 constexpr std::uint8_t kProven = kSkip + 1;
 
 inline bool proven(const GcHead* g) noexcept { return g->color == kNone || g->color == kProven; }
@@ -798,7 +803,8 @@ void blacken_entered(Collection& c) {
   if (c.external == 0) return;  // nothing is referenced from outside: all of it is garbage
   try {
     Settler settler(c);
-    const Proof p = settler.plain() ? prove_alive<true>(c, settler) : prove_alive<false>(c, settler);
+    const Proof p =
+        settler.plain() ? prove_alive<true>(c, settler) : prove_alive<false>(c, settler);
     if (p.unknown == 0) return;
     if (p.unknown < p.proven)
       blacken_entered(c);
@@ -913,7 +919,7 @@ void carry_over(const Collection& c, Candidates& cands) {
 
 // Between steps 1 and 2, under Candidates::lock: the lists of the generations collected are
 // emptied (their candidates are all in c.roots), and a slice's roots that were not examined go
-// back. From here on settle_alive() may put candidates back into lists.
+// back. From here on a Settler may put candidates back into lists.
 void release_lists(Collection& c) {
   Candidates& cands = detail::candidates();
   for (int i = 0; i <= c.gen; ++i) cands.lists[i].clear();

@@ -621,33 +621,28 @@ class Settler {
 
   [[gnu::always_inline]] void settle(GcHead* g) { settle(g, c_.is_root(g)); }
 
-  // Whether settle_plain() may stand for settle(): one thread, no CYC_REPORT, no root relisted.
+  // Whether settle<true>() may stand for settle(): one thread, no CYC_REPORT, no root relisted.
   bool plain() const { return alone_ && !reporting_ && !relist_roots_; }
-  // settle() of a gray object when plain(): no kExamined to clear, a root only unbuffered.
-  [[gnu::always_inline]] void settle_plain(GcHead* g) {
-    age(g);
-    if (g->seen & kBuffered) {
-      std::atomic<std::uint32_t>& strong = header_of(g)->strong;
-      strong.store(strong.load(std::memory_order_relaxed) & ~kBuffered, std::memory_order_relaxed);
-    }
-    g->color = kNone;
-  }
+
+  // kPlain: plain() holds and g is gray, so the branches for the other cases are compiled out
+  // (no kSkip, no kExamined to clear, a root only unbuffered; a root is one buffered when read).
+  template <bool kPlain = false>
   [[gnu::always_inline]] void settle(GcHead* g, bool root) {
-    if (g->color == kSkip) [[unlikely]] return settle_skipped(c_, cands_, g, root);
+    if (!kPlain && g->color == kSkip) [[unlikely]] return settle_skipped(c_, cands_, g, root);
     age(g);
     std::uint32_t clear = kExamined;
     if (root) {
-      if (relist_roots_) [[unlikely]] {
+      if (!kPlain && relist_roots_) [[unlikely]] {
         // Its examination stopped at older objects: examine it again with them.
         promote(g);
         relist(c_, cands_, g, older_);
-      } else if (!reporting_) {
+      } else if (kPlain || !reporting_) {
         clear |= kBuffered;  // alive: no longer a candidate
       }
       // While reporting an alive candidate is simply no longer listed.
     }
     std::atomic<std::uint32_t>& strong = header_of(g)->strong;
-    if (!alone_)
+    if (!kPlain && !alone_)
       strong.fetch_and(~clear, std::memory_order_acq_rel);
     else if (clear != kExamined)  // alone, kExamined was never set (Collection::read_count)
       strong.store(strong.load(std::memory_order_relaxed) & ~clear, std::memory_order_relaxed);
@@ -736,7 +731,7 @@ Proof prove_alive(Collection& c, Settler& settler) {
     }
     ++p.proven;
     if constexpr (kPlain)
-      settler.settle_plain(g);
+      settler.settle<true>(g, (g->seen & kBuffered) != 0);
     else if (c.alone)
       settler.settle(g);
     else

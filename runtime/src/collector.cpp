@@ -609,7 +609,6 @@ class Settler {
   explicit Settler(Collection& c)
       : c_(c),
         cands_(detail::candidates()),
-        gen_(static_cast<std::uint8_t>(c.gen)),
         older_(static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2)),
         into_oldest_(older_ == gc::kGenerations - 1),
         relist_roots_(c.boundary_hit && c.gen < 2),
@@ -654,9 +653,9 @@ class Settler {
     promoted_ += into_oldest_ & (g->gen != older_);
     g->gen = older_;
   }
-  // `if (g->gen <= gen_) promote(g)` without a branch: older_ is gen_ + 1, or the oldest
-  // generation when gen_ is, so an object no older than gen_ is younger than older_, and one
-  // older than gen_ is not.
+  // `if (g->gen <= c.gen) promote(g)` without a branch: older_ is c.gen + 1, or the oldest
+  // generation when c.gen is, so an object no older than c.gen is younger than older_, and one
+  // older than c.gen is not.
   void age(GcHead* g) {
     const std::uint8_t old = g->gen;
     const bool younger = old < older_;
@@ -673,7 +672,7 @@ class Settler {
 
   Collection& c_;
   Candidates& cands_;
-  const std::uint8_t gen_, older_;
+  const std::uint8_t older_;  // the generation an object found alive moves into
   const bool into_oldest_;  // what is promoted goes into the oldest generation
   const bool relist_roots_, reporting_, alone_;
   std::size_t promoted_ = 0;  // objects moved into the oldest generation
@@ -785,10 +784,10 @@ using AddBackTracer = RefsTracer<+1, gray>;
 void blacken_entered(Collection& c) {
   AddBackTracer add_back;
   for (GcHead* g : c.visited)
-    if (g->color == kGray) call_trace(g, add_back);
+    if (gray(g)) call_trace(g, add_back);
   BlackenTracer blacken(c, kGray);
   for (GcHead* g : c.visited) {
-    if (g->color != kGray || g->refs >= static_cast<std::int32_t>(g->seen & kCountMask)) continue;
+    if (!gray(g) || g->refs >= static_cast<std::int32_t>(g->seen & kCountMask)) continue;
     blacken.blacken(g);
     c.drain(blacken);
   }

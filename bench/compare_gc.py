@@ -6,12 +6,17 @@ same shapes and prints, per shape: cyc ns/object, CPython ns/object, and CPython
 ("x faster"). Target: cyc at least 5x faster than CPython on cyclic_pairs and live_first.
 Then the floor: gc_bench's read_pass, one read of every object live_first examines.
 
-Usage: python3 bench/compare_gc.py [GC_BENCH] [--objects N] [--runs R] [--python PYTHON]
+The two run in alternation, --rounds times (each time R runs of each): a machine whose speed
+drifts over seconds then slows both sides of a round alike. Each figure is the median over the
+rounds, and "x faster" the median of the rounds' ratios.
+
+Usage: python3 bench/compare_gc.py [GC_BENCH] [--objects N] [--runs R] [--rounds K] [--python PYTHON]
        GC_BENCH defaults to build/bench/gc_bench; build it in Release for meaningful figures.
 Exit status: 0 when every targeted shape meets the target, 1 when one misses, 2 on errors.
 """
 import argparse
 import os
+import statistics
 import sys
 
 from json_lines import json_lines
@@ -30,27 +35,45 @@ def main():
     ap.add_argument("gc_bench", nargs="?", default="build/bench/gc_bench")
     ap.add_argument("--objects", type=int, default=1000000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=3, help="alternations of the two (default 3)")
     ap.add_argument("--python", default=sys.executable, help="the CPython to compare with")
     args = ap.parse_args()
     common = ["--objects", str(args.objects), "--runs", str(args.runs)]
 
-    cyc = run_jsonl([args.gc_bench] + common)
-    cpy = run_jsonl([args.python, os.path.join(HERE, "gc_cpython.py")] + common)
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
+    rounds = []
+    for _ in range(args.rounds):
+        cyc_round = run_jsonl([args.gc_bench] + common)
+        cpy_round = run_jsonl([args.python, os.path.join(HERE, "gc_cpython.py")] + common)
+        rounds.append((cyc_round, cpy_round))
+    cyc, cpy = rounds[-1]
     pyver = next(iter(cpy.values()), {}).get("python", "?")
 
-    print(f"objects per shape: {args.objects}, median of {args.runs} runs; CPython {pyver}")
+    def median_of(side, shape, key="ns_per_object"):
+        return statistics.median(r[side][shape][key] for r in rounds)
+
+    def median_ratio(shape):
+        ratios = [r[1][shape]["ns_per_object"] / r[0][shape]["ns_per_object"]
+                  if r[0][shape]["ns_per_object"] > 0 else float("inf") for r in rounds]
+        return statistics.median(ratios)
+
+    print(f"objects per shape: {args.objects}, median of {args.runs} runs, {args.rounds} alternating "
+          f"rounds; CPython {pyver}")
     hdr = f"{'shape':<14} {'cyc ns/obj':>11} {'CPython ns/obj':>15} {'x faster':>10}  {'cyc traversed':>13}  target"
     print(hdr)
     print("-" * len(hdr))
     missed = False
     for shape in ("cyclic_pairs", "live_first", "live_second"):
-        if shape not in cyc or shape not in cpy:
-            print(f"{shape:<14} missing from {'gc_bench' if shape not in cyc else 'gc_cpython.py'}")
+        absent = [i for i, name in ((0, "gc_bench"), (1, "gc_cpython.py"))
+                  if any(shape not in r[i] for r in rounds)]
+        if absent:
+            print(f"{shape:<14} missing from {'gc_bench' if absent[0] == 0 else 'gc_cpython.py'}")
             missed = True
             continue
-        c = cyc[shape]["ns_per_object"]
-        p = cpy[shape]["ns_per_object"]
-        ratio = p / c if c > 0 else float("inf")
+        c = median_of(0, shape)
+        p = median_of(1, shape)
+        ratio = median_ratio(shape)
         if shape in TARGETED:
             ok = ratio >= TARGET
             missed |= not ok
@@ -58,9 +81,9 @@ def main():
         else:
             verdict = "(no target: unchanged heap)"
         print(f"{shape:<14} {c:>11.3f} {p:>15.3f} {ratio:>9.1f}x  {cyc[shape].get('traversed', 0):>13}  {verdict}")
-    if "read_pass" in cyc and "live_first" in cyc:
-        floor = cyc["read_pass"]["ns_per_object"]
-        times = cyc["live_first"]["ns_per_object"] / floor if floor > 0 else float("inf")
+    if all("read_pass" in r[0] and "live_first" in r[0] for r in rounds):
+        floor = median_of(0, "read_pass")
+        times = median_of(0, "live_first") / floor if floor > 0 else float("inf")
         print(f"floor: one read pass over live_first's objects takes {floor:.3f} ns/object; "
               f"cyc's live_first is {times:.1f}x that")
     return 1 if missed else 0

@@ -65,10 +65,10 @@ def main():
     print("-" * len(hdr))
     missed = False
     for shape in ("cyclic_pairs", "live_first", "live_second"):
-        absent = [i for i, name in ((0, "gc_bench"), (1, "gc_cpython.py"))
+        absent = [name for i, name in ((0, "gc_bench"), (1, "gc_cpython.py"))
                   if any(shape not in r[i] for r in rounds)]
         if absent:
-            print(f"{shape:<14} missing from {'gc_bench' if absent[0] == 0 else 'gc_cpython.py'}")
+            print(f"{shape:<14} missing from {absent[0]}")
             missed = True
             continue
         c = median_of(0, shape)

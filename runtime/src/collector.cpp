@@ -44,6 +44,12 @@
 // did not take to their lists. Trial deletion over any subset of the candidates is sound: an
 // object reached from outside the examined set has refs > 0 and is black.
 //
+// Step 1's last trace may decide step 2 for what it reaches (trace_settling): when every other
+// examined object is traced and the object traced last still has refs > 0, nothing can subtract
+// from it any more, so it is alive, and so is everything its trace reaches. A collection whose
+// last candidate holds the rest (a registry, a scene's list of nodes) then settles each object
+// in the pass that subtracts from it, and step 2 has nothing left to do.
+//
 // Invariants
 // ----------
 // * An object is in a candidate list iff kBuffered is set in its count word, and
@@ -58,6 +64,9 @@
 //   generation or of a younger one (generations only grow), so a listed examined object is in a
 //   list of the generations collected, which release_lists() empties; settle() lists again with
 //   a new slot.
+// * A collection of the oldest generation on the process's only thread may settle what step 1's
+//   last trace reaches while it traces (trace_settling), and borrows GcHead::pad of each object it
+//   so settles to restore its generation if that is abandoned. Nothing else reads pad.
 // * Outside a collection every live object has GcHead::color kNone and no kExamined (garbage
 //   keeps its colour until its memory goes: is_garbage() relies on that in a teardown, also a
 //   pending one). kExamined is set on an object by the atomic read of its count
@@ -334,10 +343,9 @@ class SubtractTracer final : public Tracer {
                                                  : &visit<false>),
         c_(c) {}
 
- private:
+  // One handle, for a tracer of step 1 that is not this one (SettlingTracer).
   template <bool kOldest = false>
-  static void visit(Tracer& t, HandleBase& hb) {
-    Collection& c = static_cast<SubtractTracer&>(t).c_;
+  static void visit_from(Collection& c, HandleBase& hb) {
     GcHead* g = c.member<kOldest>(hb);
     if (!g) return;
     if (g->color == kNone) return first_visit(c, g);
@@ -347,6 +355,12 @@ class SubtractTracer final : public Tracer {
   static void subtract(Collection& c, GcHead* g) {
     g->slot = c.tracing;
     if (--g->refs == 0) --c.external;
+  }
+
+ private:
+  template <bool kOldest = false>
+  static void visit(Tracer& t, HandleBase& hb) {
+    visit_from<kOldest>(static_cast<SubtractTracer&>(t).c_, hb);
   }
   // Out of line, and called last (a jump): visit(), which runs for every handle, then needs
   // no frame, no vector growth and no registers saved.
@@ -478,6 +492,12 @@ void gather_roots(Collection& c) {
 constexpr std::size_t kRootBatch = 64;
 constexpr std::size_t kRootPrefetchAhead = 32;
 
+// CHECK_WRITES: g is traced and its handles recorded, for check_writes() to compare with.
+void record_traced(Collection& c, GcHead* g) {
+  c.traced.push_back(g);
+  c.traced_end.push_back(c.traced_handles.size());
+}
+
 // Step 1 for the objects visited[from, to), to <= visited.size(): traces each, which grays what it
 // reaches for the first time by appending it to `visited` (beyond `to`). Skipped roots (kSkip,
 // almost never any) are in `visited` too, and are not traced.
@@ -489,10 +509,7 @@ void subtract_between(Collection& c, SubtractTracer& subtract, std::size_t from,
     if (c.skipped && g->color == kSkip) return;
     c.tracing = static_cast<std::uint32_t>(i);
     call_trace(g, subtract);
-    if (c.checking) {  // what step 1 saw is what CHECK_WRITES compares with
-      c.traced.push_back(g);
-      c.traced_end.push_back(c.traced_handles.size());
-    }
+    if (c.checking) record_traced(c, g);
   });
 }
 
@@ -548,6 +565,14 @@ void take_roots(Collection& c, std::size_t from, std::size_t end) {
     take_roots_as<false>(c, from, end);
 }
 
+bool trace_settling(Collection& c, std::size_t i);
+
+// Whether step 1 may trace its last object with trace_settling(): one thread, no CYC_REPORT, the
+// oldest generation collected.
+bool may_settle_last(const Collection& c) {
+  return c.alone && !c.reporting && c.gen == gc::kGenerations - 1;
+}
+
 // Step 1 (CPython's update_refs + subtract_refs in one walk): reads the count of every root
 // and of everything it reaches, and subtracts the references between them.
 //
@@ -576,7 +601,13 @@ void subtract_refs(Collection& c) {
       traced = subtract_rest(c, subtract, traced);
     } else {
       const std::size_t to = c.visited.size();
-      subtract_between(c, subtract, traced, to);
+      if (i == c.roots.size() && to > traced && may_settle_last(c)) {
+        subtract_between(c, subtract, traced, to - 1);
+        if (c.visited.size() != to || !trace_settling(c, to - 1))
+          subtract_between(c, subtract, to - 1, to);
+      } else {
+        subtract_between(c, subtract, traced, to);
+      }
       traced = to;
     }
   }
@@ -615,6 +646,8 @@ class Settler {
         reporting_(c.reporting),
         alone_(c.alone) {}
   ~Settler() { c_.promoted += promoted_; }
+  // Forgets the objects this one moved into the oldest generation (SettlingTracer::abandon()).
+  void discard_promotions() { promoted_ = 0; }
   Settler(const Settler&) = delete;
   Settler& operator=(const Settler&) = delete;
 
@@ -679,6 +712,85 @@ class Settler {
 };
 
 void release_lists(Collection& c);
+
+// Step 1's last trace, settling as it goes (trace_settling()). It subtracts as SubtractTracer does
+// and, while it holds, settles every gray object it reaches at once: alive if the object traced is.
+// A handle to an object not gray (never examined, or settled here already: the two cannot be told
+// apart) abandons it: the objects settled so far are gray again, with their generations back
+// (kept in GcHead::pad), and the rest of the trace is SubtractTracer's.
+class SettlingTracer final : public Tracer {
+ public:
+  SettlingTracer(Collection& c, Settler& settler, GcHead* traced)
+      : Tracer(&visit), c_(c), settler_(settler), traced_(traced) {}
+
+  bool holds() const { return holds_; }
+  std::size_t settled() const { return settled_; }
+
+  void abandon() {
+    if (settled_ != 0)
+      for (GcHead* g : c_.visited)
+        if (g->color == kNone) {
+          g->color = kGray;
+          g->gen = g->pad;
+        }
+    settler_.discard_promotions();
+    holds_ = false;
+    settled_ = 0;
+  }
+
+ private:
+  static void visit(Tracer& t, HandleBase& hb) {
+    auto& self = static_cast<SettlingTracer&>(t);
+    Collection& c = self.c_;
+    if (c.checking) c.traced_handles.push_back(hb.header());
+    if (!self.holds_) return SubtractTracer::visit_from<true>(c, hb);
+    GcHead* g = c.member<true>(hb);
+    if (!g) return;
+    if (g->color == kNone) {
+      self.abandon();
+      return SubtractTracer::visit_from<true>(c, hb);
+    }
+    SubtractTracer::subtract(c, g);
+    if (g->color != kGray || g == self.traced_) return;
+    g->pad = g->gen;
+    self.settler_.settle<true>(g, (g->seen & kBuffered) != 0);
+    ++self.settled_;
+  }
+
+  Collection& c_;
+  Settler& settler_;
+  GcHead* const traced_;
+  bool holds_ = true;
+  std::size_t settled_ = 0;
+};
+
+// Traces visited[i], the last object step 1 traces (all the others are traced, and no root is left
+// to take), with a SettlingTracer. If that holds to the end and the object's refs is still above
+// zero, it is referenced from outside (nothing is traced after it that could subtract from it),
+// so it and every object it settled are alive: settled, they are left out of step 2 and settle().
+// A root list holding everything it reaches (gc_bench's live_first) is so settled in the pass of
+// its trace, one pass over the nodes fewer. Only where Settler::settle<true>() stands for settle()
+// and nothing is older than the collection (no boundary). False if it did not trace the object.
+bool trace_settling(Collection& c, std::size_t i) {
+  GcHead* x = c.visited[i];
+  // Every other object is traced: only its own trace can still subtract from it. At zero already,
+  // it could not hold.
+  if (x->color != kGray || x->refs <= 0) return false;
+  Settler settler(c);
+  if (!settler.plain()) return false;
+  SettlingTracer settling(c, settler, x);
+  c.tracing = static_cast<std::uint32_t>(i);
+  call_trace(x, settling);
+  if (c.checking) record_traced(c, x);
+  if (!settling.holds()) return true;
+  if (x->refs <= 0) {
+    settling.abandon();
+    return true;
+  }
+  settler.settle<true>(x, (x->seen & kBuffered) != 0);
+  c.settled += settling.settled() + 1;
+  return true;
+}
 
 // Step 2 (CPython's move_unreachable): objects with references from outside are alive, and so is
 // all they reach. What is still gray after it is garbage (step 3 is in settle(), which visits every
@@ -795,6 +907,7 @@ void blacken_entered(Collection& c) {
 
 [[gnu::noinline]] void move_unreachable(Collection& c) {
   if (c.external == 0) return;  // nothing is referenced from outside: all of it is garbage
+  if (c.settled == c.visited.size()) return;  // step 1 settled all of it (trace_settling)
   try {
     Settler settler(c);
     const Proof p =

@@ -85,7 +85,7 @@ struct GcHead {
   std::uint8_t color;   // scratch during a collection
   std::uint8_t gen;     // generation: how many collections found it alive (0..2)
   std::uint8_t list;    // which candidate buffer holds it while kBuffered is set
-  std::uint8_t pad;
+  std::uint8_t pad;     // in a collection, the generation of an object settled early (collector.cpp)
 };
 static_assert(sizeof(GcHead) == 16);
 

@@ -276,21 +276,22 @@ TEST_F(GcTest, ALastCandidateHoldingTheRestSettlesItInItsTrace) {
 // already (one never examined, or a second handle to one), or when the holder turns out to be
 // held only by itself; what it settled is then decided by step 2 like the rest.
 TEST_F(GcTest, ALastCandidateThatCannotSettleWhatItReachesLeavesItToStepTwo) {
-  for (const char* shape : {"fresh", "twice", "self", "fresh_back"}) {
+  for (const char* name : {"fresh", "twice", "self", "fresh_back"}) {
+    const std::string shape = name;
     // Alive and examined, so that the collection does not find all of it garbage at once.
     auto bystander = cyc::make<Node>("bystander");
     { Handle<Node> copy = bystander; }
     auto holder = holder_of_ring(200);
     auto middle = holder->kids.begin() + 100;
-    if (std::string(shape) == "fresh") holder->kids.insert(middle, cyc::make<Node>("fresh"));  // never dropped
-    if (std::string(shape) == "twice") holder->kids.insert(middle, holder->kids[0]);
-    if (std::string(shape) == "self") {
+    if (shape == "fresh") holder->kids.insert(middle, cyc::make<Node>("fresh"));  // never dropped
+    if (shape == "twice") holder->kids.insert(middle, holder->kids[0]);
+    if (shape == "self") {
       holder->kids.insert(middle, holder);
       holder.reset();  // held by itself alone: all of it is garbage
       EXPECT_EQ(gc::collect(), 201u) << shape;
       continue;
     }
-    if (std::string(shape) == "fresh_back") {
+    if (shape == "fresh_back") {
       // Held only by an object it alone holds, which no trace reached before its own.
       auto fresh = cyc::make<Node>("fresh");
       fresh->next = holder;
@@ -301,7 +302,7 @@ TEST_F(GcTest, ALastCandidateThatCannotSettleWhatItReachesLeavesItToStepTwo) {
     }
     { Handle<Node> copy = holder; }
     EXPECT_EQ(gc::collect(), 0u) << shape;
-    EXPECT_EQ(Live::count, live_ + (std::string(shape) == "fresh" ? 203 : 202)) << shape;
+    EXPECT_EQ(Live::count, live_ + (shape == "fresh" ? 203 : 202)) << shape;
     holder->kids.clear();
     EXPECT_EQ(gc::collect(), 200u) << shape;
   }

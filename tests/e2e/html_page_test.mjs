@@ -13,7 +13,9 @@
 //         going round their types twice, long and template type names, element fields.
 // Each page must load without console errors, page errors or failed requests, and render
 // (load event, first contentful paint and the first frame after load, all counted from the
-// start of navigation) within the budget (2000 ms unless --budget-ms).
+// start of navigation) within 10 s. The times are printed; only --budget-ms makes them a
+// condition, for a run on an idle machine (bench/README.md): the suite runs this test beside
+// others, where a wall-clock budget measures the neighbours.
 // Every confirmed and missed cycle of the --report JSON must have its diagram, in order:
 // one node per drawn object, labelled with its type (cut at 60 characters), one edge per
 // field, labelled with the field ("[elements]" for none), the last one, back to the first
@@ -42,7 +44,7 @@ function usage(message) {
 }
 
 function parseArgs(argv) {
-  const opts = { cycles: 200, budgetMs: 2000 };
+  const opts = { cycles: 200, budgetMs: Infinity };
   const names = { '--cyclops': 'cyclops', '--workdir': 'workdir', '--node-modules': 'nodeModules',
                   '--chromium': 'chromium', '--cycles': 'cycles', '--budget-ms': 'budgetMs' };
   for (let i = 0; i < argv.length; ++i) {

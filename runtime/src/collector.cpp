@@ -565,13 +565,8 @@ void take_roots(Collection& c, std::size_t from, std::size_t end) {
     take_roots_as<false>(c, from, end);
 }
 
+bool may_settle_last(const Collection& c);
 bool trace_settling(Collection& c, std::size_t i);
-
-// Whether step 1 may trace its last object with trace_settling(): one thread, no CYC_REPORT, the
-// oldest generation collected.
-bool may_settle_last(const Collection& c) {
-  return c.alone && !c.reporting && c.gen == gc::kGenerations - 1;
-}
 
 // Step 1 (CPython's update_refs + subtract_refs in one walk): reads the count of every root
 // and of everything it reaches, and subtracts the references between them.
@@ -642,7 +637,7 @@ class Settler {
         cands_(detail::candidates()),
         older_(static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2)),
         into_oldest_(older_ == gc::kGenerations - 1),
-        relist_roots_(c.boundary_hit && c.gen < 2),
+        relist_roots_(relists_roots(c)),
         reporting_(c.reporting),
         alone_(c.alone) {}
   ~Settler() { c_.promoted += promoted_; }
@@ -654,7 +649,13 @@ class Settler {
   [[gnu::always_inline]] void settle(GcHead* g) { settle(g, c_.is_root(g)); }
 
   // Whether settle<true>() may stand for settle(): one thread, no CYC_REPORT, no root relisted.
+  static bool plain(const Collection& c) { return c.alone && !c.reporting && !relists_roots(c); }
   bool plain() const { return alone_ && !reporting_ && !relist_roots_; }
+
+  // settle<true>() of a gray object: a root is one buffered when step 1 first read it.
+  [[gnu::always_inline]] void settle_gray(GcHead* g) {
+    settle<true>(g, (g->seen & kBuffered) != 0);
+  }
 
   // kPlain: plain() holds and g is gray, so the branches for the other cases are compiled out
   // (no kSkip, no kExamined to clear, a root only unbuffered; a root is one buffered when read).
@@ -703,6 +704,9 @@ class Settler {
     g->color = kNone;
   }
 
+  // A root is put back into a list when the examination stopped at older objects (a boundary).
+  static bool relists_roots(const Collection& c) { return c.boundary_hit && c.gen < 2; }
+
   Collection& c_;
   Candidates& cands_;
   const std::uint8_t older_;  // the generation an object found alive moves into
@@ -712,6 +716,12 @@ class Settler {
 };
 
 void release_lists(Collection& c);
+
+// Whether step 1 may trace its last object with trace_settling(): settle<true>() stands for
+// settle() (one thread, no CYC_REPORT), and the oldest generation is collected (no boundary).
+bool may_settle_last(const Collection& c) {
+  return c.gen == gc::kGenerations - 1 && Settler::plain(c);
+}
 
 // Step 1's last trace, settling as it goes (trace_settling()). It subtracts as SubtractTracer does
 // and, while it holds, settles every gray object it reaches at once: alive if the object traced is.
@@ -741,20 +751,24 @@ class SettlingTracer final : public Tracer {
  private:
   static void visit(Tracer& t, HandleBase& hb) {
     auto& self = static_cast<SettlingTracer&>(t);
-    Collection& c = self.c_;
-    if (c.checking) c.traced_handles.push_back(hb.header());
-    if (!self.holds_) return SubtractTracer::visit_from<true>(c, hb);
-    GcHead* g = c.member<true>(hb);
-    if (!g) return;
+    if (self.c_.checking) self.c_.traced_handles.push_back(hb.header());
+    if (!self.holds_ || !self.settles(hb)) SubtractTracer::visit_from<true>(self.c_, hb);
+  }
+  // While holding: subtracts from hb's target, and settles it if gray. False, having abandoned,
+  // when the target is not gray: SubtractTracer's visit then does what a first visit does.
+  [[gnu::always_inline]] bool settles(HandleBase& hb) {
+    GcHead* g = c_.member<true>(hb);
+    if (!g) return true;
     if (g->color == kNone) {
-      self.abandon();
-      return SubtractTracer::visit_from<true>(c, hb);
+      abandon();
+      return false;
     }
-    SubtractTracer::subtract(c, g);
-    if (g->color != kGray || g == self.traced_) return;
+    SubtractTracer::subtract(c_, g);
+    if (g->color != kGray || g == traced_) return true;
     g->pad = g->gen;
-    self.settler_.settle<true>(g, (g->seen & kBuffered) != 0);
-    ++self.settled_;
+    settler_.settle_gray(g);
+    ++settled_;
+    return true;
   }
 
   Collection& c_;
@@ -770,14 +784,14 @@ class SettlingTracer final : public Tracer {
 // so it and every object it settled are alive: settled, they are left out of step 2 and settle().
 // A root list holding everything it reaches (gc_bench's live_first) is so settled in the pass of
 // its trace, one pass over the nodes fewer. Only where Settler::settle<true>() stands for settle()
-// and nothing is older than the collection (no boundary). False if it did not trace the object.
+// and nothing is older than the collection (no boundary): may_settle_last(c). False if it did not
+// trace the object.
 bool trace_settling(Collection& c, std::size_t i) {
   GcHead* x = c.visited[i];
   // Every other object is traced: only its own trace can still subtract from it. At zero already,
   // it could not hold.
   if (x->color != kGray || x->refs <= 0) return false;
   Settler settler(c);
-  if (!settler.plain()) return false;
   SettlingTracer settling(c, settler, x);
   c.tracing = static_cast<std::uint32_t>(i);
   call_trace(x, settling);
@@ -787,7 +801,7 @@ bool trace_settling(Collection& c, std::size_t i) {
     settling.abandon();
     return true;
   }
-  settler.settle<true>(x, (x->seen & kBuffered) != 0);
+  settler.settle_gray(x);
   c.settled += settling.settled() + 1;
   return true;
 }
@@ -842,7 +856,7 @@ Proof prove_alive(Collection& c, Settler& settler) {
     }
     ++p.proven;
     if constexpr (kPlain)
-      settler.settle<true>(g, (g->seen & kBuffered) != 0);
+      settler.settle_gray(g);
     else if (c.alone)
       settler.settle(g);
     else

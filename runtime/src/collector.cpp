@@ -275,6 +275,10 @@ struct Collection {
 
   bool is_root(GcHead* g) const { return reporting ? root_since.contains(g) : (g->seen & kBuffered) != 0; }
 
+  // CHECK_WRITES: a handle step 1 saw. Out of line: the visits that call it run for every handle,
+  // and inlined, its vector growth made them save registers every time.
+  [[gnu::noinline]] void record_handle(HandleBase& hb) { traced_handles.push_back(hb.header()); }
+
   // The examined subgraph: tracked objects no older than the generation collected.
   // kOldest: the oldest generation is collected, which has no boundary (no object is older).
   template <bool kOldest = false>
@@ -375,7 +379,7 @@ class SubtractTracer final : public Tracer {
   }
   // CHECK_WRITES: the same, recording each handle for check_writes().
   static void visit_recorded(Tracer& t, HandleBase& hb) {
-    static_cast<SubtractTracer&>(t).c_.traced_handles.push_back(hb.header());
+    static_cast<SubtractTracer&>(t).c_.record_handle(hb);
     visit(t, hb);
   }
   Collection& c_;
@@ -731,7 +735,7 @@ bool may_settle_last(const Collection& c) {
 class SettlingTracer final : public Tracer {
  public:
   SettlingTracer(Collection& c, Settler& settler, GcHead* traced)
-      : Tracer(&visit), c_(c), settler_(settler), traced_(traced) {}
+      : Tracer(c.checking ? &visit_recorded : &visit), c_(c), settler_(settler), traced_(traced) {}
 
   bool holds() const { return holds_; }
   std::size_t settled() const { return settled_; }
@@ -749,26 +753,29 @@ class SettlingTracer final : public Tracer {
   }
 
  private:
+  // While holding: subtracts from hb's target, and settles it if gray. A target not gray makes it
+  // abandon; SubtractTracer's visit then does what a first visit does. Everything rare is a call
+  // in tail position, so the visit saves no registers.
   static void visit(Tracer& t, HandleBase& hb) {
     auto& self = static_cast<SettlingTracer&>(t);
-    if (self.c_.checking) self.c_.traced_handles.push_back(hb.header());
-    if (!self.holds_ || !self.settles(hb)) SubtractTracer::visit_from<true>(self.c_, hb);
-  }
-  // While holding: subtracts from hb's target, and settles it if gray. False, having abandoned,
-  // when the target is not gray: SubtractTracer's visit then does what a first visit does.
-  [[gnu::always_inline]] bool settles(HandleBase& hb) {
-    GcHead* g = c_.member<true>(hb);
-    if (!g) return true;
-    if (g->color == kNone) {
-      abandon();
-      return false;
-    }
-    SubtractTracer::subtract(c_, g);
-    if (g->color != kGray || g == traced_) return true;
+    if (!self.holds_) return SubtractTracer::visit_from<true>(self.c_, hb);
+    GcHead* g = self.c_.member<true>(hb);
+    if (!g) return;
+    if (g->color == kNone) [[unlikely]] return abandon_at(self, hb);
+    SubtractTracer::subtract(self.c_, g);
+    if (g->color != kGray || g == self.traced_) return;
     g->pad = g->gen;
-    settler_.settle_gray(g);
-    ++settled_;
-    return true;
+    self.settler_.settle_gray(g);
+    ++self.settled_;
+  }
+  [[gnu::noinline]] static void abandon_at(SettlingTracer& self, HandleBase& hb) {
+    self.abandon();
+    SubtractTracer::visit_from<true>(self.c_, hb);
+  }
+  // CHECK_WRITES: the same, recording each handle for check_writes().
+  static void visit_recorded(Tracer& t, HandleBase& hb) {
+    static_cast<SettlingTracer&>(t).c_.record_handle(hb);
+    visit(t, hb);
   }
 
   Collection& c_;

@@ -654,14 +654,13 @@ class Settler {
 
   // Whether settle<true>() may stand for settle(): one thread, no CYC_REPORT, no root relisted.
   static bool plain(const Collection& c) { return c.alone && !c.reporting && !relists_roots(c); }
-  bool plain() const { return alone_ && !reporting_ && !relist_roots_; }
 
   // settle<true>() of a gray object: a root is one buffered when step 1 first read it.
   [[gnu::always_inline]] void settle_gray(GcHead* g) {
     settle<true>(g, (g->seen & kBuffered) != 0);
   }
 
-  // kPlain: plain() holds and g is gray, so the branches for the other cases are compiled out
+  // kPlain: plain(c) holds and g is gray, so the branches for the other cases are compiled out
   // (no kSkip, no kExamined to clear, a root only unbuffered; a root is one buffered when read).
   template <bool kPlain = false>
   [[gnu::always_inline]] void settle(GcHead* g, bool root) {
@@ -847,7 +846,7 @@ struct Proof {
 
 // prove_alive(): proves each gray object whose refs > 0 or whose visitor is proven, in one pass
 // from the end of `visited` and, if that leaves any unknown, one from its start. `kPlain`:
-// settler.plain() (the usual case), as a template argument so that its settling is compiled
+// Settler::plain(c) (the usual case), as a template argument so that its settling is compiled
 // without the branches it leaves out. Nothing is added to `visited` meanwhile.
 template <bool kPlain>
 Proof prove_alive(Collection& c, Settler& settler) {
@@ -932,7 +931,7 @@ void blacken_entered(Collection& c) {
   try {
     Settler settler(c);
     const Proof p =
-        settler.plain() ? prove_alive<true>(c, settler) : prove_alive<false>(c, settler);
+        Settler::plain(c) ? prove_alive<true>(c, settler) : prove_alive<false>(c, settler);
     if (p.unknown == 0) return;
     if (p.unknown < p.proven)
       blacken_entered(c);

@@ -81,7 +81,7 @@ Sample timed_read_pass(const List& list) {
   std::uint64_t sum = 0;
   for (const cyc::Handle<Node>& node : list) {
     cyc::detail::Header* h = node.header();
-    sum += h->strong.load(std::memory_order_relaxed) + h->gc()->gen + (node->next ? 1 : 0);
+    sum += h->strong.load(std::memory_order_relaxed) + h->gc()->gen() + (node->next ? 1 : 0);
   }
   const auto t1 = Clock::now();
   if (sum == 0) bench::fail("gc_bench", 1, "read_pass: read nothing");

@@ -16,7 +16,7 @@
 
 namespace cyc::detail {
 
-// GcHead::color during a collection (kNone outside one).
+// GcHead::color() during a collection (kNone outside one).
 enum Color : std::uint8_t { kNone = 0, kGray, kBlack, kWhite, kSkip };
 
 inline std::int64_t steady_ns() noexcept {
@@ -43,7 +43,7 @@ struct CandidateList {
 
   void push(GcHead* g, std::uint8_t index) {
     if (entries.size() >= 1024 && entries.size() >= 2 * size) compact();
-    g->list = index;
+    g->set_list(index);
     g->slot = static_cast<std::uint32_t>(entries.size());
     entries.push_back(g);
     ++size;
@@ -78,7 +78,7 @@ struct CandidateList {
 };
 
 struct Candidates {
-  // Guards the candidate lists, GcHead::list/slot and every change of kBuffered. Held by
+  // Guards the candidate lists, GcHead::list() and ::slot and every change of kBuffered. Held by
   // the collector while it examines objects, so that no candidate can be destroyed under it.
   std::mutex lock;
   CandidateList lists[gc::kGenerations];  // by generation
@@ -86,13 +86,13 @@ struct Candidates {
   // With CYC_REPORT: every live object (for the report of what is alive at exit).
   std::unordered_set<Header*> census;
 
-  void unlink(GcHead* g) noexcept { lists[g->list].remove(g); }
+  void unlink(GcHead* g) noexcept { lists[g->list()].remove(g); }
   // Whether g sits in a candidate list. Without CYC_REPORT, kBuffered says so more cheaply;
   // with it (see collector.cpp), this is the only record. Exact: g appears in a list only
-  // while it is listed, and then at g->slot of list g->list (removal nulls its entry, clear()
+  // while it is listed, and then at g->slot of list g->list() (removal nulls its entry, clear()
   // and compact() keep no stale copies).
   bool listed(GcHead* g) const noexcept {
-    const CandidateList& l = lists[g->list];
+    const CandidateList& l = lists[g->list()];
     return g->slot < l.entries.size() && l.entries[g->slot] == g;
   }
 };

@@ -53,7 +53,7 @@
 // Invariants
 // ----------
 // * An object is in a candidate list iff kBuffered is set in its count word, and
-//   GcHead::list says which. Both change only under Candidates::lock.
+//   GcHead::list() says which. Both change only under Candidates::lock.
 // * The collector holds Candidates::lock while it examines objects. A candidate can only be
 //   destroyed after taking that lock (object.cpp: destroy), and every other examined object
 //   is referenced from an examined one; so nothing examined is freed under the collector.
@@ -65,9 +65,9 @@
 //   list of the generations collected, which release_lists() empties; settle() lists again with
 //   a new slot.
 // * A collection of the oldest generation on the process's only thread may settle what step 1's
-//   last trace reaches while it traces (trace_settling), and borrows GcHead::pad of each object it
+//   last trace reaches while it traces (trace_settling), and borrows GcHead::pad() of each object it
 //   so settles to restore its generation if that is abandoned. Nothing else reads pad.
-// * Outside a collection every live object has GcHead::color kNone and no kExamined (garbage
+// * Outside a collection every live object has GcHead::color() kNone and no kExamined (garbage
 //   keeps its colour until its memory goes: is_garbage() relies on that in a teardown, also a
 //   pending one). kExamined is set on an object by the atomic read of its count
 //   (Collection::read_count) and taken off by settle(), both under Candidates::lock. A drop
@@ -148,7 +148,8 @@ Header* header_of(GcHead* g) noexcept { return Header::of(g); }
 // After the garbage is found (settle(), or step 1 when all of it is: Collection::deferred_commit),
 // the examined objects that still have a colour are exactly the garbage: everything found
 // alive is settled back to kNone, and nothing outside the examined set has a colour.
-bool is_garbage(const GcHead* g) noexcept { return g->color != kNone; }
+inline bool is_garbage(std::uint32_t meta) noexcept { return kColorField.in(meta) != kNone; }
+inline bool is_garbage(const GcHead* g) noexcept { return is_garbage(g->meta()); }
 
 // The passes below walk arrays of object pointers; the objects themselves are scattered over
 // the heap and rarely in cache. Fetching a few iterations ahead hides most of that latency.
@@ -206,7 +207,7 @@ inline void room_for_one(std::vector<GcHead*>& v, GcHead* g) {
 // back), so a throw terminates with the exception's message.
 void call_trace(GcHead* g, Tracer& t) noexcept {
   Header* h = header_of(g);
-  h->type->trace(h->object(), t);
+  h->type().trace(h->object(), t);
 }
 
 struct Collection {
@@ -273,24 +274,26 @@ struct Collection {
   std::size_t examined_roots() const { return std::min(cut, roots.size()); }
   std::size_t examined_candidates() const { return examined_roots() - holes; }
 
-  bool is_root(GcHead* g) const { return reporting ? root_since.contains(g) : (g->seen & kBuffered) != 0; }
+  bool is_root(GcHead* g) const { return reporting ? root_since.contains(g) : (g->seen() & kBuffered) != 0; }
 
   // CHECK_WRITES: a handle step 1 saw. Out of line: the visits that call it run for every handle,
   // and inlined, its vector growth made them save registers every time.
   [[gnu::noinline]] void record_handle(HandleBase& hb) { traced_handles.push_back(hb.header()); }
 
-  // The examined subgraph: tracked objects no older than the generation collected.
+  // The examined subgraph: tracked objects no older than the generation collected. Sets `meta` to
+  // the member's Header::meta, read once for the caller's tests.
   // kOldest: the oldest generation is collected, which has no boundary (no object is older).
   template <bool kOldest = false>
-  GcHead* member(HandleBase& hb) noexcept {
+  GcHead* member(HandleBase& hb, std::uint32_t& meta) noexcept {
     Header* h = hb.header();
-    if (!h || !h->type->tracked()) return nullptr;
-    GcHead* g = h->gc();
-    if (!kOldest && g->gen > gen) {
+    if (!h) return nullptr;
+    meta = h->meta.load(std::memory_order_relaxed);
+    if (!(meta & kTrackedBit)) return nullptr;
+    if (!kOldest && kGenField.in(meta) > gen) {
       boundary_hit = true;
       return nullptr;
     }
-    return g;
+    return h->gc();
   }
 
   // Reads an object's count word for the first time in this collection and, in the same
@@ -318,12 +321,12 @@ struct Collection {
   }
 
   // Colours an object gray; step 1 traces it in its turn in `visited`, which must have room
-  // for it (grow_for_one).
-  void gray(GcHead* g, std::uint32_t count_word) {
+  // for it (grow_for_one). `meta`: its Header::meta.
+  void gray(GcHead* g, std::uint32_t count_word, std::uint32_t meta) {
     room_for_one(visited, g);
-    g->seen = count_word;
+    g->set_seen(count_word);
     g->refs = static_cast<std::int32_t>(count_word & kCountMask);
-    g->color = kGray;
+    g->set_meta(kColorField.with(meta, kGray));
     if (g->refs > 0) ++external;
   }
 
@@ -350,9 +353,10 @@ class SubtractTracer final : public Tracer {
   // One handle, for a tracer of step 1 that is not this one (SettlingTracer).
   template <bool kOldest = false>
   static void visit_from(Collection& c, HandleBase& hb) {
-    GcHead* g = c.member<kOldest>(hb);
+    std::uint32_t meta;
+    GcHead* g = c.member<kOldest>(hb, meta);
     if (!g) return;
-    if (g->color == kNone) return first_visit(c, g);
+    if (kColorField.in(meta) == kNone) return first_visit(c, g, meta);
     subtract(c, g);
   }
   // Also writes down the object traced as g's visitor, for step 2 (prove_alive).
@@ -368,14 +372,14 @@ class SubtractTracer final : public Tracer {
   }
   // Out of line, and called last (a jump): visit(), which runs for every handle, then needs
   // no frame, no vector growth and no registers saved.
-  [[gnu::noinline]] static void first_visit(Collection& c, GcHead* g) {
-    if (full(c.visited)) [[unlikely]] return first_visit_growing(c, g);
-    c.gray(g, c.read_count(g));
+  [[gnu::noinline]] static void first_visit(Collection& c, GcHead* g, std::uint32_t meta) {
+    if (full(c.visited)) [[unlikely]] return first_visit_growing(c, g, meta);
+    c.gray(g, c.read_count(g), meta);
     subtract(c, g);
   }
-  [[gnu::noinline]] static void first_visit_growing(Collection& c, GcHead* g) {
+  [[gnu::noinline]] static void first_visit_growing(Collection& c, GcHead* g, std::uint32_t meta) {
     grow_for_one(c.visited);
-    first_visit(c, g);
+    first_visit(c, g, meta);
   }
   // CHECK_WRITES: the same, recording each handle for check_writes().
   static void visit_recorded(Tracer& t, HandleBase& hb) {
@@ -394,7 +398,7 @@ class BlackenTracer final : public Tracer {
   [[gnu::noinline]] void blacken(GcHead* g) {
     if (full(c_.stack)) [[unlikely]] return blacken_growing(g);
     if (from_ == kWhite) header_of(g)->strong.fetch_and(~kDead, std::memory_order_relaxed);
-    g->color = kBlack;
+    g->set_color(kBlack);
     room_for_one(c_.stack, g);
   }
   [[gnu::noinline]] void blacken_growing(GcHead* g) {
@@ -409,9 +413,9 @@ class BlackenTracer final : public Tracer {
     // handles, and objects settled in step 2 (promoted a generation) are not one.
     auto& self = static_cast<BlackenTracer&>(t);
     Header* h = hb.header();
-    if (!h || !h->type->tracked()) return;
+    if (!h || !h->tracked()) return;
     GcHead* g = h->gc();
-    if (g->color != self.from_) return;
+    if (g->color() != self.from_) return;
     self.blacken(g);
   }
   Collection& c_;
@@ -510,7 +514,7 @@ void subtract_between(Collection& c, SubtractTracer& subtract, std::size_t from,
   auto fetch = [&c](std::size_t j) { __builtin_prefetch(c.visited.data()[j], 1); };
   for_indices_ahead(from, to, fetch, [&](std::size_t i) {
     GcHead* g = c.visited.data()[i];
-    if (c.skipped && g->color == kSkip) return;
+    if (c.skipped && g->color() == kSkip) return;
     c.tracing = static_cast<std::uint32_t>(i);
     call_trace(g, subtract);
     if (c.checking) record_traced(c, g);
@@ -533,20 +537,21 @@ void take_root(Collection& c, GcHead* r) {
     ++c.holes;
     return;
   }
-  if (r->color != kNone) return;  // reached from an earlier root
+  const std::uint32_t meta = r->meta();
+  if (kColorField.in(meta) != kNone) return;  // reached from an earlier root
   const std::uint32_t word = c.read_count_as<kAlone>(r);
   if ((word & kCountMask) == 0) {
     // Its last reference is being dropped on another thread, which waits for the lock
     // to unlink it: not ours to examine.
     c.clear_flags(r, kExamined);
-    r->color = kSkip;
+    r->set_color(kSkip);
     ++c.skipped;
-    r->seen = word;
+    r->set_seen(word);
     r->refs = 0;  // nothing references it: a stale value must not reach c.external
     room_for_one(c.visited, r);
     return;
   }
-  c.gray(r, word);
+  c.gray(r, word, meta);
 }
 
 // Step 1 for c.roots[from, end): take_root() for each, fetching ahead. Makes room in `visited` for
@@ -650,22 +655,25 @@ class Settler {
   Settler(const Settler&) = delete;
   Settler& operator=(const Settler&) = delete;
 
-  [[gnu::always_inline]] void settle(GcHead* g) { settle(g, c_.is_root(g)); }
+  [[gnu::always_inline]] void settle(GcHead* g) { settle(g, c_.is_root(g), g->meta()); }
 
   // Whether settle<true>() may stand for settle(): one thread, no CYC_REPORT, no root relisted.
   static bool plain(const Collection& c) { return c.alone && !c.reporting && !relists_roots(c); }
 
-  // settle<true>() of a gray object: a root is one buffered when step 1 first read it.
-  [[gnu::always_inline]] void settle_gray(GcHead* g) {
-    settle<true>(g, (g->seen & kBuffered) != 0);
+  // settle<true>() of a gray object: a root is one buffered when step 1 first read it. `meta`:
+  // its Header::meta, or that word with a field the caller changes.
+  [[gnu::always_inline]] void settle_gray(GcHead* g, std::uint32_t meta) {
+    settle<true>(g, (g->seen() & kBuffered) != 0, meta);
   }
+  [[gnu::always_inline]] void settle_gray(GcHead* g) { settle_gray(g, g->meta()); }
 
   // kPlain: plain(c) holds and g is gray, so the branches for the other cases are compiled out
   // (no kSkip, no kExamined to clear, a root only unbuffered; a root is one buffered when read).
+  // `meta` as for settle_gray(); its colour and generation change, in one store.
   template <bool kPlain = false>
-  [[gnu::always_inline]] void settle(GcHead* g, bool root) {
-    if (!kPlain && g->color == kSkip) [[unlikely]] return settle_skipped(c_, cands_, g, root);
-    age(g);
+  [[gnu::always_inline]] void settle(GcHead* g, bool root, std::uint32_t meta) {
+    if (!kPlain && kColorField.in(meta) == kSkip) [[unlikely]] return settle_skipped(c_, cands_, g, root);
+    g->set_meta(kColorField.with(aged(meta), kNone));
     std::uint32_t clear = kExamined;
     if (root) {
       if (!kPlain && relist_roots_) [[unlikely]] {
@@ -682,29 +690,28 @@ class Settler {
       strong.fetch_and(~clear, std::memory_order_acq_rel);
     else if (clear != kExamined)  // alone, kExamined was never set (Collection::read_count)
       strong.store(strong.load(std::memory_order_relaxed) & ~clear, std::memory_order_relaxed);
-    g->color = kNone;
   }
 
  private:
   void promote(GcHead* g) {
-    promoted_ += into_oldest_ & (g->gen != older_);
-    g->gen = older_;
+    promoted_ += into_oldest_ & (g->gen() != older_);
+    g->set_gen(older_);
   }
-  // `if (g->gen <= c.gen) promote(g)` without a branch: older_ is c.gen + 1, or the oldest
-  // generation when c.gen is, so an object no older than c.gen is younger than older_, and one
-  // older than c.gen is not.
-  void age(GcHead* g) {
-    const std::uint8_t old = g->gen;
+  // `if (gen <= c.gen) promote` without a branch, on a Header::meta word: older_ is c.gen + 1, or
+  // the oldest generation when c.gen is, so an object no older than c.gen is younger than older_,
+  // and one older than c.gen is not.
+  std::uint32_t aged(std::uint32_t meta) {
+    const std::uint8_t old = kGenField.in(meta);
     const bool younger = old < older_;
     promoted_ += into_oldest_ & younger;
-    g->gen = younger ? older_ : old;
+    return kGenField.with(meta, younger ? older_ : old);
   }
   // A skipped root never had kExamined; its releaser, waiting for the lock, unlinks it. Static,
   // as everything called out of line here: a Settler whose address is passed on lives in memory.
   [[gnu::noinline]] static void settle_skipped(const Collection& c, Candidates& cands, GcHead* g,
                                                bool root) {
     if (root) relist(c, cands, g, 0);
-    g->color = kNone;
+    g->set_color(kNone);
   }
 
   // A root is put back into a list when the examination stopped at older objects (a boundary).
@@ -730,7 +737,7 @@ bool may_settle_last(const Collection& c) {
 // and, while it holds, settles every gray object it reaches at once: alive if the object traced is.
 // A handle to an object not gray (never examined, or settled here already: the two cannot be told
 // apart) abandons it: the objects settled so far are gray again, with their generations back
-// (kept in GcHead::pad), and the rest of the trace is SubtractTracer's.
+// (kept in GcHead::pad()), and the rest of the trace is SubtractTracer's.
 class SettlingTracer final : public Tracer {
  public:
   SettlingTracer(Collection& c, Settler& settler, GcHead* traced)
@@ -742,9 +749,9 @@ class SettlingTracer final : public Tracer {
   void abandon() {
     if (settled_ != 0)
       for (GcHead* g : c_.visited)
-        if (g->color == kNone) {
-          g->color = kGray;
-          g->gen = g->pad;
+        if (g->color() == kNone) {
+          g->set_color(kGray);
+          g->set_gen(g->pad());
         }
     settler_.discard_promotions();
     holds_ = false;
@@ -758,13 +765,15 @@ class SettlingTracer final : public Tracer {
   static void visit(Tracer& t, HandleBase& hb) {
     auto& self = static_cast<SettlingTracer&>(t);
     if (!self.holds_) return SubtractTracer::visit_from<true>(self.c_, hb);
-    GcHead* g = self.c_.member<true>(hb);
+    std::uint32_t meta;
+    GcHead* g = self.c_.member<true>(hb, meta);
     if (!g) return;
-    if (g->color == kNone) [[unlikely]] return abandon_at(self, hb);
+    const std::uint8_t color = kColorField.in(meta);
+    if (color == kNone) [[unlikely]] return abandon_at(self, hb);
     SubtractTracer::subtract(self.c_, g);
-    if (g->color != kGray || g == self.traced_) return;
-    g->pad = g->gen;
-    self.settler_.settle_gray(g);
+    if (color != kGray || g == self.traced_) return;
+    // Its generation kept in pad, for abandon().
+    self.settler_.settle_gray(g, kPadField.with(meta, kGenField.in(meta)));
     ++self.settled_;
   }
   [[gnu::noinline]] static void abandon_at(SettlingTracer& self, HandleBase& hb) {
@@ -796,7 +805,7 @@ bool trace_settling(Collection& c, std::size_t i) {
   GcHead* x = c.visited[i];
   // Every other object is traced: only its own trace can still subtract from it. At zero already,
   // it could not hold.
-  if (x->color != kGray || x->refs <= 0) return false;
+  if (x->color() != kGray || x->refs <= 0) return false;
   Settler settler(c);
   SettlingTracer settling(c, settler, x);
   c.tracing = static_cast<std::uint32_t>(i);
@@ -837,7 +846,7 @@ bool trace_settling(Collection& c, std::size_t i) {
 // kProven. What the tracing finds alive is black, and settled by settle().
 constexpr std::uint8_t kProven = kSkip + 1;
 
-inline bool proven(const GcHead* g) noexcept { return g->color == kNone || g->color == kProven; }
+inline bool proven(const GcHead* g) noexcept { return g->color() == kNone || g->color() == kProven; }
 
 struct Proof {
   std::size_t proven = 0;
@@ -854,9 +863,9 @@ Proof prove_alive(Collection& c, Settler& settler) {
   const std::size_t n = c.visited.size();
   Proof p;
   auto look_at = [&](GcHead* g) {
-    if (g->color != kGray) return;
+    if (g->color() != kGray) return;
     // Plain, nothing is kProven: proven objects are settled.
-    if (g->refs <= 0 && (kPlain ? v[g->slot]->color != kNone : !proven(v[g->slot]))) {
+    if (g->refs <= 0 && (kPlain ? v[g->slot]->color() != kNone : !proven(v[g->slot]))) {
       ++p.unknown;
       return;
     }
@@ -866,7 +875,7 @@ Proof prove_alive(Collection& c, Settler& settler) {
     else if (c.alone)
       settler.settle(g);
     else
-      g->color = kProven;
+      g->set_color(kProven);
   };
   auto fetch = [v](std::size_t j) { __builtin_prefetch(v[j], 1); };
   auto look_at_index = [&](std::size_t i) { look_at(v[i]); };
@@ -898,11 +907,11 @@ class RefsTracer final : public Tracer {
  private:
   static void visit(Tracer&, HandleBase& hb) {
     Header* h = hb.header();
-    if (h && h->type->tracked() && kCounts(h->gc())) h->gc()->refs += kDelta;
+    if (h && h->tracked() && kCounts(h->gc())) h->gc()->refs += kDelta;
   }
 };
 
-inline bool gray(const GcHead* g) noexcept { return g->color == kGray; }
+inline bool gray(const GcHead* g) noexcept { return g->color() == kGray; }
 
 // Adds back to each unknown (gray) object what step 1 subtracted for the handles of unknown
 // objects: its refs is then its count less the references from proven objects. Step 1 subtracted
@@ -919,7 +928,7 @@ void blacken_entered(Collection& c) {
     if (gray(g)) call_trace(g, add_back);
   BlackenTracer blacken(c, kGray);
   for (GcHead* g : c.visited) {
-    if (!gray(g) || g->refs >= static_cast<std::int32_t>(g->seen & kCountMask)) continue;
+    if (!gray(g) || g->refs >= static_cast<std::int32_t>(g->seen() & kCountMask)) continue;
     blacken.blacken(g);
     c.drain(blacken);
   }
@@ -948,10 +957,10 @@ void blacken_entered(Collection& c) {
 bool commit(const Collection& c, GcHead* g) noexcept {
   std::atomic<std::uint32_t>& strong = header_of(g)->strong;
   if (c.alone) {
-    strong.store(g->seen | kDead, std::memory_order_relaxed);
+    strong.store(g->seen() | kDead, std::memory_order_relaxed);
     return true;
   }
-  std::uint32_t expected = g->seen | kExamined;
+  std::uint32_t expected = g->seen() | kExamined;
   return strong.compare_exchange_strong(expected, expected | kDead, std::memory_order_acq_rel);
 }
 
@@ -993,7 +1002,7 @@ void check_writes(const Collection& c) {
     if (compare.changed()) {
       const std::string what = "traced field '" + (compare.field().empty() ? "?" : compare.field()) +
                                "' changed during the collection (see the threading contract in <cyc/gc.h>)";
-      fatal(what.c_str(), header_of(c.traced[i])->type->rtti);
+      fatal(what.c_str(), header_of(c.traced[i])->type().rtti);
     }
     begin = c.traced_end[i];
   }
@@ -1019,14 +1028,14 @@ using CountTracer = RefsTracer<-1, is_garbage>;
 
 void verify_garbage(const Collection& c) {
   const std::vector<GcHead*>& garbage = c.garbage();
-  for (GcHead* g : garbage) g->refs = static_cast<std::int32_t>(g->seen & kCountMask);
+  for (GcHead* g : garbage) g->refs = static_cast<std::int32_t>(g->seen() & kCountMask);
   CountTracer count;
   for (GcHead* g : garbage) call_trace(g, count);
   for (GcHead* g : garbage)
     if (g->refs != 0)
       fatal("a traced field of an object being collected changed during the collection "
             "(see the threading contract in <cyc/gc.h>)",
-            header_of(g)->type->rtti);
+            header_of(g)->type().rtti);
 }
 #endif
 
@@ -1035,8 +1044,8 @@ void verify_garbage(const Collection& c) {
 void carry_over(const Collection& c, Candidates& cands) {
   for (std::size_t i = c.examined_roots(); i < c.roots.size(); ++i) {
     GcHead* g = c.roots[i];
-    if (!g || g->color != kNone) continue;  // a hole, or reached from an examined root: settled below
-    const std::uint8_t list = g->list;
+    if (!g || g->color() != kNone) continue;  // a hole, or reached from an examined root: settled below
+    const std::uint8_t list = g->list();
     if (c.reporting)
       cands.lists[list].push(g, list, c.root_since.at(g));
     else
@@ -1070,16 +1079,18 @@ void settle(Collection& c, bool keep) {
   try {
     c.white.reserve(c.visited.size() - c.settled);
     for_each_ahead(c.visited, [&](GcHead* g) {
-      if (g->color == kNone) return;  // settled in step 2
+      const std::uint32_t meta = g->meta();
+      const std::uint8_t color = kColorField.in(meta);
+      if (color == kNone) return;  // settled in step 2
       // The candidates of the generations collected are exactly the examined objects that
       // were buffered when first read (the lock keeps kBuffered still meanwhile), or, while
       // reporting, that were listed.
       const bool root = c.is_root(g);
-      if (g->color != kGray) {
-        settler.settle(g, root);
+      if (color != kGray) {
+        settler.settle(g, root, meta);
         return;
       }
-      g->color = kWhite;
+      g->set_meta(kColorField.with(meta, kWhite));
       c.white.push_back(g);
       if (keep)  // kept alive (SAVE_ALL, the report at exit): an ordinary, unlisted object again
         c.clear_flags(g, root && !c.reporting ? kBuffered | kExamined : kExamined);
@@ -1099,9 +1110,9 @@ void resurrect_raced(Collection& c) {
   tl_in_trace = true;
   BlackenTracer resurrect(c, kWhite);
   for (GcHead* g : c.white) {
-    if (g->color != kWhite || (header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
+    if (g->color() != kWhite || (header_of(g)->strong.load(std::memory_order_relaxed) & kDead))
       continue;
-    g->color = kBlack;
+    g->set_color(kBlack);
     c.stack.push_back(g);
     c.drain(resurrect);
   }
@@ -1109,11 +1120,11 @@ void resurrect_raced(Collection& c) {
   Settler settler(c);
   try {
     for (GcHead* g : c.white)
-      if (g->color == kBlack) settler.settle(g);
+      if (g->color() == kBlack) settler.settle(g);
   } catch (...) {
     relisting_failed();
   }
-  std::erase_if(c.white, [](GcHead* g) { return g->color != kWhite; });
+  std::erase_if(c.white, [](GcHead* g) { return g->color() != kWhite; });
 }
 
 // The garbage a teardown has still to commit: garbage()[next, end). Empty unless the commit was
@@ -1146,7 +1157,9 @@ class ClearTracer final : public Tracer {
   static void visit(Tracer& t, HandleBase& hb) {
     Header* h = hb.header();
     if (!h) return;
-    if (h->type->tracked() && is_garbage(h->gc())) return hb.forget();
+    // Tracked and garbage, from one read of the word that says both.
+    const std::uint32_t meta = h->meta.load(std::memory_order_relaxed);
+    if ((meta & kTrackedBit) && is_garbage(meta)) return hb.forget();
     Uncommitted* rest = static_cast<ClearTracer&>(t).rest_;
     if (rest && rest->next < rest->end && (h->strong.load(std::memory_order_relaxed) & kCountMask) == 1)
       rest->commit_rest();
@@ -1172,12 +1185,13 @@ void clear_garbage(const Collection& c) {
 // Teardown step 3, for one object. Every handle inside the garbage is null by now, so no
 // destructor can reach another garbage object through one: each object's memory can go right
 // after its destructor.
-void destroy_and_free(GcHead* g, BatchFree& memory) noexcept {
+[[gnu::always_inline]] inline void destroy_and_free(GcHead* g, BatchFree& memory) noexcept {
   Header* h = header_of(g);
-  h->type->destroy(h->object());
+  const TypeInfo& type = h->type();
+  type.destroy(h->object());
   // No weak references: nobody else can touch the weak count, free at once.
   if (h->weak.load(std::memory_order_acquire) == 1)
-    memory.add(h);
+    memory.add(h, type);
   else
     decweak(h);
 }
@@ -1307,7 +1321,7 @@ void keep_or_release(Collection& c, const CollectionSetup& s, FoundGarbage& f, s
   }
   for (GcHead* g : c.white) {
     Header* h = header_of(g);
-    g->color = kNone;
+    g->set_color(kNone);
     if (s.save_all) {
       incref(h);  // kept alive, owned by gc::garbage()
       f.saved.push_back(Access::adopt<void>(h->object(), h));

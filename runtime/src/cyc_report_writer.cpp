@@ -182,7 +182,7 @@ void report_at_exit() noexcept {
       CandidatesLock lock;
       for (Header* h : candidates().census) {
         if (std::binary_search(kept.begin(), kept.end(), h)) continue;  // reported as garbage
-        AliveRecord& a = alive[type_name(*h->type->rtti)];
+        AliveRecord& a = alive[type_name(*h->type().rtti)];
         ++a.objects;
         a.host_bytes += object_host_bytes(h);
         a.device_bytes += object_device_bytes(h);

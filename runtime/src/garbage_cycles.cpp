@@ -29,9 +29,9 @@ class EdgeTracer final : public Tracer {
     auto& self = static_cast<EdgeTracer&>(t);
     Header* h = hb.header();
     if (!h) return;
-    if (!h->type->tracked()) {
+    if (!h->tracked()) {
       self.out_.push_back({-1, h, std::string(t.field_name()), t.field_owner()});
-    } else if (h->gc()->color == kWhite) {
+    } else if (h->gc()->color() == kWhite) {
       self.out_.push_back({h->gc()->refs, nullptr, std::string(t.field_name()), t.field_owner()});
     }
   }
@@ -104,7 +104,7 @@ std::vector<gc::Edge> walk(std::int32_t start, const std::vector<std::vector<Out
   std::vector<gc::Edge> path;
   if (!closing) return path;
   auto step = [&](std::int32_t v, const OutEdge& e) {
-    const std::string& type = type_name(*Header::of(white[v])->type->rtti);
+    const std::string& type = type_name(*Header::of(white[v])->type().rtti);
     return gc::Edge{type, e.field, e.owner ? type_name(*e.owner) : type};
   };
   path.push_back(step(last, *closing));
@@ -146,12 +146,12 @@ std::vector<Since> latest_upstream(const std::vector<std::vector<OutEdge>>& adj,
 }  // namespace
 
 std::size_t object_host_bytes(Header* h) noexcept {
-  const TypeInfo& t = *h->type;
+  const TypeInfo& t = h->type();
   return t.alloc_size + (t.host_bytes ? t.host_bytes(h->object()) : 0);
 }
 
 std::size_t object_device_bytes(Header* h) noexcept {
-  const TypeInfo& t = *h->type;
+  const TypeInfo& t = h->type();
   return t.device_bytes ? t.device_bytes(h->object()) : 0;
 }
 
@@ -163,7 +163,7 @@ std::vector<gc::Cycle> describe_garbage(const std::vector<GcHead*>& white, Garba
   for (std::int32_t i = 0; i < n; ++i) {
     EdgeTracer t(adj[i]);
     Header* h = Header::of(white[i]);
-    h->type->trace(h->object(), t);
+    h->type().trace(h->object(), t);
   }
   std::int32_t ncomp = 0;
   std::vector<std::int32_t> comp = components(adj, ncomp);

@@ -47,6 +47,19 @@ CandidatesLock::~CandidatesLock() {
   if (locked_) candidates().lock.unlock();
 }
 
+constinit const TypeInfo* g_types[kMaxTypes] = {};
+
+std::uint32_t register_type(const TypeInfo& t, std::atomic<std::uint32_t>& index) noexcept {
+  static constinit std::mutex mu;
+  static constinit std::uint32_t used = 0;
+  std::lock_guard<std::mutex> lock(mu);
+  if (const std::uint32_t taken = index.load(std::memory_order_relaxed)) return taken;
+  if (used == kMaxTypes - 1) fatal("more than 2^20 - 1 types made with cyc::make", t.rtti);
+  g_types[++used] = &t;
+  index.store(used, std::memory_order_release);
+  return used;
+}
+
 void fatal(const char* what, const std::type_info* type) noexcept {
   if (type)
     std::fprintf(stderr, "cyc: fatal: %s (%s)\n", what, type_name(*type).c_str());
@@ -54,6 +67,12 @@ void fatal(const char* what, const std::type_info* type) noexcept {
     std::fprintf(stderr, "cyc: fatal: %s\n", what);
   std::fflush(stderr);
   std::abort();
+}
+
+void no_handle_word(Header* h, std::uintptr_t offset) noexcept {
+  if (offset > kMaxSubobjectOffset)
+    fatal("a cyc::Handle to a base class more than 64 KiB into its object", h->type().rtti);
+  fatal("an object lies above the 48-bit addresses that a cyc::Handle can hold", h->type().rtti);
 }
 
 void Access::throw_bad_cast(const std::type_info& from, const std::type_info& to) {
@@ -84,10 +103,10 @@ void drop_weak(Header* h) noexcept { free_memory(h); }
       GcHead* g = h->gc();
       const Since now{steady_ns(), hp.collections};
       if (hp.listed(g)) {
-        hp.lists[g->list].since[g->slot] = now;
+        hp.lists[g->list()].since[g->slot] = now;
       } else {
         try {
-          hp.lists[g->gen].push(g, g->gen, now);
+          hp.lists[g->gen()].push(g, g->gen(), now);
         } catch (...) {
           fatal("out of memory while recording a cycle-collection candidate");
         }
@@ -120,7 +139,7 @@ void decref_locked(Header* h) noexcept {
     if (buffer) {
       GcHead* g = h->gc();
       try {
-        candidates().lists[g->gen].push(g, g->gen);
+        candidates().lists[g->gen()].push(g, g->gen());
       } catch (...) {
         fatal("out of memory while recording a cycle-collection candidate");
       }
@@ -145,7 +164,7 @@ void census_add(Header* h) noexcept {
 [[gnu::noinline]] static void forget_reported(Header* h) noexcept {
   CandidatesLock lock;
   Candidates& hp = candidates();
-  if (h->type->tracked() && hp.listed(h->gc())) hp.unlink(h->gc());
+  if (h->tracked() && hp.listed(h->gc())) hp.unlink(h->gc());
   hp.census.erase(h);
 }
 
@@ -153,7 +172,7 @@ void census_add(Header* h) noexcept {
 // references either (see decref), so the memory goes at once. Forced inline: it is the hot
 // part of release(), and its cold CYC_REPORT branch would otherwise tip it into a call.
 [[gnu::always_inline]] static inline void destroy(Header* h, bool sole) noexcept {
-  const TypeInfo& t = *h->type;
+  const TypeInfo& t = h->type();
   if (g_reporting.load(std::memory_order_relaxed)) [[unlikely]] {
     // No kBuffered to go by: ask the lists, under the lock (which, as below, also keeps a
     // running collection from examining the object while we destroy it).
@@ -173,7 +192,7 @@ void census_add(Header* h) noexcept {
   t.destroy(h->object());
   if (t.tracked()) count_tracked(-1);
   if (sole)
-    free_memory(h);
+    free_memory(h, t);
   else
     decweak(h);
 }

@@ -151,8 +151,7 @@ void free_block(void* p, std::size_t size) noexcept {
     free_block_slow(c, b);
 }
 
-void BatchFree::add(Header* h) noexcept {
-  const TypeInfo& t = *h->type;
+void BatchFree::add(Header* h, const TypeInfo& t) noexcept {
   if (over_aligned(t) || !pooled(t.alloc_size)) return free_memory(h);
   auto* b = reinterpret_cast<FreeBlock*>(reinterpret_cast<char*>(h) - t.header_offset);
   const std::size_t c = BlockPool::class_of(t.alloc_size);

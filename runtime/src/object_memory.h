@@ -24,7 +24,7 @@ class BatchFree {
   BatchFree& operator=(const BatchFree&) = delete;
   ~BatchFree() { flush(); }
 
-  void add(Header* h) noexcept;
+  void add(Header* h, const TypeInfo& type) noexcept;  // type: h->type()
   void flush() noexcept;
 
  private:

@@ -1,6 +1,7 @@
 // bad_use_test.cpp - misuse that the runtime turns into a clear fatal error instead of
-// undefined behaviour: dereferencing a null handle, collecting from inside a trace hook,
-// and touching handles from inside a trace hook.
+// undefined behaviour: dereferencing a null handle, a handle to a base class its one word
+// cannot reach, collecting from inside a trace hook, and touching handles from inside a trace
+// hook.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -63,6 +64,24 @@ TEST_F(BadUseDeathTest, DereferencingANullHandleAborts) {
   EXPECT_DEATH((void)h->next, "dereferenced a null cyc::Handle \\(BadNode\\)") << "reset, then dereferenced";
   cyc::Handle<std::string> s;
   EXPECT_DEATH((void)s->size(), "dereferenced a null cyc::Handle \\(std::string\\)");
+}
+
+// A base class that starts more than 64 KiB into its object: a Handle cannot refer to it.
+struct FarAhead {
+  char bytes[70000] = {};
+};
+struct FarBase {
+  int value = 7;
+};
+struct FarObject : FarAhead, FarBase {};
+
+TEST_F(BadUseDeathTest, AHandleToABaseBeyond64KiBAborts) {
+  auto run = [] {
+    cyc::Handle<FarObject> object = cyc::make<FarObject>();
+    cyc::Handle<FarBase> base = object;
+    (void)base;
+  };
+  EXPECT_DEATH(run(), "a cyc::Handle to a base class more than 64 KiB into its object \\(.*FarObject\\)");
 }
 
 TEST_F(BadUseDeathTest, CollectFromATraceHookAborts) {

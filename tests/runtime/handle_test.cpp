@@ -4,6 +4,7 @@
 // (checked_cast messages) are exactly the names written here.
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <set>
 #include <stdexcept>
@@ -545,6 +546,36 @@ TEST_F(HandleTest, MakeOverAligned) {
   EXPECT_FALSE(w.expired());
   EXPECT_GE(cyc::gc::collect(), 1u);
   EXPECT_TRUE(w.expired());
+}
+
+// A handle is one word, and a tracked object holding one handle is 32 bytes with its headers:
+// the sizes the collector's speed rests on (cyc/detail/object.h).
+struct OneHandle {
+  cyc::Handle<OneHandle> next;
+  CYC_TRACE(next)
+};
+static_assert(sizeof(cyc::Handle<OneHandle>) == sizeof(void*));
+static_assert(sizeof(cyc::Handle<>) == sizeof(void*));
+static_assert(cyc::detail::type_info_v<OneHandle>.alloc_size == 32);
+
+TEST_F(HandleTest, TheObjectLiesRightAfterItsHeader) {
+  auto one = cyc::make<OneHandle>();
+  auto both = cyc::make<Both>();
+  auto aligned = cyc::make<Aligned256>();
+  EXPECT_EQ(static_cast<void*>(one.get()), one.header()->object());
+  EXPECT_EQ(static_cast<void*>(both.get()), both.header()->object());
+  EXPECT_EQ(static_cast<void*>(aligned.get()), aligned.header()->object());
+  EXPECT_EQ(reinterpret_cast<char*>(one.get()) - reinterpret_cast<char*>(one.header()),
+            static_cast<std::ptrdiff_t>(cyc::detail::kObjectOffset));
+  // A base subobject further in keeps its offset through conversions both ways.
+  cyc::Handle<PartB> b = both;
+  EXPECT_EQ(b.get(), static_cast<PartB*>(both.get()));
+  EXPECT_EQ(b->b, 2);
+  cyc::Handle<> any = b;
+  EXPECT_EQ(any.get(), static_cast<void*>(both.get()));
+  EXPECT_EQ(cyc::handle_cast<Both>(any).get(), both.get());
+  cyc::Weak<PartB> w = b;
+  EXPECT_EQ(w.lock().get(), b.get());
 }
 
 TEST_F(HandleTest, ThrowingConstructorLeaksNothing) {

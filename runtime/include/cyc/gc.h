@@ -123,7 +123,7 @@ std::size_t safepoint();
 std::size_t tracked() noexcept;
 template <class T>
 bool is_tracked(const Handle<T>& object) noexcept {
-  return object && object.header()->type->tracked();
+  return object && object.header()->tracked();
 }
 
 // Per generation, like CPython's gc.get_stats().

@@ -1,9 +1,11 @@
 // cyc/handle.h - strong and weak handles to libcyc objects.
 //
 // cyc::Handle<T> is a nullable strong reference, like std::shared_ptr<T>, to an object made
-// by cyc::make<T>. The object is destroyed the moment its last strong handle goes (as in
-// CPython, reference counting frees at once); objects that keep each other alive in a cycle
-// are freed by the cycle collector (<cyc/gc.h>).
+// by cyc::make<T>, in one word where a shared_ptr takes two (so a Handle<Base> can only refer
+// to a base class that starts within the first 64 KiB of its object; converting to one
+// further in aborts with a message). The object is destroyed the moment its last strong
+// handle goes (as in CPython, reference counting frees at once); objects that keep each other
+// alive in a cycle are freed by the cycle collector (<cyc/gc.h>).
 //
 // Threading: reference counts are atomic. Distinct Handle objects that refer to the same
 // object may be copied, moved and dropped on any thread at once, exactly as with
@@ -36,34 +38,61 @@ struct Access;
 struct adopt_t {};
 inline constexpr adopt_t adopt{};
 
+// A Handle is one word: the object's Header in the low 48 bits (kOffsetShift) and, above them,
+// the offset of the T subobject from the start of the complete object (0 unless T is a base
+// class laid out inside it). The object lies at a fixed distance from its Header
+// (kObjectOffset), so dereferencing reads no memory but the handle.
+inline constexpr unsigned kOffsetShift = 48;
+inline constexpr std::uintptr_t kAddressMask = (std::uintptr_t{1} << kOffsetShift) - 1;
+inline constexpr std::uintptr_t kMaxSubobjectOffset = (std::uintptr_t{1} << (64 - kOffsetShift)) - 1;
+static_assert(sizeof(std::uintptr_t) == 8, "cyc::Handle needs 64-bit pointers");
+
+// Aborts saying which of handle_word()'s limits h and offset break (object.cpp).
+[[noreturn]] void no_handle_word(Header* h, std::uintptr_t offset) noexcept;
+
+// The word of a handle to the subobject p of h's object (null h: a null handle). Aborts with a
+// message if p lies more than kMaxSubobjectOffset bytes into the object (a base class behind
+// 64 KiB of other bases), or the object above the 48-bit addresses that a word leaves room for
+// (user space on x86-64 and AArch64 without 52-bit or tagged addresses).
+inline std::uintptr_t handle_word(Header* h, const void* p) noexcept {
+  if (!h) return 0;
+  const auto address = reinterpret_cast<std::uintptr_t>(h);
+  const auto offset = static_cast<std::uintptr_t>(static_cast<const char*>(p) -
+                                                  static_cast<const char*>(h->object()));
+  if (offset > kMaxSubobjectOffset || (address >> kOffsetShift) != 0) [[unlikely]]
+    no_handle_word(h, offset);
+  return address | (offset << kOffsetShift);
+}
+
 // The untyped part of every Handle: what the collector sees through a Tracer.
 class HandleBase {
  public:
   // The object's header, or null. For the runtime and tools; not needed by user code.
-  Header* header() const noexcept { return hdr_; }
+  Header* header() const noexcept { return reinterpret_cast<Header*>(word_ & kAddressMask); }
 
   // For the collector's teardown: nulls the handle without dropping its reference (the
   // target is garbage being freed by the collector, whose count no longer matters).
-  void forget() noexcept {
-    ptr_ = nullptr;
-    hdr_ = nullptr;
-  }
+  void forget() noexcept { word_ = 0; }
 
   // Drops the reference. The handle reads null before the object's destructor can run.
   void reset() noexcept {
-    if (Header* h = hdr_) {
-      ptr_ = nullptr;
-      hdr_ = nullptr;
+    if (Header* h = header()) {
+      word_ = 0;
       decref(h);
     }
   }
 
  protected:
   HandleBase() noexcept = default;
-  HandleBase(void* p, Header* h) noexcept : ptr_(p), hdr_(h) {}
+  explicit HandleBase(std::uintptr_t word) noexcept : word_(word) {}
 
-  void* ptr_ = nullptr;  // the T subobject (for Handle<>: the complete object)
-  Header* hdr_ = nullptr;
+  // The T subobject (for Handle<>: the complete object), or null.
+  void* subobject() const noexcept {
+    Header* h = header();
+    return h ? static_cast<char*>(h->object()) + (word_ >> kOffsetShift) : nullptr;
+  }
+
+  std::uintptr_t word_ = 0;
 
   template <class> friend class cyc::Handle;
   template <class> friend class cyc::Weak;
@@ -83,24 +112,20 @@ class Handle : public detail::HandleBase {
 
   Handle() noexcept = default;
   Handle(std::nullptr_t) noexcept {}
-  Handle(const Handle& o) noexcept : HandleBase(o.ptr_, o.hdr_) {
-    if (hdr_) detail::incref(hdr_);
+  Handle(const Handle& o) noexcept : HandleBase(o.word_) {
+    if (detail::Header* h = header()) detail::incref(h);
   }
-  Handle(Handle&& o) noexcept : HandleBase(o.ptr_, o.hdr_) {
-    o.ptr_ = nullptr;
-    o.hdr_ = nullptr;
-  }
+  Handle(Handle&& o) noexcept : HandleBase(std::exchange(o.word_, 0)) {}
   // Handle<Derived> -> Handle<Base> -> Handle<>.
   template <class U>
     requires(!std::is_same_v<U, T> && detail::handle_convertible_v<U, T>)
-  Handle(const Handle<U>& o) noexcept : HandleBase(convert(o), o.hdr_) {
-    if (hdr_) detail::incref(hdr_);
+  Handle(const Handle<U>& o) noexcept : HandleBase(converted(o)) {
+    if (detail::Header* h = header()) detail::incref(h);
   }
   template <class U>
     requires(!std::is_same_v<U, T> && detail::handle_convertible_v<U, T>)
-  Handle(Handle<U>&& o) noexcept : HandleBase(convert(o), o.hdr_) {
-    o.ptr_ = nullptr;
-    o.hdr_ = nullptr;
+  Handle(Handle<U>&& o) noexcept : HandleBase(converted(o)) {
+    o.word_ = 0;
   }
   ~Handle() { reset(); }
 
@@ -129,49 +154,54 @@ class Handle : public detail::HandleBase {
     return *this;
   }
 
-  void swap(Handle& o) noexcept {
-    std::swap(ptr_, o.ptr_);
-    std::swap(hdr_, o.hdr_);
-  }
+  void swap(Handle& o) noexcept { std::swap(word_, o.word_); }
 
-  T* get() const noexcept { return static_cast<T*>(ptr_); }
+  T* get() const noexcept { return static_cast<T*>(subobject()); }
 
   // Dereferencing a null handle is a checked error: it aborts with a message naming T.
   template <class U = T>
     requires(!std::is_void_v<U>)
   U& operator*() const noexcept {
-    if (!ptr_) detail::fatal("dereferenced a null cyc::Handle", &typeid(T));
+    if (!word_) detail::fatal("dereferenced a null cyc::Handle", &typeid(T));
     return *get();
   }
   template <class U = T>
     requires(!std::is_void_v<U>)
   U* operator->() const noexcept {
-    if (!ptr_) detail::fatal("dereferenced a null cyc::Handle", &typeid(T));
+    if (!word_) detail::fatal("dereferenced a null cyc::Handle", &typeid(T));
     return get();
   }
 
-  explicit operator bool() const noexcept { return hdr_ != nullptr; }
+  explicit operator bool() const noexcept { return word_ != 0; }
 
   // Number of strong handles to the object (0 for a null handle). Like
   // std::shared_ptr::use_count, only a snapshot when other threads hold handles too.
   std::size_t use_count() const noexcept {
-    return hdr_ ? hdr_->strong.load(std::memory_order_relaxed) & detail::kCountMask : 0;
+    const detail::Header* h = header();
+    return h ? h->strong.load(std::memory_order_relaxed) & detail::kCountMask : 0;
   }
 
   // The dynamic type of the object (typeid(void) for a null handle).
-  const std::type_info& type() const noexcept { return hdr_ ? *hdr_->type->rtti : typeid(void); }
+  const std::type_info& type() const noexcept { return word_ ? *header()->type().rtti : typeid(void); }
 
  private:
+  // The T subobject of o's object (for Handle<>: the complete object), and o's word as a Handle<T>.
   template <class U>
   static void* convert(const Handle<U>& o) noexcept {
     if constexpr (std::is_void_v<T>)
-      return o.hdr_ ? o.hdr_->object() : nullptr;
-    else  // ptr_ is a void*; for a const T, get() gives the constness back.
+      return o.word_ ? o.header()->object() : nullptr;
+    else  // for a const T, get() gives the constness back.
       return const_cast<std::remove_cv_t<T>*>(static_cast<T*>(o.get()));
   }
+  template <class U>
+  static std::uintptr_t converted(const Handle<U>& o) noexcept {
+    if constexpr (std::is_void_v<T>)
+      return o.word_ & detail::kAddressMask;
+    else
+      return detail::handle_word(o.header(), convert(o));
+  }
 
-  Handle(detail::adopt_t, T* p, detail::Header* h) noexcept
-      : HandleBase(const_cast<std::remove_cv_t<T>*>(p), h) {}
+  Handle(detail::adopt_t, T* p, detail::Header* h) noexcept : HandleBase(detail::handle_word(h, p)) {}
 
   template <class> friend class Handle;
   template <class> friend class Weak;
@@ -212,7 +242,7 @@ class Weak {
   Weak(std::nullptr_t) noexcept {}
   template <class U>
     requires detail::handle_convertible_v<U, T>
-  Weak(const Handle<U>& h) noexcept : ptr_(Handle<T>::convert(h)), hdr_(h.hdr_) {
+  Weak(const Handle<U>& h) noexcept : ptr_(Handle<T>::convert(h)), hdr_(h.header()) {
     if (hdr_) detail::incweak(hdr_);
   }
   Weak(const Weak& o) noexcept : ptr_(o.ptr_), hdr_(o.hdr_) {
@@ -298,7 +328,7 @@ template <class T, class U>
 Handle<T> handle_cast(const Handle<U>& h) noexcept {
   detail::Header* hdr = h.header();
   if (!hdr) return {};
-  if (*hdr->type->rtti == typeid(T)) {
+  if (*hdr->type().rtti == typeid(T)) {
     detail::incref(hdr);
     return detail::Access::adopt<T>(static_cast<T*>(hdr->object()), hdr);
   }

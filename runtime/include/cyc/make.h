@@ -18,6 +18,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <concepts>
 #include <cstddef>
 #include <new>
@@ -36,8 +37,9 @@ template <class T>
 constexpr TypeInfo make_type_info() {
   constexpr bool tracked = is_traceable_v<T>;
   constexpr std::size_t align = std::max<std::size_t>(alignof(T), alignof(Header));
-  constexpr std::size_t header_offset = tracked ? sizeof(GcHead) : 0;
-  constexpr std::size_t object_at = round_up(header_offset + sizeof(Header), align);
+  // The object right after the Header (kObjectOffset), padding in front of the headers.
+  constexpr std::size_t object_at = round_up((tracked ? sizeof(GcHead) : 0) + sizeof(Header), align);
+  constexpr std::size_t header_offset = object_at - kObjectOffset;
   TypeInfo ti{};
   ti.rtti = &typeid(T);
   ti.destroy = [](void* p) noexcept { static_cast<T*>(p)->~T(); };
@@ -61,12 +63,23 @@ constexpr TypeInfo make_type_info() {
   ti.alloc_size = object_at + sizeof(T);
   ti.alloc_align = align;
   ti.header_offset = static_cast<std::uint32_t>(header_offset);
-  ti.object_offset = static_cast<std::uint32_t>(object_at - header_offset);
   return ti;
 }
 
 template <class T>
 inline constexpr TypeInfo type_info_v = make_type_info<T>();
+
+// T's index in the type table (Header::meta), taken on the first make<T> in the process
+// (register_type); 0 until then. A load and a predicted branch on every make<T>.
+template <class T>
+inline constinit std::atomic<std::uint32_t> type_index_v{0};
+
+template <class T>
+std::uint32_t type_index() noexcept {
+  const std::uint32_t index = type_index_v<T>.load(std::memory_order_acquire);
+  if (index != 0) [[likely]] return index;
+  return register_type(type_info_v<T>, type_index_v<T>);
+}
 
 }  // namespace detail
 
@@ -74,7 +87,7 @@ template <class T, class... Args>
 Handle<T> make(Args&&... args) {
   static_assert(std::is_object_v<T> && !std::is_array_v<T> && !std::is_const_v<T>,
                 "cyc::make<T>: T must be a non-const, non-array object type");
-  detail::Header* h = detail::allocate(detail::type_info_v<T>);
+  detail::Header* h = detail::allocate(detail::type_info_v<T>, detail::type_index<T>());
   T* p;
   // Aggregates are initialized from the arguments given; the members not named are
   // value-initialized, which is what a user of make<Node>("a") means.
@@ -90,7 +103,7 @@ Handle<T> make(Args&&... args) {
     throw;
   }
 #pragma GCC diagnostic pop
-  detail::publish(h);
+  detail::publish(h, detail::type_info_v<T>);
   return detail::Access::adopt<T>(p, h);
 }
 

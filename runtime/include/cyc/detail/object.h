@@ -5,7 +5,13 @@
 //
 // One allocation per object (like CPython's PyObject with its PyGC_Head in front):
 //
-//     [ GcHead (tracked types only) ][ Header ][ padding ][ T ]
+//     [ padding ][ GcHead (tracked types only) ][ Header ][ T ]
+//                  8 bytes                        16 bytes
+//
+// T starts right after the Header (kObjectOffset), whatever its type, so that a handle finds
+// the object from the Header's address alone; an over-aligned T puts its padding in front. A
+// tracked object with one handle in it (8 bytes, <cyc/handle.h>) takes 32 bytes in all:
+// collections pass over a graph's memory, and bytes per object set their speed (bench/README.md).
 //
 // * Header::strong holds the strong count in its low 29 bits and three flags:
 //   kDead     - set by the collector when it commits an object as garbage; from then on
@@ -21,8 +27,10 @@
 //               never goes down: the collector relies on that (runtime/src/collector.cpp).
 // * Header::weak counts Weak<T> handles plus one held collectively by the strong
 //   references. The memory is freed when it drops to zero.
-// * GcHead is only touched under the collector's buffer lock, except by the collector
-//   itself, which owns the objects it is examining.
+// * Header::meta holds the type (an index into g_types, and whether it is tracked), which never
+//   changes, and the collector's small fields (colour, generation, candidate list), which, as
+//   GcHead and Header::seen, are only touched under the collector's buffer lock, except by the
+//   collector itself, which owns the objects it is examining.
 // * When strong == 1 and weak == 1 (read together), the holder of that reference is the
 //   only party that can reach the object at all; it may release it without atomics.
 #pragma once
@@ -69,36 +77,109 @@ struct TypeInfo {
   // outside its own allocation, used to say how much a garbage cycle held.
   std::size_t (*host_bytes)(const void* object) noexcept;
   std::size_t (*device_bytes)(const void* object) noexcept;
-  std::size_t alloc_size;      // the whole allocation: GcHead? + Header + padding + T
+  std::size_t alloc_size;      // the whole allocation: padding + GcHead? + Header + T
   std::size_t alloc_align;
   std::uint32_t header_offset; // Header from the start of the allocation
-  std::uint32_t object_offset; // T from the Header
 
   bool tracked() const noexcept { return trace != nullptr; }
 };
 
-// Collector bookkeeping in front of tracked objects. See runtime/src/collector.cpp.
-struct GcHead {
-  std::uint32_t slot;   // index in the candidate buffer `list` while kBuffered is set; in a collection, step 1's visitor (collector.cpp)
-  std::int32_t refs;    // scratch during a collection: references not accounted for inside the examined set
-  std::uint32_t seen;   // Header::strong as first read by the current collection
-  std::uint8_t color;   // scratch during a collection
-  std::uint8_t gen;     // generation: how many collections found it alive (0..2)
-  std::uint8_t list;    // which candidate buffer holds it while kBuffered is set
-  std::uint8_t pad;     // in a collection, the generation of an object settled early (collector.cpp)
+// Header::meta holds the object's type as an index into a process-wide table (32 bits where
+// a pointer takes 64), and next to it the collector's small fields of a tracked object.
+inline constexpr unsigned kTypeBits = 20;
+inline constexpr std::uint32_t kMaxTypes = std::uint32_t{1} << kTypeBits;
+inline constexpr std::uint32_t kTypeMask = kMaxTypes - 1;
+inline constexpr std::uint32_t kTrackedBit = std::uint32_t{1} << kTypeBits;
+struct MetaField {  // a field of Header::meta: `bits` wide, from bit `shift`
+  unsigned shift, bits;
+  constexpr std::uint32_t mask() const { return ((std::uint32_t{1} << bits) - 1) << shift; }
+  // The field in a meta word, and the word with the field set to v.
+  constexpr std::uint8_t in(std::uint32_t meta) const {
+    return static_cast<std::uint8_t>((meta & mask()) >> shift);
+  }
+  constexpr std::uint32_t with(std::uint32_t meta, std::uint8_t v) const {
+    return (meta & ~mask()) | (std::uint32_t{v} << shift);
+  }
 };
-static_assert(sizeof(GcHead) == 16);
+inline constexpr MetaField kColorField{21, 3};  // scratch during a collection
+inline constexpr MetaField kGenField{24, 2};    // generation: how many collections found it alive (0..2)
+inline constexpr MetaField kListField{26, 2};   // which candidate buffer holds it while kBuffered is set
+inline constexpr MetaField kPadField{28, 2};    // in a collection, the generation of an object settled early
 
-struct Header {
+// The table behind Header::meta's type index (object.cpp). Index 0 is never used. An entry is
+// written once, before its index is published, and never changes; reads need no lock.
+extern constinit const TypeInfo* g_types[kMaxTypes];
+// The index of t, from `index` if another thread registered it first, else a new one stored there
+// (release). Fatal when kMaxTypes - 1 types are taken.
+std::uint32_t register_type(const TypeInfo& t, std::atomic<std::uint32_t>& index) noexcept;
+
+// Collector bookkeeping in front of the Header of tracked objects (see runtime/src/collector.cpp).
+// Its small fields (colour, generation, list) live in Header::meta and `seen` in Header::seen:
+// the accessors below reach them, so that a tracked object's whole header is 24 bytes.
+struct Header;
+struct GcHead {
+  std::uint32_t slot;  // index in the candidate buffer `list` while kBuffered is set; in a collection, step 1's visitor (collector.cpp)
+  std::int32_t refs;   // scratch during a collection: references not accounted for inside the examined set
+
+  inline Header* header() noexcept;
+  inline const Header* header() const noexcept;
+  inline std::uint8_t color() const noexcept;
+  inline void set_color(std::uint8_t c) noexcept;
+  inline std::uint8_t gen() const noexcept;
+  inline void set_gen(std::uint8_t g) noexcept;
+  inline std::uint8_t list() const noexcept;
+  inline void set_list(std::uint8_t l) noexcept;
+  inline std::uint8_t pad() const noexcept;
+  inline void set_pad(std::uint8_t p) noexcept;
+  inline std::uint32_t seen() const noexcept;
+  inline void set_seen(std::uint32_t word) noexcept;
+  // The whole Header::meta, for the collector to change several fields with one store.
+  inline std::uint32_t meta() const noexcept;
+  inline void set_meta(std::uint32_t m) noexcept;
+};
+static_assert(sizeof(GcHead) == 8);
+
+// The object itself lies right after its Header (kObjectOffset), whatever its type: padding for
+// an over-aligned type goes in front of the headers. Aligned to 8 for load_counts().
+struct alignas(8) Header {
   std::atomic<std::uint32_t> strong;
   std::atomic<std::uint32_t> weak;
-  const TypeInfo* type;
+  // Type index, kTrackedBit, and the MetaFields. The type bits never change; the MetaFields change
+  // only under the collector's buffer lock or in the collector, while any thread may read the
+  // type: relaxed atomic loads and stores, plain moves on the machines we build for.
+  std::atomic<std::uint32_t> meta;
+  std::uint32_t seen;  // tracked objects: Header::strong as first read by the current collection
 
-  void* object() noexcept { return reinterpret_cast<char*>(this) + type->object_offset; }
+  const TypeInfo& type() const noexcept { return *g_types[meta.load(std::memory_order_relaxed) & kTypeMask]; }
+  bool tracked() const noexcept { return (meta.load(std::memory_order_relaxed) & kTrackedBit) != 0; }
+  void* object() noexcept;
   GcHead* gc() noexcept { return reinterpret_cast<GcHead*>(this) - 1; }
   static Header* of(GcHead* g) noexcept { return reinterpret_cast<Header*>(g + 1); }
+  static const Header* of(const GcHead* g) noexcept { return reinterpret_cast<const Header*>(g + 1); }
+
+  std::uint8_t field(MetaField f) const noexcept { return f.in(meta.load(std::memory_order_relaxed)); }
+  void set_field(MetaField f, std::uint8_t v) noexcept {
+    meta.store(f.with(meta.load(std::memory_order_relaxed), v), std::memory_order_relaxed);
+  }
 };
 static_assert(sizeof(Header) == 16);
+inline constexpr std::size_t kObjectOffset = sizeof(Header);
+inline void* Header::object() noexcept { return reinterpret_cast<char*>(this) + kObjectOffset; }
+
+inline Header* GcHead::header() noexcept { return Header::of(this); }
+inline const Header* GcHead::header() const noexcept { return Header::of(this); }
+inline std::uint8_t GcHead::color() const noexcept { return header()->field(kColorField); }
+inline void GcHead::set_color(std::uint8_t c) noexcept { header()->set_field(kColorField, c); }
+inline std::uint8_t GcHead::gen() const noexcept { return header()->field(kGenField); }
+inline void GcHead::set_gen(std::uint8_t g) noexcept { header()->set_field(kGenField, g); }
+inline std::uint8_t GcHead::list() const noexcept { return header()->field(kListField); }
+inline void GcHead::set_list(std::uint8_t l) noexcept { header()->set_field(kListField, l); }
+inline std::uint8_t GcHead::pad() const noexcept { return header()->field(kPadField); }
+inline void GcHead::set_pad(std::uint8_t p) noexcept { header()->set_field(kPadField, p); }
+inline std::uint32_t GcHead::seen() const noexcept { return header()->seen; }
+inline void GcHead::set_seen(std::uint32_t word) noexcept { header()->seen = word; }
+inline std::uint32_t GcHead::meta() const noexcept { return header()->meta.load(std::memory_order_relaxed); }
+inline void GcHead::set_meta(std::uint32_t m) noexcept { header()->meta.store(m, std::memory_order_relaxed); }
 
 // Implemented in runtime/src. None of these throw.
 void collect_automatic() noexcept;                   // an automatic collection, if enabled
@@ -126,7 +207,7 @@ inline bool over_aligned(const TypeInfo& t) noexcept {
 
 // Memory for a new object with both counts at one. Inline so that make<T> folds the type's
 // constants; may run an automatic collection first; throws std::bad_alloc.
-inline Header* allocate(const TypeInfo& t) {
+inline Header* allocate(const TypeInfo& t, std::uint32_t type_index) {
   if (t.tracked() && g_count0.load(std::memory_order_relaxed) >= g_threshold0.load(std::memory_order_relaxed))
     collect_automatic();
   void* base = over_aligned(t) ? ::operator new(t.alloc_size, std::align_val_t(t.alloc_align))
@@ -135,22 +216,24 @@ inline Header* allocate(const TypeInfo& t) {
   if (t.tracked()) ::new (h->gc()) GcHead{};
   ::new (&h->strong) std::atomic<std::uint32_t>(1);
   ::new (&h->weak) std::atomic<std::uint32_t>(1);
-  h->type = &t;
+  ::new (&h->meta) std::atomic<std::uint32_t>(type_index | (t.tracked() ? kTrackedBit : 0));
+  h->seen = 0;
   return h;
 }
 
-inline void free_memory(Header* h) noexcept {
-  const TypeInfo& t = *h->type;
+// `t`: h->type(), for a caller that has it already.
+inline void free_memory(Header* h, const TypeInfo& t) noexcept {
   void* base = reinterpret_cast<char*>(h) - t.header_offset;
   if (over_aligned(t))
     ::operator delete(base, std::align_val_t(t.alloc_align));
   else
     free_block(base, t.alloc_size);
 }
+inline void free_memory(Header* h) noexcept { free_memory(h, h->type()); }
 
 // The object is constructed: count it.
-inline void publish(Header* h) noexcept {
-  if (h->type->tracked()) count_tracked(1);
+inline void publish(Header* h, const TypeInfo& t) noexcept {
+  if (t.tracked()) count_tracked(1);
   if (g_reporting.load(std::memory_order_relaxed)) [[unlikely]] census_add(h);
 }
 [[noreturn]] void fatal(const char* what, const std::type_info* type = nullptr) noexcept;
@@ -214,7 +297,7 @@ inline void decref(Header* h) noexcept {
     if (counts == kSoleOwner) return release(h, true);
     old = static_cast<std::uint32_t>(counts);
   }
-  const bool tracked = h->type->tracked();
+  const bool tracked = h->tracked();
   if (tracked && drop_needs_lock(old)) return decref_locked(h);
   if (single_threaded()) {
     h->strong.store(old - 1, std::memory_order_relaxed);

@@ -87,10 +87,12 @@ struct Heap {
   std::vector<char> other;
 };
 
-void TwoPasses(benchmark::State& state) {
-  const auto stride = static_cast<std::size_t>(state.range(0));
-  const auto handle = static_cast<std::size_t>(state.range(1));
-  Heap heap(stride, handle);
+// Times the two passes over `heap`: pass 1 calls gray(block, i) on each root in turn, reads the
+// block's handle and appends the block to `visited`; pass 2 calls settle(block) on the block each
+// of the root list's handles points to.
+template <class Gray, class Settle>
+void time_passes(benchmark::State& state, Heap& heap, std::size_t stride, std::size_t handle,
+                 Gray gray, Settle settle) {
   std::uintptr_t sink = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -99,58 +101,56 @@ void TwoPasses(benchmark::State& state) {
     for (std::size_t i = 0; i < kBlocks; ++i) {  // pass 1
       if (i + kAhead < kBlocks) __builtin_prefetch(heap.roots[i + kAhead], 1);
       char* block = heap.roots[i];
-      auto* s = reinterpret_cast<State*>(block);
-      s->seen = s->slot;
-      s->refs = static_cast<std::int32_t>(s->seen & 0xffff);
-      s->color = 1;
+      gray(block, i);
       char* next;
       std::memcpy(&next, block + stride - 8, sizeof next);
       sink += reinterpret_cast<std::uintptr_t>(next);
       heap.visited.push_back(block);
     }
-    for (std::size_t i = 0; i < kBlocks; ++i) {  // pass 2
-      auto* s = reinterpret_cast<State*>(heap.listed(i, handle));
-      s->slot = static_cast<std::uint32_t>(s->refs - 1);
-      s->pad = s->gen;
-      s->color = 0;
-    }
+    for (std::size_t i = 0; i < kBlocks; ++i) settle(heap.listed(i, handle));  // pass 2
     benchmark::DoNotOptimize(sink);
     benchmark::ClobberMemory();
   }
+}
+
+void TwoPasses(benchmark::State& state) {
+  const auto stride = static_cast<std::size_t>(state.range(0));
+  const auto handle = static_cast<std::size_t>(state.range(1));
+  Heap heap(stride, handle);
+  auto gray = [](char* block, std::size_t) {
+    auto* s = reinterpret_cast<State*>(block);
+    s->seen = s->slot;
+    s->refs = static_cast<std::int32_t>(s->seen & 0xffff);
+    s->color = 1;
+  };
+  auto settle = [](char* block) {
+    auto* s = reinterpret_cast<State*>(block);
+    s->slot = static_cast<std::uint32_t>(s->refs - 1);
+    s->pad = s->gen;
+    s->color = 0;
+  };
+  time_passes(state, heap, stride, handle, gray, settle);
 }
 
 void SideArray(benchmark::State& state) {
   constexpr std::size_t kStride = 32, kHandle = 8;
   Heap heap(kStride, kHandle);
   std::vector<Scratch> side(kBlocks);
-  std::uintptr_t sink = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    heap.evict();
-    state.ResumeTiming();
-    for (std::size_t i = 0; i < kBlocks; ++i) {  // pass 1
-      if (i + kAhead < kBlocks) __builtin_prefetch(heap.roots[i + kAhead], 1);
-      char* block = heap.roots[i];
-      auto* s = reinterpret_cast<SmallState*>(block);
-      const std::uint32_t seen = s->strong;
-      s->index = static_cast<std::uint32_t>(heap.visited.size());
-      s->meta |= 1;
-      side[i].seen = seen;
-      side[i].refs = static_cast<std::int32_t>(seen & 0xffff);
-      char* next;
-      std::memcpy(&next, block + kStride - 8, sizeof next);
-      sink += reinterpret_cast<std::uintptr_t>(next);
-      heap.visited.push_back(block);
-    }
-    for (std::size_t i = 0; i < kBlocks; ++i) {  // pass 2
-      auto* s = reinterpret_cast<SmallState*>(heap.listed(i, kHandle));
-      Scratch& x = side[s->index];
-      x.visitor = static_cast<std::uint32_t>(x.refs - 1);
-      s->meta &= ~1u;
-    }
-    benchmark::DoNotOptimize(sink);
-    benchmark::ClobberMemory();
-  }
+  auto gray = [&side](char* block, std::size_t i) {
+    auto* s = reinterpret_cast<SmallState*>(block);
+    const std::uint32_t seen = s->strong;
+    s->index = static_cast<std::uint32_t>(i);
+    s->meta |= 1;
+    side[i].seen = seen;
+    side[i].refs = static_cast<std::int32_t>(seen & 0xffff);
+  };
+  auto settle = [&side](char* block) {
+    auto* s = reinterpret_cast<SmallState*>(block);
+    Scratch& x = side[s->index];
+    x.visitor = static_cast<std::uint32_t>(x.refs - 1);
+    s->meta &= ~1u;
+  };
+  time_passes(state, heap, kStride, kHandle, gray, settle);
 }
 
 BENCHMARK(TwoPasses)->Name("two_passes")->Args({48, 16})->Args({32, 8})->Unit(benchmark::kMillisecond);

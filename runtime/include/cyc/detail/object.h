@@ -130,7 +130,6 @@ struct GcHead {
   inline std::uint8_t list() const noexcept;
   inline void set_list(std::uint8_t l) noexcept;
   inline std::uint8_t pad() const noexcept;
-  inline void set_pad(std::uint8_t p) noexcept;
   inline std::uint32_t seen() const noexcept;
   inline void set_seen(std::uint32_t word) noexcept;
   // The whole Header::meta, for the collector to change several fields with one store.
@@ -175,7 +174,6 @@ inline void GcHead::set_gen(std::uint8_t g) noexcept { header()->set_field(kGenF
 inline std::uint8_t GcHead::list() const noexcept { return header()->field(kListField); }
 inline void GcHead::set_list(std::uint8_t l) noexcept { header()->set_field(kListField, l); }
 inline std::uint8_t GcHead::pad() const noexcept { return header()->field(kPadField); }
-inline void GcHead::set_pad(std::uint8_t p) noexcept { header()->set_field(kPadField, p); }
 inline std::uint32_t GcHead::seen() const noexcept { return header()->seen; }
 inline void GcHead::set_seen(std::uint32_t word) noexcept { header()->seen = word; }
 inline std::uint32_t GcHead::meta() const noexcept { return header()->meta.load(std::memory_order_relaxed); }

@@ -19,27 +19,27 @@ MiB4 = 4 << 20
 # exercised; (path, formed, host, device) for missed; (type, objects, host) alive at exit.
 CASES = [
     ("seed", [], 0, {
-        "confirmed": [("cycle-instance", 21, 1, 152, MiB4)],
+        "confirmed": [("cycle-instance", 21, 1, 128, MiB4)],
         "not_exercised": [], "missed": [], "alive_at_exit": []}),
     # One strongly connected tree; both the type-level and the instance finding describe it.
     ("tree_parent", [], 0, {
-        "confirmed": [("cycle-instance", 20, 1, 320, 0), ("cycle-type", 14, 1, 320, 0)],
+        "confirmed": [("cycle-instance", 20, 1, 256, 0), ("cycle-type", 14, 1, 256, 0)],
         "not_exercised": [], "missed": [], "alive_at_exit": []}),
     ("input_dependent", [], 0, {
         "confirmed": [], "not_exercised": [("cycle-instance", 21)], "missed": [],
         "alive_at_exit": []}),
     ("input_dependent", ["--link-back"], 0, {
-        "confirmed": [("cycle-instance", 21, 1, 96, 0)],
+        "confirmed": [("cycle-instance", 21, 1, 64, 0)],
         "not_exercised": [], "missed": [], "alive_at_exit": []}),
     # The store goes through a unique_ptr and a by-value member: the finding's field is the
     # path impl.wiring.engine, the collector names the innermost field.
     ("owners", [], 0, {
-        "confirmed": [("cycle-instance", 33, 1, 40, 0)], "not_exercised": [],
+        "confirmed": [("cycle-instance", 33, 1, 32, 0)], "not_exercised": [],
         "missed": [], "alive_at_exit": []}),
     # cyc::closure in a cyc::Function: collectable. A lambda in a std::function: the collector
     # cannot see the edge, so the object is still alive at exit.
     ("observer", [], 0, {
-        "confirmed": [("capture-cycle", 33, 1, 112, 0)],
+        "confirmed": [("capture-cycle", 33, 1, 104, 0)],
         "not_exercised": [("capture-cycle", 40)], "missed": [],
         "alive_at_exit": [("confirm::LegacyButton", 1, 88)]}),
 ]

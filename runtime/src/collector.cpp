@@ -151,6 +151,16 @@ Header* header_of(GcHead* g) noexcept { return Header::of(g); }
 inline bool is_garbage(std::uint32_t meta) noexcept { return kColorField.in(meta) != kNone; }
 inline bool is_garbage(const GcHead* g) noexcept { return is_garbage(g->meta()); }
 
+// The tracked object a handle points to, or null for an empty handle or an untracked target.
+// Sets `meta` to the target's Header::meta, the one word that says whether it is tracked and
+// holds its colour and generation: every visit asks both, from this one read.
+[[gnu::always_inline]] inline GcHead* tracked_target(const HandleBase& hb, std::uint32_t& meta) noexcept {
+  Header* h = hb.header();
+  if (!h) return nullptr;
+  meta = h->meta.load(std::memory_order_relaxed);
+  return (meta & kTrackedBit) ? h->gc() : nullptr;
+}
+
 // The passes below walk arrays of object pointers; the objects themselves are scattered over
 // the heap and rarely in cache. Fetching a few iterations ahead hides most of that latency.
 constexpr std::size_t kPrefetchAhead = 8;
@@ -285,15 +295,12 @@ struct Collection {
   // kOldest: the oldest generation is collected, which has no boundary (no object is older).
   template <bool kOldest = false>
   GcHead* member(HandleBase& hb, std::uint32_t& meta) noexcept {
-    Header* h = hb.header();
-    if (!h) return nullptr;
-    meta = h->meta.load(std::memory_order_relaxed);
-    if (!(meta & kTrackedBit)) return nullptr;
-    if (!kOldest && kGenField.in(meta) > gen) {
+    GcHead* g = tracked_target(hb, meta);
+    if (!kOldest && g && kGenField.in(meta) > gen) {
       boundary_hit = true;
       return nullptr;
     }
-    return h->gc();
+    return g;
   }
 
   // Reads an object's count word for the first time in this collection and, in the same
@@ -412,10 +419,9 @@ class BlackenTracer final : public Tracer {
     // already, is never of colour `from_`. Nor does step 2 mark a boundary: step 1 met the same
     // handles, and objects settled in step 2 (promoted a generation) are not one.
     auto& self = static_cast<BlackenTracer&>(t);
-    Header* h = hb.header();
-    if (!h || !h->tracked()) return;
-    GcHead* g = h->gc();
-    if (g->color() != self.from_) return;
+    std::uint32_t meta;
+    GcHead* g = tracked_target(hb, meta);
+    if (!g || kColorField.in(meta) != self.from_) return;
     self.blacken(g);
   }
   Collection& c_;
@@ -662,18 +668,21 @@ class Settler {
 
   // settle<true>() of a gray object: a root is one buffered when step 1 first read it. `meta`:
   // its Header::meta, or that word with a field the caller changes.
+  template <bool kIntoOldest = false>
   [[gnu::always_inline]] void settle_gray(GcHead* g, std::uint32_t meta) {
-    settle<true>(g, (g->seen() & kBuffered) != 0, meta);
+    settle<true, kIntoOldest>(g, (g->seen() & kBuffered) != 0, meta);
   }
   [[gnu::always_inline]] void settle_gray(GcHead* g) { settle_gray(g, g->meta()); }
 
   // kPlain: plain(c) holds and g is gray, so the branches for the other cases are compiled out
   // (no kSkip, no kExamined to clear, a root only unbuffered; a root is one buffered when read).
-  // `meta` as for settle_gray(); its colour and generation change, in one store.
-  template <bool kPlain = false>
+  // kIntoOldest: the oldest generation is collected (into_oldest_), told at compile time so
+  // that the new generation is a constant. `meta` as for settle_gray(); its colour and
+  // generation change, in one store.
+  template <bool kPlain = false, bool kIntoOldest = false>
   [[gnu::always_inline]] void settle(GcHead* g, bool root, std::uint32_t meta) {
     if (!kPlain && kColorField.in(meta) == kSkip) [[unlikely]] return settle_skipped(c_, cands_, g, root);
-    g->set_meta(kColorField.with(aged(meta), kNone));
+    g->set_meta(kColorField.with(aged<kIntoOldest>(meta), kNone));
     std::uint32_t clear = kExamined;
     if (root) {
       if (!kPlain && relist_roots_) [[unlikely]] {
@@ -699,9 +708,16 @@ class Settler {
   }
   // `if (gen <= c.gen) promote` without a branch, on a Header::meta word: older_ is c.gen + 1, or
   // the oldest generation when c.gen is, so an object no older than c.gen is younger than older_,
-  // and one older than c.gen is not.
+  // and one older than c.gen is not. kIntoOldest: as for settle(); every object then ends in the
+  // oldest generation (none is older).
+  template <bool kIntoOldest>
   std::uint32_t aged(std::uint32_t meta) {
+    constexpr std::uint8_t kOldest = gc::kGenerations - 1;
     const std::uint8_t old = kGenField.in(meta);
+    if constexpr (kIntoOldest) {
+      promoted_ += old != kOldest;
+      return kGenField.with(meta, kOldest);
+    }
     const bool younger = old < older_;
     promoted_ += into_oldest_ & younger;
     return kGenField.with(meta, younger ? older_ : old);
@@ -772,8 +788,8 @@ class SettlingTracer final : public Tracer {
     if (color == kNone) [[unlikely]] return abandon_at(self, hb);
     SubtractTracer::subtract(self.c_, g);
     if (color != kGray || g == self.traced_) return;
-    // Its generation kept in pad, for abandon().
-    self.settler_.settle_gray(g, kPadField.with(meta, kGenField.in(meta)));
+    // Its generation kept in pad, for abandon(). Into the oldest: it is collected (may_settle_last).
+    self.settler_.settle_gray<true>(g, kPadField.with(meta, kGenField.in(meta)));
     ++self.settled_;
   }
   [[gnu::noinline]] static void abandon_at(SettlingTracer& self, HandleBase& hb) {
@@ -898,20 +914,23 @@ void blacken_from_proven(Collection& c) {
   }
 }
 
-// Adds kDelta to the refs of every tracked object reached for which kCounts holds.
-template <int kDelta, bool (*kCounts)(const GcHead*)>
+// Adds kDelta to the refs of every tracked object reached for which kCounts holds of its
+// Header::meta.
+template <int kDelta, bool (*kCounts)(std::uint32_t meta)>
 class RefsTracer final : public Tracer {
  public:
   RefsTracer() : Tracer(&visit) {}
 
  private:
   static void visit(Tracer&, HandleBase& hb) {
-    Header* h = hb.header();
-    if (h && h->tracked() && kCounts(h->gc())) h->gc()->refs += kDelta;
+    std::uint32_t meta;
+    GcHead* g = tracked_target(hb, meta);
+    if (g && kCounts(meta)) g->refs += kDelta;
   }
 };
 
-inline bool gray(const GcHead* g) noexcept { return g->color() == kGray; }
+inline bool gray(std::uint32_t meta) noexcept { return kColorField.in(meta) == kGray; }
+inline bool gray(const GcHead* g) noexcept { return gray(g->meta()); }
 
 // Adds back to each unknown (gray) object what step 1 subtracted for the handles of unknown
 // objects: its refs is then its count less the references from proven objects. Step 1 subtracted
@@ -1155,11 +1174,10 @@ class ClearTracer final : public Tracer {
 
  private:
   static void visit(Tracer& t, HandleBase& hb) {
+    std::uint32_t meta;
+    if (tracked_target(hb, meta) && is_garbage(meta)) return hb.forget();
     Header* h = hb.header();
     if (!h) return;
-    // Tracked and garbage, from one read of the word that says both.
-    const std::uint32_t meta = h->meta.load(std::memory_order_relaxed);
-    if ((meta & kTrackedBit) && is_garbage(meta)) return hb.forget();
     Uncommitted* rest = static_cast<ClearTracer&>(t).rest_;
     if (rest && rest->next < rest->end && (h->strong.load(std::memory_order_relaxed) & kCountMask) == 1)
       rest->commit_rest();

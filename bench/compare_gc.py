@@ -30,6 +30,19 @@ def run_jsonl(cmd):
     return {r["shape"]: r for r in json_lines(cmd, "compare_gc", "gc_bench")}
 
 
+def print_rounds(rounds):
+    """One line per targeted shape with each round's figures: this machine's speed is drawn per
+    process (bench/README.md), so a miss can be told from the round that drew the slow speed."""
+    for shape in TARGETED:
+        cells = [f"{r[0][shape]['ns_per_object']:.1f}/{r[1][shape]['ns_per_object']:.1f}"
+                 for r in rounds if shape in r[0] and shape in r[1]]
+        if cells:
+            print(f"rounds, {shape} cyc/CPython ns/obj: {', '.join(cells)}")
+    reads = [f"{r[0]['read_pass']['ns_per_object']:.2f}" for r in rounds if "read_pass" in r[0]]
+    if reads:
+        print(f"rounds, cyc's read_pass ns/obj: {', '.join(reads)}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gc_bench", nargs="?", default="build/bench/gc_bench")
@@ -81,6 +94,7 @@ def main():
         else:
             verdict = "(no target: unchanged heap)"
         print(f"{shape:<14} {c:>11.3f} {p:>15.3f} {ratio:>9.1f}x  {cyc[shape].get('traversed', 0):>13}  {verdict}")
+    print_rounds(rounds)
     if all("read_pass" in r[0] and "live_first" in r[0] for r in rounds):
         floor = median_of(0, "read_pass")
         times = median_of(0, "live_first") / floor if floor > 0 else float("inf")

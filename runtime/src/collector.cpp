@@ -862,7 +862,10 @@ bool trace_settling(Collection& c, std::size_t i) {
 // kProven. What the tracing finds alive is black, and settled by settle().
 constexpr std::uint8_t kProven = kSkip + 1;
 
-inline bool proven(const GcHead* g) noexcept { return g->color() == kNone || g->color() == kProven; }
+inline bool proven(const GcHead* g) noexcept {
+  const std::uint8_t color = g->color();
+  return color == kNone || color == kProven;
+}
 
 struct Proof {
   std::size_t proven = 0;

@@ -152,7 +152,7 @@ void free_block(void* p, std::size_t size) noexcept {
 }
 
 void BatchFree::add(Header* h, const TypeInfo& t) noexcept {
-  if (over_aligned(t) || !pooled(t.alloc_size)) return free_memory(h);
+  if (over_aligned(t) || !pooled(t.alloc_size)) return free_memory(h, t);
   auto* b = reinterpret_cast<FreeBlock*>(reinterpret_cast<char*>(h) - t.header_offset);
   const std::size_t c = BlockPool::class_of(t.alloc_size);
   if (cache_has_room(c)) return cache_push(c, b);  // the next objects made here reuse it, warm

@@ -22,7 +22,7 @@ import os
 import statistics
 import sys
 
-from json_lines import json_lines
+from json_lines import add_alternation_args, alternate, json_lines
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = 5.0
@@ -51,18 +51,11 @@ def main():
     ap.add_argument("gc_bench", nargs="?", default="build/bench/gc_bench")
     ap.add_argument("--objects", type=int, default=1000000)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--rounds", type=int, default=5, help="alternations of the two (default 5)")
-    ap.add_argument("--python", default=sys.executable, help="the CPython to compare with")
+    add_alternation_args(ap, rounds=5)
     args = ap.parse_args()
     common = ["--objects", str(args.objects), "--runs", str(args.runs)]
-
-    if args.rounds < 1:
-        ap.error("--rounds must be at least 1")
-    rounds = []
-    for _ in range(args.rounds):
-        cyc_round = run_jsonl([args.gc_bench] + common)
-        cpy_round = run_jsonl([args.python, os.path.join(HERE, "gc_cpython.py")] + common)
-        rounds.append((cyc_round, cpy_round))
+    rounds = alternate(ap, args, [args.gc_bench] + common,
+                       [args.python, os.path.join(HERE, "gc_cpython.py")] + common, run_jsonl)
     cyc, cpy = rounds[-1]
     pyver = next(iter(cpy.values()), {}).get("python", "?")
 

@@ -22,7 +22,7 @@ import os
 import statistics
 import sys
 
-from json_lines import json_lines
+from json_lines import add_alternation_args, alternate, json_lines
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 P99_RATIO = 5.0
@@ -74,17 +74,11 @@ def main():
     ap.add_argument("pause_bench", nargs="?", default="build/bench/pause_bench")
     ap.add_argument("--objects", type=int, default=1000000)
     ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--rounds", type=int, default=3, help="alternations of the two (default 3)")
-    ap.add_argument("--python", default=sys.executable, help="the CPython to compare with")
+    add_alternation_args(ap, rounds=3)
     args = ap.parse_args()
-    if args.rounds < 1:
-        ap.error("--rounds must be at least 1")
     common = ["--objects", str(args.objects), "--seconds", str(args.seconds)]
-    rounds = []
-    for _ in range(args.rounds):
-        cyc = run_json([args.pause_bench] + common)
-        cpy = run_json([args.python, os.path.join(HERE, "pause_cpython.py")] + common)
-        rounds.append((cyc, cpy))
+    rounds = alternate(ap, args, [args.pause_bench] + common,
+                       [args.python, os.path.join(HERE, "pause_cpython.py")] + common, run_json)
 
     ranked = sorted(rounds, key=lambda r: p99_ratio(*r))
     print_round(*ranked[(len(ranked) - 1) // 2], args)

@@ -20,3 +20,18 @@ def json_lines(cmd, script, target):
         print(f"{script}: {' '.join(cmd)} failed with status {e.returncode}", file=sys.stderr)
         sys.exit(2)
     return [json.loads(line) for line in map(str.strip, out.stdout.splitlines()) if line.startswith("{")]
+
+
+def add_alternation_args(ap, rounds):
+    """The options both comparisons share: --rounds (default `rounds`) and --python."""
+    ap.add_argument("--rounds", type=int, default=rounds, help=f"alternations of the two (default {rounds})")
+    ap.add_argument("--python", default=sys.executable, help="the CPython to compare with")
+
+
+def alternate(ap, args, cyc_cmd, cpython_cmd, run):
+    """Runs the two sides one after the other, args.rounds times; returns [(cyc, cpython)], each
+    what run(cmd) returned. A machine whose speed changes over seconds then meets both sides
+    in every round."""
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
+    return [(run(cyc_cmd), run(cpython_cmd)) for _ in range(args.rounds)]

@@ -17,12 +17,11 @@ Usage: python3 bench/compare_gc.py [GC_BENCH] [--objects N] [--runs R] [--rounds
        GC_BENCH defaults to build/bench/gc_bench; build it in Release for meaningful figures.
 Exit status: 0 when every targeted shape meets the target, 1 when one misses, 2 on errors.
 """
-import argparse
 import os
 import statistics
 import sys
 
-from json_lines import add_alternation_args, alternate, json_lines
+from json_lines import alternate, comparison_args, json_lines
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = 5.0
@@ -47,14 +46,9 @@ def print_rounds(rounds):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("gc_bench", nargs="?", default="build/bench/gc_bench")
-    ap.add_argument("--objects", type=int, default=1000000)
-    ap.add_argument("--runs", type=int, default=5)
-    add_alternation_args(ap, rounds=5)
-    args = ap.parse_args()
+    args = comparison_args(__doc__, "gc_bench", ("--runs", 5), rounds=5)
     common = ["--objects", str(args.objects), "--runs", str(args.runs)]
-    rounds = alternate(ap, args, [args.gc_bench] + common,
+    rounds = alternate(args.rounds, [args.gc_bench] + common,
                        [args.python, os.path.join(HERE, "gc_cpython.py")] + common, run_jsonl)
     cyc, cpy = rounds[-1]
     pyver = next(iter(cpy.values()), {}).get("python", "?")

@@ -17,12 +17,11 @@ Usage: python3 bench/compare_pauses.py [PAUSE_BENCH] [--objects N] [--seconds S]
        PAUSE_BENCH defaults to build/bench/pause_bench; build it in Release.
 Exit status: 0 when both targets are met, 1 when one is missed, 2 on errors.
 """
-import argparse
 import os
 import statistics
 import sys
 
-from json_lines import add_alternation_args, alternate, json_lines
+from json_lines import alternate, comparison_args, json_lines
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 P99_RATIO = 5.0
@@ -70,14 +69,9 @@ def print_round(cyc, cpy, args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("pause_bench", nargs="?", default="build/bench/pause_bench")
-    ap.add_argument("--objects", type=int, default=1000000)
-    ap.add_argument("--seconds", type=int, default=10)
-    add_alternation_args(ap, rounds=3)
-    args = ap.parse_args()
+    args = comparison_args(__doc__, "pause_bench", ("--seconds", 10), rounds=3)
     common = ["--objects", str(args.objects), "--seconds", str(args.seconds)]
-    rounds = alternate(ap, args, [args.pause_bench] + common,
+    rounds = alternate(args.rounds, [args.pause_bench] + common,
                        [args.python, os.path.join(HERE, "pause_cpython.py")] + common, run_json)
 
     ranked = sorted(rounds, key=lambda r: p99_ratio(*r))

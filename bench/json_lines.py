@@ -3,6 +3,7 @@ bench/, or its CPython twin) and returns the JSON objects it printed, one per li
 
 A program that is not there, or that fails, ends the comparison: the first with exit status 1
 and a hint to build it, the second with its stderr and exit status 2."""
+import argparse
 import json
 import subprocess
 import sys
@@ -22,16 +23,25 @@ def json_lines(cmd, script, target):
     return [json.loads(line) for line in map(str.strip, out.stdout.splitlines()) if line.startswith("{")]
 
 
-def add_alternation_args(ap, rounds):
-    """The options both comparisons share: --rounds (default `rounds`) and --python."""
+
+def comparison_args(doc, program, per_side, rounds):
+    """Parses what both comparisons take: the benchmark program (default build/bench/PROGRAM),
+    --objects, per_side = (option, default) for how long each side runs, --rounds (default
+    `rounds`, at least 1) and --python."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument(program, nargs="?", default=f"build/bench/{program}")
+    ap.add_argument("--objects", type=int, default=1000000)
+    ap.add_argument(per_side[0], type=int, default=per_side[1])
     ap.add_argument("--rounds", type=int, default=rounds, help=f"alternations of the two (default {rounds})")
     ap.add_argument("--python", default=sys.executable, help="the CPython to compare with")
-
-
-def alternate(ap, args, cyc_cmd, cpython_cmd, run):
-    """Runs the two sides one after the other, args.rounds times; returns [(cyc, cpython)], each
-    what run(cmd) returned. A machine whose speed changes over seconds then meets both sides
-    in every round."""
+    args = ap.parse_args()
     if args.rounds < 1:
         ap.error("--rounds must be at least 1")
-    return [(run(cyc_cmd), run(cpython_cmd)) for _ in range(args.rounds)]
+    return args
+
+
+def alternate(rounds, cyc_cmd, cpython_cmd, run):
+    """Runs the two sides one after the other, `rounds` times; returns [(cyc, cpython)], each
+    what run(cmd) returned. A machine whose speed changes over seconds then meets both sides
+    in every round."""
+    return [(run(cyc_cmd), run(cpython_cmd)) for _ in range(rounds)]

@@ -2,7 +2,8 @@
 bench/, or its CPython twin) and returns the JSON objects it printed, one per line.
 
 A program that is not there, or that fails, ends the comparison: the first with exit status 1
-and a hint to build it, the second with its stderr and exit status 2."""
+and a hint to build it, the second with its stderr and exit status 2. Also what the comparisons
+share around it: their options (comparison_args) and their alternating rounds (alternate)."""
 import argparse
 import json
 import subprocess
@@ -21,7 +22,6 @@ def json_lines(cmd, script, target):
         print(f"{script}: {' '.join(cmd)} failed with status {e.returncode}", file=sys.stderr)
         sys.exit(2)
     return [json.loads(line) for line in map(str.strip, out.stdout.splitlines()) if line.startswith("{")]
-
 
 
 def comparison_args(doc, program, per_side, rounds):

@@ -161,6 +161,9 @@ inline bool is_garbage(const GcHead* g) noexcept { return is_garbage(g->meta());
   return (meta & kTrackedBit) ? h->gc() : nullptr;
 }
 
+// The oldest generation: a collection of it has no boundary, and what it finds alive stays in it.
+constexpr int kOldestGen = gc::kGenerations - 1;
+
 // The passes below walk arrays of object pointers; the objects themselves are scattered over
 // the heap and rarely in cache. Fetching a few iterations ahead hides most of that latency.
 constexpr std::size_t kPrefetchAhead = 8;
@@ -353,7 +356,7 @@ class SubtractTracer final : public Tracer {
  public:
   explicit SubtractTracer(Collection& c)
       : Tracer(c.checking                         ? &visit_recorded
-               : c.gen == gc::kGenerations - 1 ? &visit<true>
+               : c.gen == kOldestGen ? &visit<true>
                                                  : &visit<false>),
         c_(c) {}
 
@@ -650,8 +653,8 @@ class Settler {
   explicit Settler(Collection& c)
       : c_(c),
         cands_(detail::candidates()),
-        older_(static_cast<std::uint8_t>(c.gen < 2 ? c.gen + 1 : 2)),
-        into_oldest_(older_ == gc::kGenerations - 1),
+        older_(static_cast<std::uint8_t>(c.gen < kOldestGen ? c.gen + 1 : kOldestGen)),
+        into_oldest_(older_ == kOldestGen),
         relist_roots_(relists_roots(c)),
         reporting_(c.reporting),
         alone_(c.alone) {}
@@ -712,11 +715,10 @@ class Settler {
   // oldest generation (none is older).
   template <bool kIntoOldest>
   std::uint32_t aged(std::uint32_t meta) {
-    constexpr std::uint8_t kOldest = gc::kGenerations - 1;
     const std::uint8_t old = kGenField.in(meta);
     if constexpr (kIntoOldest) {
-      promoted_ += old != kOldest;
-      return kGenField.with(meta, kOldest);
+      promoted_ += old != kOldestGen;
+      return kGenField.with(meta, kOldestGen);
     }
     const bool younger = old < older_;
     promoted_ += into_oldest_ & younger;
@@ -731,7 +733,7 @@ class Settler {
   }
 
   // A root is put back into a list when the examination stopped at older objects (a boundary).
-  static bool relists_roots(const Collection& c) { return c.boundary_hit && c.gen < 2; }
+  static bool relists_roots(const Collection& c) { return c.boundary_hit && c.gen < kOldestGen; }
 
   Collection& c_;
   Candidates& cands_;
@@ -746,7 +748,7 @@ void release_lists(Collection& c);
 // Whether step 1 may trace its last object with trace_settling(): settle<true>() stands for
 // settle() (one thread, no CYC_REPORT), and the oldest generation is collected (no boundary).
 bool may_settle_last(const Collection& c) {
-  return c.gen == gc::kGenerations - 1 && Settler::plain(c);
+  return c.gen == kOldestGen && Settler::plain(c);
 }
 
 // Step 1's last trace, settling as it goes (trace_settling()). It subtracts as SubtractTracer does
@@ -1386,7 +1388,7 @@ void record_stats(Collector& col, const Collection& c, const gc::CollectReport& 
     st.promoted = 0;
     st.tracked_after = tracked_objects();
   }
-  if (gen != gc::kGenerations - 1) col.stats[gc::kGenerations - 1].promoted += c.promoted;
+  if (gen != kOldestGen) col.stats[kOldestGen].promoted += c.promoted;
   ++st.collections;
   st.collected += report.collected;
   st.candidates += report.candidates;
@@ -1457,7 +1459,7 @@ std::size_t run_collection(int gen, Reason reason, bool allocating, std::vector<
   const CollectionSetup s = set_up(col, reason);
   Collection& c = col.scratch;
   c.reset(gen, s.reporting, (s.debug & gc::CHECK_WRITES) != 0 || kCheckWritesAlways);
-  if (reason == Reason::kAutomatic && gen == gc::kGenerations - 1) c.budget = kSliceBudget;
+  if (reason == Reason::kAutomatic && gen == kOldestGen) c.budget = kSliceBudget;
   FoundGarbage f;
   f.report.generation = gen;
   find_garbage(c, s, f, kept);
@@ -1487,7 +1489,7 @@ std::size_t collect_now(int gen, Reason reason, bool allocating = false, std::ve
 std::vector<Header*> collect_at_exit() {
   std::vector<Header*> kept;
   std::lock_guard<std::mutex> running(collector().running);
-  collect_now(gc::kGenerations - 1, Reason::kExit, false, &kept);
+  collect_now(kOldestGen, Reason::kExit, false, &kept);
   return kept;
 }
 
@@ -1502,7 +1504,7 @@ bool may_collect_implicitly() noexcept {
 // the ones it already found alive, and a steady workload over a large live heap would pay for
 // examining that heap once per threshold[2] collections of generation 1.
 bool long_lived_wait(const Collector& col) noexcept {
-  const gc::GenerationStats& oldest = col.stats[gc::kGenerations - 1];
+  const gc::GenerationStats& oldest = col.stats[kOldestGen];
   return oldest.promoted < oldest.tracked_after / 4;
 }
 
@@ -1527,8 +1529,8 @@ std::size_t collect_if_due(bool wait) {
   {
     std::lock_guard<std::mutex> g(col.config);
     if (col.threshold[0] == 0 || g_count0.load(std::memory_order_relaxed) < col.threshold[0]) return 0;
-    for (int i = gc::kGenerations - 1; i > 0; --i)
-      if (col.count[i] >= col.threshold[i] && !(i == gc::kGenerations - 1 && long_lived_wait(col))) {
+    for (int i = kOldestGen; i > 0; --i)
+      if (col.count[i] >= col.threshold[i] && !(i == kOldestGen && long_lived_wait(col))) {
         gen = i;
         break;
       }

@@ -1179,10 +1179,12 @@ class ClearTracer final : public Tracer {
 
  private:
   static void visit(Tracer& t, HandleBase& hb) {
-    std::uint32_t meta;
-    if (tracked_target(hb, meta) && is_garbage(meta)) return hb.forget();
     Header* h = hb.header();
     if (!h) return;
+    // Tracked and garbage, from one read of the word that says both. Not tracked_target(): the
+    // rest needs the header of an untracked target too, and the handle is read once.
+    const std::uint32_t meta = h->meta.load(std::memory_order_relaxed);
+    if ((meta & kTrackedBit) && is_garbage(meta)) return hb.forget();
     Uncommitted* rest = static_cast<ClearTracer&>(t).rest_;
     if (rest && rest->next < rest->end && (h->strong.load(std::memory_order_relaxed) & kCountMask) == 1)
       rest->commit_rest();

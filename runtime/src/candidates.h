@@ -16,9 +16,6 @@
 
 namespace cyc::detail {
 
-// GcHead::color() during a collection (kNone outside one).
-enum Color : std::uint8_t { kNone = 0, kGray, kBlack, kWhite, kSkip };
-
 inline std::int64_t steady_ns() noexcept {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())

@@ -50,6 +50,13 @@
 // last candidate holds the rest (a registry, a scene's list of nodes) then settles each object
 // in the pass that subtracts from it, and step 2 has nothing left to do.
 //
+// Step 1 visits every handle of every examined object, so its cost per handle is the collection's
+// cost per object. It runs as each type's own walk of its handles (TypeInfo::subtract, compiled by
+// make<T>; <cyc/detail/subtract_pass.h>), with the visit inlined: one indirect call per object, not
+// one per handle. Only hooks that take a Tracer (a member trace(), an ADL cyc_trace()) are given
+// one (SubtractTracer), which does the same visit. Steps 2 and 4 and the teardown meet fewer
+// objects, or leave the pause (sweep_later), and trace through a Tracer.
+//
 // Invariants
 // ----------
 // * An object is in a candidate list iff kBuffered is set in its count word, and
@@ -151,16 +158,6 @@ Header* header_of(GcHead* g) noexcept { return Header::of(g); }
 inline bool is_garbage(std::uint32_t meta) noexcept { return kColorField.in(meta) != kNone; }
 inline bool is_garbage(const GcHead* g) noexcept { return is_garbage(g->meta()); }
 
-// The tracked object a handle points to, or null for an empty handle or an untracked target.
-// Sets `meta` to the target's Header::meta, the one word that says whether it is tracked and
-// holds its colour and generation: every visit asks both, from this one read.
-[[gnu::always_inline]] inline GcHead* tracked_target(const HandleBase& hb, std::uint32_t& meta) noexcept {
-  Header* h = hb.header();
-  if (!h) return nullptr;
-  meta = h->meta.load(std::memory_order_relaxed);
-  return (meta & kTrackedBit) ? h->gc() : nullptr;
-}
-
 // The oldest generation: a collection of it has no boundary, and what it finds alive stays in it.
 constexpr int kOldestGen = gc::kGenerations - 1;
 
@@ -223,9 +220,15 @@ void call_trace(GcHead* g, Tracer& t) noexcept {
   h->type().trace(h->object(), t);
 }
 
-struct Collection {
-  int gen = 0;
-  bool boundary_hit = false;
+// Step 1 over g's handles by g's own walk (TypeInfo::subtract; noexcept as call_trace).
+void walk_subtracting(GcHead* g, SubtractPass& pass) noexcept {
+  Header* h = header_of(g);
+  h->type().subtract(h->object(), pass);
+}
+
+// The state of one collection. Its SubtractPass part (gen, boundary_hit, tracing, external) is
+// step 1's, which the objects' own walks update (TypeInfo::subtract).
+struct Collection : SubtractPass {
   bool raced = false;      // some commit failed: resurrect_raced() has work
   bool reporting = false;  // CYC_REPORT: roots are known by root_since, not by kBuffered
   bool alone = false;      // the process had one thread when the collection began
@@ -240,15 +243,12 @@ struct Collection {
   std::vector<GcHead*> white;
   std::unordered_map<GcHead*, Since> root_since;
   std::size_t promoted = 0;  // objects this collection moved into the oldest generation
-  // Gray objects with refs > 0 (step 1): after it, those referenced from outside.
-  std::size_t external = 0;
   // A slice: once this many objects are examined, no further root is taken (0: no limit).
   std::size_t budget = 0;
   std::size_t cut = SIZE_MAX;  // roots from here on were not examined (SIZE_MAX: all were)
   std::size_t holes = 0;       // nulls among the examined roots (see gather_roots)
   std::size_t settled = 0;     // objects step 2 settled (one thread only)
   std::size_t skipped = 0;     // roots step 1 skipped (kSkip)
-  std::uint32_t tracing = 0;   // step 1: the index in `visited` of the object it traces
   // After step 1: nothing examined is referenced from outside and no root was skipped, so
   // all of it is garbage (step 2 has nothing to do).
   bool all_garbage = false;
@@ -289,22 +289,8 @@ struct Collection {
 
   bool is_root(GcHead* g) const { return reporting ? root_since.contains(g) : (g->seen() & kBuffered) != 0; }
 
-  // CHECK_WRITES: a handle step 1 saw. Out of line: the visits that call it run for every handle,
-  // and inlined, its vector growth made them save registers every time.
-  [[gnu::noinline]] void record_handle(HandleBase& hb) { traced_handles.push_back(hb.header()); }
-
-  // The examined subgraph: tracked objects no older than the generation collected. Sets `meta` to
-  // the member's Header::meta, read once for the caller's tests.
-  // kOldest: the oldest generation is collected, which has no boundary (no object is older).
-  template <bool kOldest = false>
-  GcHead* member(HandleBase& hb, std::uint32_t& meta) noexcept {
-    GcHead* g = tracked_target(hb, meta);
-    if (!kOldest && g && kGenField.in(meta) > gen) {
-      boundary_hit = true;
-      return nullptr;
-    }
-    return g;
-  }
+  // CHECK_WRITES: a handle an object held when step 1 walked it (HandleRecorder).
+  void record_handle(HandleBase& hb) { traced_handles.push_back(hb.header()); }
 
   // Reads an object's count word for the first time in this collection and, in the same
   // atomic step, sets kExamined: from then on every drop of the object waits for this
@@ -342,62 +328,58 @@ struct Collection {
 
   // Traces what `stack` holds until it is empty (steps 2 and 4, depth first).
   template <class T>
-  void drain(T& tracer) {
+  void drain(T& t) {
     while (!stack.empty()) {
       GcHead* g = stack.back();
       stack.pop_back();
-      call_trace(g, tracer);
+      call_trace(g, t);
     }
   }
 };
 
-// Step 1: subtract internal references.
+// Step 1 (subtract internal references) as a Tracer, for the hooks that take one: the objects'
+// own walks (TypeInfo::subtract) call them with it (SubtractPass::tracer).
 class SubtractTracer final : public Tracer {
  public:
-  explicit SubtractTracer(Collection& c)
-      : Tracer(c.checking                         ? &visit_recorded
-               : c.gen == kOldestGen ? &visit<true>
-                                                 : &visit<false>),
-        c_(c) {}
-
-  // One handle, for a tracer of step 1 that is not this one (SettlingTracer).
-  template <bool kOldest = false>
-  static void visit_from(Collection& c, HandleBase& hb) {
-    std::uint32_t meta;
-    GcHead* g = c.member<kOldest>(hb, meta);
-    if (!g) return;
-    if (kColorField.in(meta) == kNone) return first_visit(c, g, meta);
-    subtract(c, g);
-  }
-  // Also writes down the object traced as g's visitor, for step 2 (prove_alive).
-  static void subtract(Collection& c, GcHead* g) {
-    g->slot = c.tracing;
-    if (--g->refs == 0) --c.external;
-  }
+  explicit SubtractTracer(Collection& c) : Tracer(c.gen == kOldestGen ? &visit<true> : &visit<false>), c_(c) {}
 
  private:
   template <bool kOldest = false>
   static void visit(Tracer& t, HandleBase& hb) {
-    visit_from<kOldest>(static_cast<SubtractTracer&>(t).c_, hb);
-  }
-  // Out of line, and called last (a jump): visit(), which runs for every handle, then needs
-  // no frame, no vector growth and no registers saved.
-  [[gnu::noinline]] static void first_visit(Collection& c, GcHead* g, std::uint32_t meta) {
-    if (full(c.visited)) [[unlikely]] return first_visit_growing(c, g, meta);
-    c.gray(g, c.read_count(g), meta);
-    subtract(c, g);
-  }
-  [[gnu::noinline]] static void first_visit_growing(Collection& c, GcHead* g, std::uint32_t meta) {
-    grow_for_one(c.visited);
-    first_visit(c, g, meta);
-  }
-  // CHECK_WRITES: the same, recording each handle for check_writes().
-  static void visit_recorded(Tracer& t, HandleBase& hb) {
-    static_cast<SubtractTracer&>(t).c_.record_handle(hb);
-    visit(t, hb);
+    static_cast<SubtractTracer&>(t).c_.visit<kOldest>(hb);
   }
   Collection& c_;
 };
+
+// CHECK_WRITES: records the handles an object holds, for check_writes() to compare with.
+class HandleRecorder final : public Tracer {
+ public:
+  explicit HandleRecorder(Collection& c) : Tracer(&visit), c_(c) {}
+
+ private:
+  static void visit(Tracer& t, HandleBase& hb) { static_cast<HandleRecorder&>(t).c_.record_handle(hb); }
+  Collection& c_;
+};
+
+[[gnu::noinline]] void first_visit_growing(Collection& c, GcHead* g, std::uint32_t meta);
+
+}  // namespace
+
+// Grays an object step 1 reached first through a handle, and subtracts that handle. As the
+// other functions that append (grow_for_one), it calls itself again last when `visited` is full.
+void subtract_first_visit(SubtractPass& pass, GcHead* g, std::uint32_t meta) {
+  auto& c = static_cast<Collection&>(pass);
+  if (full(c.visited)) [[unlikely]] return first_visit_growing(c, g, meta);
+  c.gray(g, c.read_count(g), meta);
+  c.subtract(g);
+}
+
+namespace {
+
+void first_visit_growing(Collection& c, GcHead* g, std::uint32_t meta) {
+  grow_for_one(c.visited);
+  subtract_first_visit(c, g, meta);
+}
 
 // Step 2 (and resurrection at commit): mark what `from` colors reachable as black.
 class BlackenTracer final : public Tracer {
@@ -509,8 +491,11 @@ void gather_roots(Collection& c) {
 constexpr std::size_t kRootBatch = 64;
 constexpr std::size_t kRootPrefetchAhead = 32;
 
-// CHECK_WRITES: g is traced and its handles recorded, for check_writes() to compare with.
+// CHECK_WRITES: g is traced; its handles are recorded, for check_writes() to compare with before
+// the commit. Right after step 1's walk of g: a write in between goes unseen, one after is caught.
 void record_traced(Collection& c, GcHead* g) {
+  HandleRecorder recorder(c);
+  call_trace(g, recorder);
   c.traced.push_back(g);
   c.traced_end.push_back(c.traced_handles.size());
 }
@@ -518,23 +503,23 @@ void record_traced(Collection& c, GcHead* g) {
 // Step 1 for the objects visited[from, to), to <= visited.size(): traces each, which grays what it
 // reaches for the first time by appending it to `visited` (beyond `to`). Skipped roots (kSkip,
 // almost never any) are in `visited` too, and are not traced.
-void subtract_between(Collection& c, SubtractTracer& subtract, std::size_t from, std::size_t to) {
+void subtract_between(Collection& c, std::size_t from, std::size_t to) {
   // Tracing may move `visited`: read its start each time.
   auto fetch = [&c](std::size_t j) { __builtin_prefetch(c.visited.data()[j], 1); };
   for_indices_ahead(from, to, fetch, [&](std::size_t i) {
     GcHead* g = c.visited.data()[i];
     if (c.skipped && g->color() == kSkip) return;
     c.tracing = static_cast<std::uint32_t>(i);
-    call_trace(g, subtract);
+    walk_subtracting(g, c);
     if (c.checking) record_traced(c, g);
   });
 }
 
 // Step 1 for visited[from, end), and for what that grays, until nothing is left untraced. Returns
 // how many objects of `visited` are traced: all of them.
-std::size_t subtract_rest(Collection& c, SubtractTracer& subtract, std::size_t from) {
+std::size_t subtract_rest(Collection& c, std::size_t from) {
   for (std::size_t to; from < (to = c.visited.size()); from = to)
-    subtract_between(c, subtract, from, to);
+    subtract_between(c, from, to);
   return from;
 }
 
@@ -600,6 +585,7 @@ bool trace_settling(Collection& c, std::size_t i);
 // first, so the budget would not see how much more they reach.
 void subtract_refs(Collection& c) {
   SubtractTracer subtract(c);
+  c.tracer = &subtract;  // for the hooks that take a Tracer (SubtractPass)
   const std::size_t batch = c.budget ? 1 : kRootBatch;
   std::size_t traced = 0;  // visited[0, traced) are traced
   for (std::size_t i = 0; i < c.roots.size();) {
@@ -611,20 +597,21 @@ void subtract_refs(Collection& c) {
     take_roots(c, i, end);
     i = end;
     if (c.budget) {
-      traced = subtract_rest(c, subtract, traced);
+      traced = subtract_rest(c, traced);
     } else {
       const std::size_t to = c.visited.size();
       if (i == c.roots.size() && to > traced && may_settle_last(c)) {
-        subtract_between(c, subtract, traced, to - 1);
+        subtract_between(c, traced, to - 1);
         if (c.visited.size() != to || !trace_settling(c, to - 1))
-          subtract_between(c, subtract, to - 1, to);
+          subtract_between(c, to - 1, to);
       } else {
-        subtract_between(c, subtract, traced, to);
+        subtract_between(c, traced, to);
       }
       traced = to;
     }
   }
-  subtract_rest(c, subtract, traced);  // what the last batch reaches
+  subtract_rest(c, traced);  // what the last batch reaches
+  c.tracer = nullptr;
 }
 
 // The phases that put candidates back into lists cannot stop half-way: running out of memory
@@ -759,7 +746,7 @@ bool may_settle_last(const Collection& c) {
 class SettlingTracer final : public Tracer {
  public:
   SettlingTracer(Collection& c, Settler& settler, GcHead* traced)
-      : Tracer(c.checking ? &visit_recorded : &visit), c_(c), settler_(settler), traced_(traced) {}
+      : Tracer(&visit), c_(c), settler_(settler), traced_(traced) {}
 
   bool holds() const { return holds_; }
   std::size_t settled() const { return settled_; }
@@ -782,13 +769,13 @@ class SettlingTracer final : public Tracer {
   // in tail position, so the visit saves no registers.
   static void visit(Tracer& t, HandleBase& hb) {
     auto& self = static_cast<SettlingTracer&>(t);
-    if (!self.holds_) return SubtractTracer::visit_from<true>(self.c_, hb);
+    if (!self.holds_) return self.c_.visit<true>(hb);
     std::uint32_t meta;
     GcHead* g = self.c_.member<true>(hb, meta);
     if (!g) return;
     const std::uint8_t color = kColorField.in(meta);
     if (color == kNone) [[unlikely]] return abandon_at(self, hb);
-    SubtractTracer::subtract(self.c_, g);
+    self.c_.subtract(g);
     if (color != kGray || g == self.traced_) return;
     // Its generation kept in pad, for abandon(). Into the oldest: it is collected (may_settle_last).
     self.settler_.settle_gray<true>(g, kPadField.with(meta, kGenField.in(meta)));
@@ -796,14 +783,8 @@ class SettlingTracer final : public Tracer {
   }
   [[gnu::noinline]] static void abandon_at(SettlingTracer& self, HandleBase& hb) {
     self.abandon();
-    SubtractTracer::visit_from<true>(self.c_, hb);
+    self.c_.visit<true>(hb);
   }
-  // CHECK_WRITES: the same, recording each handle for check_writes().
-  static void visit_recorded(Tracer& t, HandleBase& hb) {
-    static_cast<SettlingTracer&>(t).c_.record_handle(hb);
-    visit(t, hb);
-  }
-
   Collection& c_;
   Settler& settler_;
   GcHead* const traced_;

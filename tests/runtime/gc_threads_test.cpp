@@ -549,13 +549,14 @@ TEST_F(GcThreadsTest, ATeardownPendingWhenASecondThreadStartsWaitsForASafepoint)
 }
 
 // ---- CHECK_WRITES --------------------------------------------------------------------------
-// Its trace hook swaps its two fields on the second call, as another thread writing them
-// during the collection would.
+// Its trace hook swaps its two fields on the third call, as another thread writing them during
+// the collection would: after step 1 walked them and CHECK_WRITES recorded them (the first two
+// calls), before step 2 traces them.
 struct Swapper {
   cyc::Handle<Node> a, b;
   int calls = 0;
   void trace(cyc::Tracer& t) {
-    if (calls++ == 1) std::swap(a, b);
+    if (calls++ == 2) std::swap(a, b);
     t(a, "a");
     t(b, "b");
   }

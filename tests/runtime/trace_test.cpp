@@ -61,6 +61,14 @@ struct Foreign {
 void cyc_trace(Foreign& f, cyc::Tracer& t) { t(f.link, "link"); }
 }  // namespace thirdparty
 
+// A value with an ADL hook, held as a field (NestedHooks).
+namespace thirdparty {
+struct Boxed {
+  cyc::Handle<> ref;
+};
+void cyc_trace(Boxed& b, cyc::Tracer& t) { t(b.ref, "ref"); }
+}  // namespace thirdparty
+
 namespace {
 
 // No hook: holds a handle the collector cannot see.
@@ -361,6 +369,51 @@ static_assert(cyc::is_traceable_v<std::unique_ptr<Owned>>);
 static_assert(!cyc::is_traceable_v<std::unique_ptr<int>>);
 static_assert(!cyc::is_traceable_v<std::unique_ptr<cyc::Handle<>[]>>);
 }  // namespace
+
+namespace {
+
+// A macro hook whose fields have hooks of the other kinds. A collection walks it with the
+// macro's own walk, which hands the member and ADL hooks the collector's Tracer, and the
+// Function its target's walk.
+struct MemberHooked {
+  cyc::Handle<> ref;
+  void trace(cyc::Tracer& t) { t(ref, "ref"); }
+};
+struct NestedHooks {
+  MemberHooked member;
+  thirdparty::Boxed boxed;
+  cyc::Function<void()> callback;
+  std::vector<MemberHooked> list;
+  CYC_TRACE(member, boxed, callback, list)
+  ~NestedHooks() { ++g_destroyed; }
+};
+
+// A ring a -> b -> c -> d -> a through the four kinds of field.
+std::array<cyc::Handle<NestedHooks>, 4> make_nested_ring() {
+  std::array<cyc::Handle<NestedHooks>, 4> r;
+  for (auto& h : r) h = cyc::make<NestedHooks>();
+  r[0]->member.ref = r[1];
+  r[1]->boxed.ref = r[2];
+  r[2]->callback = cyc::closure([](cyc::Handle<NestedHooks>&) {}, r[3]);
+  r[3]->list.push_back(MemberHooked{r[0]});
+  return r;
+}
+}  // namespace
+
+// An edge counted twice makes an object held from outside garbage; one not counted keeps the
+// dropped ring alive.
+TEST_F(TraceTest, HooksInsideAMacroHookAreEdges) {
+  for (std::size_t held = 0; held < 4; ++held) {
+    SCOPED_TRACE(held);
+    g_destroyed = 0;
+    cyc::Handle<NestedHooks> keep = make_nested_ring()[held];
+    EXPECT_EQ(cyc::gc::collect(), 0u) << "one handle from outside holds the ring";
+    EXPECT_EQ(g_destroyed, 0);
+    keep.reset();
+    EXPECT_EQ(cyc::gc::collect(), 4u);
+    EXPECT_EQ(g_destroyed, 4);
+  }
+}
 
 TEST_F(TraceTest, UniquePtrFieldsAreTracedThrough) {
   {

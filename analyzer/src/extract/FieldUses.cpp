@@ -56,7 +56,9 @@ class BodyWalker {
 
   void run(const FunctionDecl *FD) {
     Fn = FD;
-    TraceHook = Fn->getIdentifier() && (Fn->getName() == "trace" || Fn->getName() == "cyc_trace");
+    // cyc_walk_: the collector's walk that CYC_TRACE declares beside trace() (<cyc/trace.h>).
+    TraceHook = Fn->getIdentifier() &&
+                (Fn->getName() == "trace" || Fn->getName() == "cyc_trace" || Fn->getName() == "cyc_walk_");
     if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Fn))
       for (const CXXCtorInitializer *Init : Ctor->inits()) {
         if (!Init->isWritten() || !Init->getInit()) continue;

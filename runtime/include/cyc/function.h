@@ -113,6 +113,13 @@ class Closure {
     std::apply([&t](Hs&... pieces) { (cyc::trace(t, pieces), ...); }, state_);
     cyc::trace(t, fn_);
   }
+  // The same visits for a collection's step 1 (detail::walk).
+  void cyc_walk_(detail::SubtractPass& p)
+    requires(is_traceable_v<F> || (is_traceable_v<Hs> || ...))
+  {
+    std::apply([&p](Hs&... pieces) { (detail::walk(p, pieces), ...); }, state_);
+    detail::walk(p, fn_);
+  }
 
   F& function() noexcept { return fn_; }
   const F& function() const noexcept { return fn_; }
@@ -170,6 +177,7 @@ struct FunctionOps {
   void (*relocate)(FunctionStorage& from, FunctionStorage& to) noexcept;  // leaves `from` vacant
   void (*destroy)(FunctionStorage&) noexcept;
   void (*trace)(FunctionStorage&, Tracer&);  // null: an opaque callable
+  void (*subtract)(FunctionStorage&, SubtractPass&);  // trace()'s walk for step 1 (TypeInfo::subtract)
 };
 
 template <class F, class R, class... Args>
@@ -203,9 +211,11 @@ struct FunctionModel {
       delete static_cast<F*>(s.heap);
   }
   static void trace_target(FunctionStorage& s, Tracer& t) { cyc::trace(t, function_target<F>(s)); }
+  static void subtract_target(FunctionStorage& s, SubtractPass& p) { walk(p, function_target<F>(s)); }
 
   static constexpr FunctionOps<R, Args...> ops{&call, &copy, &relocate, &destroy,
-                                               is_traceable_v<F> ? &trace_target : nullptr};
+                                               is_traceable_v<F> ? &trace_target : nullptr,
+                                               is_traceable_v<F> ? &subtract_target : nullptr};
 };
 
 template <class T> struct is_std_function : std::false_type {};
@@ -322,6 +332,10 @@ class Function<R(Args...)> {
   // The collector's view of the target: traced when its type is traceable, else nothing.
   void trace(Tracer& t) {
     if (ops_ && ops_->trace) ops_->trace(storage_, t);
+  }
+  // The same for a collection's step 1 (detail::walk).
+  void cyc_walk_(detail::SubtractPass& p) {
+    if (ops_ && ops_->subtract) ops_->subtract(storage_, p);
   }
 
   // True when the target's handles are visible to the collector (a Closure or another

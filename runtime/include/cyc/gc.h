@@ -57,10 +57,11 @@
 //    a traced field while another may allocate: e.g. every graph is complete before any
 //    handle to it is dropped, and never written after; or every make<T> and every write of a
 //    traced field happen under one lock.
-//  * set_debug(CHECK_WRITES), always on in debug builds of libcyc, checks the rule: after
-//    deciding, a collection traces again every object it examined and aborts, naming the
-//    type and the field, if a traced field changed meanwhile. It costs one more trace of the
-//    examined objects and a pointer per handle seen.
+//  * set_debug(CHECK_WRITES), always on in debug builds of libcyc, checks the rule: it
+//    records the handles of every object it examines right after its first walk of them, and
+//    after deciding traces them again and aborts, naming the type and the field, if a traced
+//    field changed meanwhile. It costs two more traces of the examined objects and a pointer
+//    per handle seen.
 #pragma once
 
 #include <array>

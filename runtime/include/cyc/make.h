@@ -43,7 +43,10 @@ constexpr TypeInfo make_type_info() {
   TypeInfo ti{};
   ti.rtti = &typeid(T);
   ti.destroy = [](void* p) noexcept { static_cast<T*>(p)->~T(); };
-  if constexpr (tracked) ti.trace = [](void* p, Tracer& t) { cyc::trace(t, *static_cast<T*>(p)); };
+  if constexpr (tracked) {
+    ti.trace = [](void* p, Tracer& t) { cyc::trace(t, *static_cast<T*>(p)); };
+    ti.subtract = [](void* p, SubtractPass& pass) noexcept { walk(pass, *static_cast<T*>(p)); };
+  }
   if constexpr (requires(const T& v) { static_cast<std::size_t>(v.cyc_host_bytes()); })
     ti.host_bytes = [](const void* p) noexcept {
       return static_cast<std::size_t>(static_cast<const T*>(p)->cyc_host_bytes());

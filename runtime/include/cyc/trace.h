@@ -38,6 +38,7 @@
 #include <utility>
 #include <variant>
 
+#include <cyc/detail/subtract_pass.h>
 #include <cyc/handle.h>
 
 namespace cyc {
@@ -108,6 +109,11 @@ struct TraceAccess {
   static constexpr bool has_member = requires(T& v, Tracer& t) { v.trace(t); };
   template <class T>
   static void call(T& v, Tracer& t) { v.trace(t); }
+  // A hook's walk for a visitor other than Tracer (CYC_TRACE declares one): see detail::walk.
+  template <class T, class V>
+  static constexpr bool has_walk = requires(T& x, V& v) { x.cyc_walk_(v); };
+  template <class T, class V>
+  static void walk(T& x, V& v) { x.cyc_walk_(v); }
 };
 
 template <class T>
@@ -158,34 +164,66 @@ struct is_traceable : std::bool_constant<detail::traceable<T>()> {};
 template <class T>
 inline constexpr bool is_traceable_v = is_traceable<T>::value;
 
-// Traces any value: a handle, a type with a hook, or a standard wrapper or container.
-// Keys of associative containers are traced too (a handle used as a key is a strong edge).
-template <class T>
-void trace(Tracer& t, T& value) {
+namespace detail {
+
+// A hook, called with the visitor a walk was given: a Tracer, or a collection's step 1
+// (SubtractPass), which takes the hook's own walk, cyc_walk_(), where it has one (CYC_TRACE,
+// Closure, Function) and otherwise calls the hook with the Tracer the pass carries.
+template <class U>
+void call_hook(Tracer& t, U& value) {
+  if constexpr (TraceAccess::has_member<U>)
+    TraceAccess::call(value, t);
+  else
+    cyc_trace(value, t);
+}
+template <class U>
+void call_hook(SubtractPass& pass, U& value) {
+  if constexpr (TraceAccess::has_walk<U, SubtractPass>)
+    TraceAccess::walk(value, pass);
+  else
+    call_hook(*pass.tracer, value);
+}
+
+// Visits every strong handle in `value`, with v.visit(handle): the structure that trace() and
+// the collector's step 1 (TypeInfo::subtract) both follow.
+template <class V, class T>
+void walk(V& v, T& value) {
   using U = std::remove_cv_t<T>;
-  if constexpr (!detail::traceable<U>()) {
+  if constexpr (!traceable<U>()) {
     return;
-  } else if constexpr (detail::is_handle<U>::value) {
-    t.visit(const_cast<U&>(value));
-  } else if constexpr (detail::TraceAccess::has_member<U>) {
-    detail::TraceAccess::call(const_cast<U&>(value), t);
-  } else if constexpr (detail::has_adl_trace<U>) {
-    cyc_trace(const_cast<U&>(value), t);
-  } else if constexpr (detail::is_optional<U>::value || detail::is_unique_ptr<U>::value) {
-    if (value) trace(t, *const_cast<U&>(value));
-  } else if constexpr (detail::is_pair<U>::value) {
-    trace(t, const_cast<U&>(value).first);
-    trace(t, const_cast<U&>(value).second);
-  } else if constexpr (detail::is_tuple<U>::value) {
-    std::apply([&t](auto&... e) { (trace(t, e), ...); }, const_cast<U&>(value));
-  } else if constexpr (detail::is_variant<U>::value) {
-    std::visit([&t](auto& e) { trace(t, e); }, const_cast<U&>(value));
+  } else if constexpr (is_handle<U>::value) {
+    v.visit(const_cast<U&>(value));
+  } else if constexpr (TraceAccess::has_member<U> || has_adl_trace<U>) {
+    call_hook(v, const_cast<U&>(value));
+  } else if constexpr (is_optional<U>::value || is_unique_ptr<U>::value) {
+    if (value) walk(v, *const_cast<U&>(value));
+  } else if constexpr (is_pair<U>::value) {
+    walk(v, const_cast<U&>(value).first);
+    walk(v, const_cast<U&>(value).second);
+  } else if constexpr (is_tuple<U>::value) {
+    std::apply([&v](auto&... e) { (walk(v, e), ...); }, const_cast<U&>(value));
+  } else if constexpr (is_variant<U>::value) {
+    std::visit([&v](auto& e) { walk(v, e); }, const_cast<U&>(value));
   } else {
     // Arrays and containers. Elements of sets and keys of maps are const: the collector
     // only resets handles inside objects it is about to destroy, so the container's
     // ordering is never consulted again.
-    for (auto& e : const_cast<U&>(value)) trace(t, const_cast<detail::element_t<U>&>(e));
+    for (auto& e : const_cast<U&>(value)) walk(v, const_cast<element_t<U>&>(e));
   }
+}
+
+template <class V, class... Fs>
+void walk_fields(V& v, Fs&... fields) {
+  (walk(v, fields), ...);
+}
+
+}  // namespace detail
+
+// Traces any value: a handle, a type with a hook, or a standard wrapper or container.
+// Keys of associative containers are traced too (a handle used as a key is a strong edge).
+template <class T>
+void trace(Tracer& t, T& value) {
+  detail::walk(t, value);
 }
 
 template <class V>
@@ -216,11 +254,15 @@ void trace_fields(Tracer& t, const FieldNames& names, Fs&... fields) {
 // Declares `void trace(cyc::Tracer&)` visiting the named fields, in order. The field names
 // appear in collector reports ("Node.next -> Node.kids -> ..."), with the class that declares
 // this hook as their owner (the static type of *this: a base class's hook in a derived object
-// still names the base). Works in any access section.
+// still names the base). Works in any access section, and in a local class. Also declares
+// cyc_walk_(), the same visits for the collector's step 1 (<cyc/detail/subtract_pass.h>).
 #define CYC_TRACE(...)                                                        \
   friend struct ::cyc::detail::TraceAccess;                                   \
   void trace(::cyc::Tracer& cyc_tracer_) {                                    \
     static constexpr ::cyc::detail::FieldNames cyc_fields_{                   \
         #__VA_ARGS__, &typeid(::std::remove_reference_t<decltype(*this)>)};   \
     ::cyc::detail::trace_fields(cyc_tracer_, cyc_fields_, __VA_ARGS__);       \
+  }                                                                           \
+  void cyc_walk_(::cyc::detail::SubtractPass& cyc_pass_) {                   \
+    ::cyc::detail::walk_fields(cyc_pass_, __VA_ARGS__);                       \
   }

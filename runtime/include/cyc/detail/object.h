@@ -61,6 +61,8 @@ class Tracer;
 
 namespace detail {
 
+struct SubtractPass;
+
 inline constexpr std::uint32_t kDead = 1u << 31;
 inline constexpr std::uint32_t kBuffered = 1u << 30;
 inline constexpr std::uint32_t kExamined = 1u << 29;
@@ -73,6 +75,9 @@ struct TypeInfo {
   // Visits every strong handle the object holds. Null for untracked types: types that
   // cannot hold handles never take part in cycle collection.
   void (*trace)(void* object, Tracer& tracer);
+  // Step 1 of a collection over the object's handles, as trace() with the collector's Tracer
+  // does, without an indirect call per handle (<cyc/detail/subtract_pass.h>). Null when untracked.
+  void (*subtract)(void* object, SubtractPass& pass) noexcept;
   // Optional hooks (cyc_host_bytes()/cyc_device_bytes() members): memory the object owns
   // outside its own allocation, used to say how much a garbage cycle held.
   std::size_t (*host_bytes)(const void* object) noexcept;
@@ -105,6 +110,8 @@ inline constexpr MetaField kColorField{21, 3};  // scratch during a collection
 inline constexpr MetaField kGenField{24, 2};    // generation: how many collections found it alive (0..2)
 inline constexpr MetaField kListField{26, 2};   // which candidate buffer holds it while kBuffered is set
 inline constexpr MetaField kPadField{28, 2};    // in a collection, the generation of an object settled early
+// The values of kColorField, GcHead::color(): kNone outside a collection (runtime/src/collector.cpp).
+enum Color : std::uint8_t { kNone = 0, kGray, kBlack, kWhite, kSkip };
 
 // The table behind Header::meta's type index (object.cpp). Index 0 is never used. An entry is
 // written once, before its index is published, and never changes; reads need no lock.
